@@ -1,0 +1,8 @@
+"""``govai eval ...``: each evaluation suite adds its command to this group."""
+
+import typer
+
+eval_app = typer.Typer(help="Run an evaluation set and write predictions.", no_args_is_help=True)
+
+# Suites register their commands on import.
+from govai.cli import eval_qa  # noqa: E402,F401

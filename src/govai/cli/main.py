@@ -1,0 +1,35 @@
+"""``govai``: every capability is a command, with ``--json`` where output is data."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import typer
+
+from govai.cli import ask, demo, kb
+from govai.cli.eval import eval_app
+
+# Quiet third-party progress bars and hub look-ups: GovAI runs offline.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+app = typer.Typer(
+    name="govai",
+    help="GovAI: grounded, guarded, sovereign AI assistants for UK public services.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(kb.app, name="kb")
+app.add_typer(eval_app, name="eval")
+app.command("ask")(ask.ask)
+app.command("demo")(demo.demo)
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each step does.")) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

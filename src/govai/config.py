@@ -1,0 +1,30 @@
+"""Process-wide settings, read from the environment (``GOVAI_*``, ``DATABASE_URL``)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("GOVAI_HOME") or Path.home() / ".local" / "share" / "govai")
+
+
+class Settings(BaseModel):
+    home: Path = Field(default_factory=_default_home)
+    database_url: str | None = Field(default_factory=lambda: os.environ.get("DATABASE_URL") or None)
+    redis_url: str | None = Field(default_factory=lambda: os.environ.get("GOVAI_REDIS_URL") or None)
+    embedder: str = Field(default_factory=lambda: os.environ.get("GOVAI_EMBEDDER", "minilm"))
+    default_kb: str = Field(default_factory=lambda: os.environ.get("GOVAI_KB", "default"))
+
+    @property
+    def pgdata(self) -> Path:
+        return self.home / "pgdata"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,32 @@
+"""What every ingest source produces: documents made of heading-delimited sections."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class Section(BaseModel):
+    headings: list[str] = []  # heading trail below the title, outermost first
+    anchor: str | None = None  # fragment for deep links (GOV.UK heading id, section number)
+    text: str
+
+
+class Document(BaseModel):
+    source_id: str  # stable id used in citations: base_path, legislation URL, file path
+    title: str
+    url: str
+    kind: str  # govuk, legislation, markdown, html, pdf, docx, text
+    origin: str  # the file or item it came from, so removed documents can be found
+    sections: list[Section]
+    metadata: dict[str, Any] = {}
+
+    @property
+    def content_hash(self) -> str:
+        payload = json.dumps(
+            [self.title, self.url, [s.model_dump() for s in self.sections]], ensure_ascii=False
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()

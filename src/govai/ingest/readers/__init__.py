@@ -1,0 +1,3 @@
+"""Built-in ingest sources; importing this package registers them."""
+
+from govai.ingest.readers import govuk, legislation  # noqa: F401

@@ -1,0 +1,56 @@
+"""Walks a list of steps over one context, stopping when a step stops it."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from govai.errors import GovAIError
+from govai.pipeline.context import Context, Outcome, StepRecord
+from govai.pipeline.step import Step
+
+log = logging.getLogger(__name__)
+
+SERVICE_ERROR = (
+    "Sorry, the service is not working right now. Please try again later, "
+    "or use GOV.UK to find the guidance you need."
+)
+
+
+class Pipeline:
+    def __init__(self, steps: list[Step], finally_steps: list[Step] | None = None) -> None:
+        self.steps = steps
+        # Steps that always run, even after a stop (e.g. audit).
+        self.finally_steps = finally_steps or []
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.steps + self.finally_steps]
+
+    def run(self, ctx: Context) -> Context:
+        for step in self.steps:
+            if ctx.stopped:
+                break
+            self._run_step(step, ctx)
+        if not ctx.stopped:
+            ctx.outcome = Outcome.ANSWERED if ctx.answer else Outcome.ABSTAINED
+        for step in self.finally_steps:
+            self._run_step(step, ctx)
+        return ctx
+
+    @staticmethod
+    def _run_step(step: Step, ctx: Context) -> None:
+        start = time.perf_counter()
+        before = len(ctx.records)
+        try:
+            step(ctx)
+        except Exception as exc:  # a failing dependency must not crash the request
+            kind = "GovAIError" if isinstance(exc, GovAIError) else type(exc).__name__
+            log.exception("step %s failed", step.name)
+            ctx.stop(Outcome.ERROR, SERVICE_ERROR, f"step {step.name} failed: {kind}: {exc}")
+        ms = (time.perf_counter() - start) * 1000
+        # A step may have added its own record with details; time it either way.
+        if len(ctx.records) > before and ctx.records[-1].step == step.name:
+            ctx.records[-1].ms = ms
+        else:
+            ctx.records.append(StepRecord(step=step.name, ms=ms))

@@ -1,0 +1,89 @@
+"""The runtime: shared resources (store, embedder, retriever, providers) and the
+pipeline a service profile asks for. Everything heavy loads lazily, once."""
+
+from __future__ import annotations
+
+import time
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from govai.config import Settings, get_settings
+from govai.pipeline import Context, Pipeline, steps
+from govai.pipeline.context import Classification
+from govai.profiles import ServiceProfile, load_profile
+from govai.providers.base import Provider, provider_kinds
+
+if TYPE_CHECKING:
+    from govai.embeddings.base import Embedder
+    from govai.retrieval.retriever import Retriever
+    from govai.store.database import Database
+    from govai.store.knowledge import KnowledgeStore
+
+
+class Runtime:
+    def __init__(self, profile: ServiceProfile | None = None, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.profile = profile or load_profile()
+        self._providers: dict[str, Provider] = {}
+
+    @cached_property
+    def db(self) -> Database:
+        from govai.store.database import get_database
+
+        return get_database()
+
+    @cached_property
+    def knowledge(self) -> KnowledgeStore:
+        from govai.store.knowledge import KnowledgeStore
+
+        return KnowledgeStore(self.db)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        from govai.embeddings import get_embedder
+
+        return get_embedder(self.settings.embedder)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        from govai.retrieval.retriever import Retriever
+
+        return Retriever(self.knowledge, self.embedder)
+
+    def provider(self, name: str, options: dict[str, Any] | None = None) -> Provider:
+        """A composition provider by name (its kind, unless configured otherwise)."""
+        if name not in self._providers:
+            import govai.providers.registry  # noqa: F401  (registers provider kinds)
+
+            self._providers[name] = provider_kinds.get(name)(name, options or {})
+        return self._providers[name]
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        import govai.pipeline.steps  # noqa: F401  (registers the steps)
+
+        built = [steps.get(cfg.name)(self, cfg.options) for cfg in self.profile.steps]
+        main = [s for s in built if not getattr(s, "always_runs", False)]
+        final = [s for s in built if getattr(s, "always_runs", False)]
+        return Pipeline(main, final)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        kb: str | None = None,
+        classification: Classification | None = None,
+        conversation_id: str | None = None,
+    ) -> Context:
+        ctx = Context(
+            question=question,
+            kb=kb or self.profile.kb,
+            service=self.profile.name,
+            classification=classification or self.profile.classification,
+        )
+        if conversation_id:
+            ctx.conversation_id = conversation_id
+        start = time.perf_counter()
+        self.pipeline.run(ctx)
+        ctx.state["latency_ms"] = (time.perf_counter() - start) * 1000
+        return ctx

@@ -1,0 +1,1 @@
+"""Text utilities shared by every step: normalisation with offset maps."""
