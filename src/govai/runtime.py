@@ -51,11 +51,15 @@ class Runtime:
         return Retriever(self.knowledge, self.embedder)
 
     def provider(self, name: str, options: dict[str, Any] | None = None) -> Provider:
-        """A composition provider by name (its kind, unless configured otherwise)."""
+        """A provider by name, as the provider file (or the built-in default) defines it;
+        ``options`` add to the entry's kind-specific ``options``."""
         if name not in self._providers:
-            import govai.providers.registry  # noqa: F401  (registers provider kinds)
+            from govai.providers.registry import load_catalogue, spec_provider
 
-            self._providers[name] = provider_kinds.get(name)(name, options or {})
+            spec = load_catalogue(self.profile.providers_file).get(name)
+            if options:
+                spec = spec.model_copy(update={"options": {**spec.options, **options}})
+            self._providers[name] = spec_provider(spec)
         return self._providers[name]
 
     @cached_property

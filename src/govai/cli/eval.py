@@ -6,3 +6,5 @@ eval_app = typer.Typer(help="Run an evaluation set and write predictions.", no_a
 
 # Suites register their commands on import.
 from govai.cli import eval_qa  # noqa: E402,F401
+from govai.cli import pii  # noqa: E402,F401
+from govai.cli import guard  # noqa: E402,F401

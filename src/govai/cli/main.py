@@ -9,6 +9,8 @@ import typer
 
 from govai.cli import ask, demo, kb
 from govai.cli.eval import eval_app
+from govai.cli import pii, policy, providers
+from govai.cli import guard
 
 # Quiet third-party progress bars and hub look-ups: GovAI runs offline.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -23,6 +25,10 @@ app = typer.Typer(
 )
 app.add_typer(kb.app, name="kb")
 app.add_typer(eval_app, name="eval")
+app.add_typer(providers.app, name="providers")
+app.add_typer(policy.app, name="policy")
+app.add_typer(pii.app, name="pii")
+app.add_typer(guard.app, name="guard")
 app.command("ask")(ask.ask)
 app.command("demo")(demo.demo)
 

@@ -1,16 +1,23 @@
-"""The service profile schema and loader."""
+"""The service profile schema and loader.
+
+One YAML file per service picks its knowledge base, providers, steps and guard
+settings, and states its rules: classification default, UK-only residency,
+routing of personal data, budgets, retention, human review and notices.
+"""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from govai.errors import ConfigError
-from govai.pipeline.context import Classification
+from govai.pipeline.context import Classification, Outcome
+from govai.policy.rules import PersonalDataMode, ServiceRules
 
 
 class StepConfig(BaseModel):
@@ -26,16 +33,126 @@ def _default_steps() -> list[StepConfig]:
     return [StepConfig(name=n) for n in DEFAULT_STEPS]
 
 
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Routing(_Section):
+    """How requests are matched to providers (see docs/providers.md)."""
+
+    personal_data: PersonalDataMode = PersonalDataMode.PSEUDONYMISE
+    on_premises_only: bool = False  # only providers on the body's own infrastructure
+    allow_prompt_retention: bool = True
+    allow_training_use: bool = False
+    fallback_to_extractive: bool = True  # the offline composer is the last resort
+
+
+class Budget(_Section):
+    """Spending limits; when one is reached, paid providers are skipped."""
+
+    daily_gbp: float | None = Field(default=None, ge=0)
+    monthly_gbp: float | None = Field(default=None, ge=0)
+    max_tokens_per_request: int | None = Field(default=None, ge=1)
+
+    @property
+    def limits_spend(self) -> bool:
+        return self.daily_gbp is not None or self.monthly_gbp is not None
+
+
+class Retention(_Section):
+    audit_days: int = Field(default=365, ge=1)  # GOV.UK Chat practice: one year
+    conversation_days: int = Field(default=30, ge=0)  # transcripts and PII vault mappings
+    log_text: bool = False  # keep the pseudonymised question and the answer in the audit trail
+
+
+class Responsible(_Section):
+    """The named human accountable for the service's answers."""
+
+    name: str
+    role: str = ""
+    contact: str = ""
+
+
+class ReviewRule(_Section):
+    """When a person must look at an answer. Every condition given must hold."""
+
+    name: str
+    action: Literal["hold", "flag"] = "flag"  # hold: withhold until signed off; flag: deliver and mark
+    detect: list[str] = []  # built-in detectors, e.g. "decision" (answer reads as a decision)
+    answer_matches: list[str] = []  # regular expressions, case-insensitive
+    question_matches: list[str] = []
+    flags_any: list[str] = []  # any of these context flags (e.g. personal_data)
+    routes_any: list[str] = []  # any of these scope routes (e.g. crisis)
+    min_classification: Classification | None = None
+    outcomes: list[Outcome] = [Outcome.ANSWERED]
+    reviewer: str | None = None  # who signs off (role or name)
+    add_flag: str | None = None  # flag raised on a match (e.g. safeguarding)
+    notify: str | None = None  # who is told (e.g. designated safeguarding lead)
+
+    @field_validator("answer_matches", "question_matches")
+    @classmethod
+    def _regexes(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {p!r}: {exc}") from None
+        return patterns
+
+
+class RiskRecord(_Section):
+    """JSP 936 (dependable AI in defence) risk record fields kept with the service.
+
+    Field names follow JSP 936's life-cycle assurance and the MOD AI ethical
+    principles; the MOD publishes no machine-readable schema for them.
+    """
+
+    system_owner: str = ""
+    senior_responsible_owner: str = ""
+    intended_use: str = ""
+    risk_level: str = ""  # the department's AI risk rating for the use case
+    human_centricity: str = ""
+    responsibility: str = ""
+    understanding: str = ""
+    bias_and_harm_mitigation: str = ""
+    reliability: str = ""
+    assurance_evidence: list[str] = []
+    review_date: str = ""
+
+
 class ServiceProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = "default"
     title: str = "GovAI assistant"
+    description: str = ""
+    sector: str | None = None  # education, justice, tax_benefits, defence, ...
     kb: str = "default"
-    classification: Classification = Classification.OFFICIAL
+    classification: Classification = Classification.OFFICIAL  # default for requests that name none
+    uk_only: bool = False  # only UK-jurisdiction, UK-hosted (or on-premises) providers
     providers: list[str] = ["extractive"]  # composition providers, in preference order
+    providers_file: str | None = None  # provider registry YAML (else $GOVAI_PROVIDERS)
+    judge: str | None = None  # provider for LLM checks by guard steps, if any
+    routing: Routing = Field(default_factory=Routing)
+    budget: Budget = Field(default_factory=Budget)
+    retention: Retention = Field(default_factory=Retention)
+    responsible: Responsible | None = None
+    review: list[ReviewRule] = []
+    notices: list[str] = []  # shown after every answer (e.g. "not legal advice")
+    risk_record: RiskRecord | None = None
     steps: list[StepConfig] = Field(default_factory=_default_steps)
     canned: dict[str, str] = {}  # canned replies by key, overriding the built-in wording
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ServiceProfile:
+        names = [s.name for s in self.steps]
+        if self.budget.limits_spend and "audit" not in names:
+            raise ValueError("budget: spending limits are counted from the audit trail; add the 'audit' step")
+        if not self.providers:
+            raise ValueError("providers: name at least one provider (extractive is the offline default)")
+        if self.sector == "justice" and self.responsible is None:
+            raise ValueError("responsible: a justice service must name the person responsible for its answers")
+        return self
 
     def step_options(self, name: str) -> dict[str, Any]:
         for step in self.steps:
@@ -43,16 +160,37 @@ class ServiceProfile(BaseModel):
                 return step.options
         return {}
 
+    def service_rules(self, *, budget_exhausted: bool = False) -> ServiceRules:
+        return ServiceRules(
+            uk_only=self.uk_only,
+            on_premises_only=self.routing.on_premises_only,
+            personal_data=self.routing.personal_data,
+            allow_prompt_retention=self.routing.allow_prompt_retention,
+            allow_training_use=self.routing.allow_training_use,
+            budget_exhausted=budget_exhausted,
+        )
 
-def _parse(data: Any, origin: str) -> ServiceProfile:
+
+def _parse(data: Any, origin: str, base_dir: Path | None = None) -> ServiceProfile:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: a service profile must be a YAML mapping")
     data = {**data, "steps": [s if isinstance(s, dict) else {"name": s} for s in data.get("steps", DEFAULT_STEPS)]}
+    # A relative provider file is relative to the profile that names it.
+    if base_dir is not None and data.get("providers_file"):
+        data["providers_file"] = str((base_dir / Path(str(data["providers_file"])).expanduser()).resolve())
     try:
         return ServiceProfile.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'profile'}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
         raise ConfigError(f"{origin}: invalid service profile: {problems}") from None
+
+
+def preset_names() -> list[str]:
+    presets = resources.files("govai.profiles") / "presets"
+    return sorted(f.name.removesuffix(".yaml") for f in presets.iterdir() if f.name.endswith(".yaml"))
 
 
 def load_profile(name_or_path: str | Path | None = None) -> ServiceProfile:
@@ -61,14 +199,16 @@ def load_profile(name_or_path: str | Path | None = None) -> ServiceProfile:
         name_or_path = "default"
     path = Path(name_or_path)
     if path.suffix in {".yaml", ".yml"} or path.exists():
-        if not path.exists():
+        if not path.is_file():
             raise ConfigError(f"service profile {path} does not exist")
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-        return _parse(data, str(path))
+        return _parse(data, str(path), path.resolve().parent)
     preset = resources.files("govai.profiles") / "presets" / f"{name_or_path}.yaml"
     if not preset.is_file():
-        raise ConfigError(f"no service profile file or preset named {name_or_path!r}")
+        raise ConfigError(
+            f"no service profile file or preset named {name_or_path!r} (presets: {', '.join(preset_names())})"
+        )
     return _parse(yaml.safe_load(preset.read_text(encoding="utf-8")), f"preset {name_or_path}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from govai.pipeline.context import Source, Usage
 from govai.registry import Registry
@@ -16,13 +16,25 @@ class Draft(BaseModel):
 
     answer: str | None
     cited: list[str] = []  # source ids, in the order first cited
-    usage: Usage = Usage()
+    usage: Usage = Field(default_factory=Usage)
 
 
 class Provider(Protocol):
     name: str
 
     def compose(self, question: str, sources: list[Source]) -> Draft: ...
+
+
+@runtime_checkable
+class ChatProvider(Protocol):
+    """A model provider that can also answer free-form messages (e.g. an LLM judge).
+
+    ``messages`` are OpenAI-style ``{"role": ..., "content": ...}`` dicts.
+    """
+
+    name: str
+
+    def chat(self, messages: list[dict[str, str]], max_tokens: int = 256) -> str: ...
 
 
 # kind name -> factory(name, options) -> Provider

@@ -6,6 +6,7 @@ user typed, so each output character keeps the index of its source character.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -53,19 +54,33 @@ def normalise(text: str, *, fold_homoglyphs: bool = True) -> Normalised:
 
     Broken surrogates (from bad decoding) become U+FFFD rather than raising.
     """
+    if text.isascii():  # nothing to fold or hide: identity map (the common case, kept fast)
+        return Normalised(text, list(range(len(text) + 1)))
     out: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(text):
+    pos = 0
+    for m in _NON_ASCII.finditer(text):  # copy ASCII runs whole; only other characters need work
+        i = m.start()
+        if i > pos:
+            out.append(text[pos:i])
+            offsets.extend(range(pos, i))
+        pos = i + 1
+        ch = text[i]
         cp = ord(ch)
         if 0xD800 <= cp <= 0xDFFF:
             ch = "\ufffd"
         elif _is_hidden(cp):
             continue
-        norm = unicodedata.normalize("NFKC", ch) if cp > 0x7F else ch
-        if fold_homoglyphs and cp > 0x7F:
+        norm = unicodedata.normalize("NFKC", ch)
+        if fold_homoglyphs:
             norm = norm.translate(_HOMOGLYPHS)
-        for c in norm:
-            out.append(c)
-            offsets.append(i)
+        out.append(norm)
+        offsets.extend([i] * len(norm))
+    if pos < len(text):
+        out.append(text[pos:])
+        offsets.extend(range(pos, len(text)))
     offsets.append(len(text))
     return Normalised("".join(out), offsets)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -1,8 +1,18 @@
 """Pipeline steps. Importing this package registers every step by name."""
 
 from govai.pipeline.steps import (  # noqa: F401
+    audit,
     check_citations,
+    check_output,
+    classify,
     compose,
     normalise,
+    pseudonymise,
     retrieve,
+    reidentify,
+    review,
+    route,
+    scope,
+    screen_input,
+    screen_sources,
 )

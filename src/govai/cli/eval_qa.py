@@ -1,0 +1,49 @@
+"""``govai eval qa``: answer a question set and write predictions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from govai.cli.common import console, handle_errors
+from govai.cli.eval import eval_app
+
+
+@eval_app.command("qa")
+@handle_errors
+def eval_qa(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Questions in dev-qa.jsonl format."),
+    kb: str = typer.Option(None, "--kb", help="Knowledge base (default: the profile's)."),
+    out: Path = typer.Option(..., "--out", help="Where to write PRED.jsonl."),
+    profile: str = typer.Option(None, "--profile", help="Service profile: a YAML file or a preset name."),
+) -> None:
+    """Answer every question; write one prediction per line and print the scores."""
+    from govai.evals import qa
+    from govai.pipeline.answer import answer_record
+    from govai.profiles import load_profile
+    from govai.runtime import Runtime
+
+    rows = qa.load_questions(file)
+    runtime = Runtime(load_profile(profile) if profile else None)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    preds = {}
+    with tmp.open("w", encoding="utf-8") as f, Progress(
+        TextColumn("[bold]Answering[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        task = progress.add_task("qa", total=len(rows))
+        for pred in qa.run(rows, lambda q: answer_record(runtime.ask(q, kb=kb))):
+            f.write(json.dumps(pred, ensure_ascii=False) + "\n")
+            preds[pred["id"]] = pred
+            progress.advance(task)
+    tmp.replace(out)  # a crash mid-run never leaves a half-written PRED file
+    if any("kind" in r for r in rows):
+        table = Table("metric", "value")
+        for name, value in qa.score(rows, preds).items():
+            table.add_row(name, f"{value:.3f}" if isinstance(value, float) else str(value))
+        console.print(table)
+    console.print(f"Wrote {len(preds)} predictions to {out}")

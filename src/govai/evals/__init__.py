@@ -1,0 +1,1 @@
+"""Evaluation suites: a dataset, a solver that produces predictions, and scorers."""

@@ -1,0 +1,320 @@
+"""Layered screening: fast rules, then the shipped classifier, then an optional LLM judge.
+
+Every layer sees every reading of the text that ``deobfuscate.variants`` recovers
+(so base64, ROT13, homoglyphs or spaced-out letters gain an attacker nothing) and
+returns its own verdict and reasons; the screen combines them. Layers are
+registered by name in ``guard_layers`` and a service profile picks them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from govai.errors import ConfigError
+from govai.guards import heuristics
+from govai.guards.classifier import load_model
+from govai.guards.deobfuscate import Variant, variants
+from govai.guards.rules import Hit, combine, document_rules, prompt_rules, run_rules
+from govai.registry import Registry
+
+Kind = Literal["prompt", "document"]
+Verdict = Literal["block", "allow"]
+
+# Chosen on the development sets by bench/guard_bench.py as the lowest score that
+# keeps the false-positive rate on benign rows at or under 2 % (see docs/guardrails.md).
+DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.75, "document": 0.68}
+MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
+_SEGMENT_CHARS = 400
+_RESHAPED = frozenset({"homoglyphs", "leetspeak", "spaced-letters"})
+
+
+@dataclass
+class LayerVerdict:
+    """What one layer concluded. ``score`` is its attack probability (0..1)."""
+
+    layer: str
+    verdict: Literal["block", "allow", "skipped"]
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"layer": self.layer, "verdict": self.verdict, "score": round(self.score, 4),
+                "reasons": self.reasons, "categories": self.categories}
+
+
+@dataclass
+class GuardResult:
+    """The combined verdict over all layers, with each layer's own verdict for the audit trail."""
+
+    verdict: Verdict
+    score: float
+    reasons: list[str]
+    categories: list[str]
+    layers: list[LayerVerdict]
+    decoded: list[str] = field(default_factory=list)  # how hidden readings were recovered
+
+    @property
+    def blocked(self) -> bool:
+        return self.verdict == "block"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "score": round(self.score, 4), "reasons": self.reasons,
+                "categories": self.categories, "decoded": self.decoded,
+                "layers": [layer.as_dict() for layer in self.layers]}
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """The text under test, its readings, and (for documents) its segments."""
+
+    kind: Kind
+    text: str
+    variants: list[Variant]
+    segments: list[str]
+
+
+class GuardLayer(Protocol):
+    name: str
+
+    def check(self, item: Inspection, threshold: float, prior: float) -> LayerVerdict: ...
+
+
+GuardFactory = Callable[[dict[str, Any]], GuardLayer]
+guard_layers: Registry[GuardFactory] = Registry("guard layer")
+
+
+# --- segmentation of documents ---------------------------------------------
+
+_FENCE = re.compile(r"```.*?(?:```|$)", re.S)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“(\[])")
+
+
+def segments(text: str) -> list[str]:
+    """Lines of a passage (a fenced code block stays with the line that introduces it);
+    long lines are cut into sentences, so one injected sentence stands out."""
+    out: list[str] = []
+    pending = ""
+    cursor = 0
+    for m in _FENCE.finditer(text):
+        out.extend(_lines(text[cursor : m.start()]))
+        pending = out.pop() if out else ""
+        out.append((pending + "\n" + m.group(0)).strip())
+        cursor = m.end()
+    out.extend(_lines(text[cursor:]))
+    return [s for s in out if s.strip()]
+
+
+def _lines(text: str) -> list[str]:
+    """Each line, cut into sentences: an instruction is often slipped in right after a real one."""
+    out = []
+    for line in text.splitlines():
+        out.extend(p.strip()[:_SEGMENT_CHARS * 4] for p in _SENTENCE.split(line.strip()) if p.strip())
+    return out
+
+
+# Guidance is mostly statements, bullets, headings and tables; an injected
+# instruction is an imperative or a question aimed at whoever writes the answer.
+# Only such segments go to the classifier (rules still read the whole passage).
+_MARKUP = re.compile(r"^(?:[#>*\-+|]+|\d+[.)])\s*")
+_ADDRESSES_OUTPUT = re.compile(
+    r"\byour (?:reply|response|answer|output|summary|code|solution|implementation|algorithm|elucidation)\b|```", re.I
+)
+_SITE_LINK = re.compile(r"\]\(/[a-z0-9]")
+_INSTRUCTION_VERBS = frozenset("""
+add include insert integrate incorporate append prepend mention suggest tease promote recommend provide write use
+utilize utilise leverage merge meld blend enlist adopt absorb introduce consider ensure make keep let remember don't
+do please start begin end answer respond reply rewrite rephrase modify enhance augment enrich embed replace substitute
+remove group reverse encode decode anagram scramble spell capitalize capitalise format output print return share
+emphasize emphasise highlight stress hint urge encourage direct redirect link offer express thank apologize apologise
+imagine pretend act play ignore disregard forget stop visit click download install go read check contact call email
+send apply find see ask report pay register fill complete submit explain describe list tell summarize summarise
+define compare calculate solve convert translate compose draft create develop generate give produce rank rate review
+sort outline name identify discuss analyse analyze evaluate show teach help narrate recite sing invent design plan
+build code implement program refactor debug optimize optimise seamlessly kindly also now then always never only
+""".split())
+_QUESTION_START = frozenset(
+    "what how why who whom whose when where which is are was were can could would should will do does did has have "
+    "may might shall".split()
+)
+
+
+def instruction_like(segment: str) -> bool:
+    """True for imperatives, questions and lines that talk about 'your reply' or carry code."""
+    if _ADDRESSES_OUTPUT.search(segment):
+        return True
+    text = _MARKUP.sub("", segment.strip())
+    if not text or segment.lstrip().startswith("#") or _SITE_LINK.search(segment):
+        return False  # headings, and lines linking to the service's own pages, are guidance
+    first = text.split(None, 1)[0].lower().strip("\"'“‘(,:")
+    if first in _INSTRUCTION_VERBS:
+        return True
+    return first in _QUESTION_START and text.rstrip().endswith("?")
+
+
+# --- layers ------------------------------------------------------------------
+
+
+class RulesLayer:
+    """Multilingual trigger rules plus the non-word signals (suffix soup, tag characters)."""
+
+    name = "rules"
+
+    def __init__(self, disabled: list[str] | None = None) -> None:
+        self.disabled = frozenset(disabled or [])
+
+    def check(self, item: Inspection, threshold: float, prior: float) -> LayerVerdict:
+        registry = prompt_rules if item.kind == "prompt" else document_rules
+        hits: list[Hit] = []
+        labels: list[str] = []
+        for variant in item.variants:
+            for hit in run_rules(variant.text, registry, self.disabled):
+                hits.append(hit)
+                labels.append(hit.rule if variant.how == "plain" else f"{hit.rule} (in {variant.how} text)")
+        if item.kind == "prompt":
+            for name, category, score in (
+                ("adversarial-suffix", "jailbreak", heuristics.adversarial_suffix(item.text)),
+                ("hidden-characters", "obfuscation", heuristics.hidden_characters(item.text)),
+            ):
+                if score:
+                    hits.append(Hit(name, category, score, ""))
+                    labels.append(name)
+        elif heuristics.hidden_characters(item.text):
+            hits.append(Hit("hidden-characters", "injection", 0.9, ""))
+            labels.append("hidden-characters")
+        score = combine(hits)
+        categories = sorted({h.category for h in hits})
+        return LayerVerdict(self.name, "block" if score >= threshold else "allow", score,
+                            list(dict.fromkeys(labels)), categories)
+
+
+class ClassifierLayer:
+    """The shipped n-gram model; documents are scored segment by segment."""
+
+    name = "classifier"
+
+    def __init__(self, model: str | None = None) -> None:
+        self.model_name = model
+
+    def check(self, item: Inspection, threshold: float, prior: float) -> LayerVerdict:
+        model = load_model(self.model_name or item.kind)
+        if item.kind == "prompt":
+            scored = [(model.score(v.text), v.how) for v in item.variants]
+        else:
+            scored = [(model.score(s), "segment") for s in item.segments if instruction_like(s)]
+            for v in item.variants[1:]:
+                if v.how in _RESHAPED:  # the same passage re-spelt: judge it segment by segment
+                    scored += [(model.score(s), v.how) for s in segments(v.text) if instruction_like(s)]
+                else:  # a payload decoded out of the passage: judge it whole
+                    scored.append((model.score(v.text), v.how))
+        score, how = max(scored, default=(0.0, "plain"))
+        reason = f"classifier {score:.2f}" + ("" if how in ("plain", "segment") else f" (in {how} text)")
+        return LayerVerdict(self.name, "block" if score >= threshold else "allow", score, [reason])
+
+
+def _layer(name: str) -> Callable[[GuardFactory], GuardFactory]:
+    return guard_layers.register(name)
+
+
+_layer("rules")(lambda options: RulesLayer(**options))
+_layer("classifier")(lambda options: ClassifierLayer(**options))
+
+
+# --- the screen ----------------------------------------------------------------
+
+
+class Screen:
+    """Runs the configured layers over a prompt or a document and combines their verdicts."""
+
+    def __init__(
+        self,
+        kind: Kind = "prompt",
+        layers: list[str | dict[str, Any]] | None = None,
+        threshold: float | None = None,
+        max_chars: int | None = None,
+        judge: GuardLayer | None = None,
+    ) -> None:
+        if kind not in DEFAULT_THRESHOLDS:
+            raise ConfigError(f"unknown guard kind {kind!r}: use 'prompt' or 'document'")
+        self.kind: Kind = kind
+        self.threshold = DEFAULT_THRESHOLDS[kind] if threshold is None else float(threshold)
+        self.max_chars = max_chars or MAX_CHARS[kind]
+        self.layers = [self._build(spec) for spec in (layers or ["rules", "classifier"])]
+        self.judge = judge
+
+    @staticmethod
+    def _build(spec: str | dict[str, Any]) -> GuardLayer:
+        if isinstance(spec, str):
+            return guard_layers.get(spec)({})
+        options = dict(spec)
+        name = options.pop("name", None)
+        if not name:
+            raise ConfigError("a guard layer in the profile needs a 'name'")
+        return guard_layers.get(name)(options)
+
+    def inspect(self, text: str) -> Inspection:
+        document = self.kind == "document"
+        readings = variants(text, keep_lines=document)
+        return Inspection(self.kind, text, readings, segments(readings[0].text) if document else [])
+
+    def check(self, text: str) -> GuardResult:
+        if not text or not text.strip():
+            return GuardResult("allow", 0.0, ["empty"], [], [])
+        if len(text) > self.max_chars:
+            layer = LayerVerdict("length", "block", 1.0, [f"over {self.max_chars} characters"], ["length"])
+            return GuardResult("block", 1.0, layer.reasons, ["length"], [layer])
+        item = self.inspect(text)
+        verdicts: list[LayerVerdict] = []
+        score = 0.0
+        for layer in self.layers:
+            verdict = layer.check(item, self.threshold, score)
+            verdicts.append(verdict)
+            score = max(score, verdict.score)
+        if self.judge is not None:
+            verdict = self.judge.check(item, self.threshold, score)
+            verdicts.append(verdict)
+            score = _with_judge(score, verdict, verdicts, self.threshold)
+        return self._result(score, verdicts, item)
+
+    def _result(self, score: float, verdicts: list[LayerVerdict], item: Inspection) -> GuardResult:
+        blocked = score >= self.threshold
+        reasons = [r for v in verdicts if v.verdict == "block" or (blocked and v.layer == "rules")
+                   for r in v.reasons]
+        categories = sorted({c for v in verdicts for c in v.categories})
+        if blocked and not categories:
+            categories = ["injection" if self.kind == "document" else "attack"]
+        decoded = [v.how for v in item.variants[1:]]
+        return GuardResult("block" if blocked else "allow", score, reasons or [], categories, verdicts, decoded)
+
+
+def _with_judge(score: float, judge: LayerVerdict, verdicts: list[LayerVerdict], threshold: float) -> float:
+    """The judge can confirm any block, and can clear one that rests on the classifier alone."""
+    if judge.verdict == "block":
+        return max(score, judge.score)
+    if judge.verdict == "allow":
+        rules_score = max((v.score for v in verdicts if v.layer == "rules"), default=0.0)
+        if rules_score < threshold:
+            return min(score, max(rules_score, threshold - 0.01))
+    return score
+
+
+_screens: dict[Kind, Screen] = {}
+
+
+def default_screen(kind: Kind) -> Screen:
+    if kind not in _screens:
+        _screens[kind] = Screen(kind)
+    return _screens[kind]
+
+
+def check_prompt(text: str) -> GuardResult:
+    """Screen a user message with the default layers (rules + classifier)."""
+    return default_screen("prompt").check(text)
+
+
+def check_document(text: str) -> GuardResult:
+    """Screen a retrieved passage for instructions aimed at the model."""
+    return default_screen("document").check(text)

@@ -1,0 +1,268 @@
+"""Street addresses of people, anchored on a postcode (or a numbered street).
+
+An address is a run of components separated by commas or line breaks: flat,
+building, house number and street, locality, post town. Walking back from a
+postcode, components are accepted while they read as address parts; the walk
+stops at a label ("Address:"), a sentence, a name line, or a blank line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from govai.pii import gazetteer
+from govai.pii.entities import Entity
+from govai.pii.registry import TextDoc, pii_recognisers
+
+STREET_SUFFIXES = frozenset(
+    """road rd street st avenue ave close lane ln drive dr court ct way crescent cres terrace tce place pl gardens
+    gdns grove gr park hill view walk rise square sq mews row green parade gate end side bank vale fields field
+    meadow meadows croft wynd brae loan causeway circus boulevard broadway embankment quay yard passage approach
+    chase dene garth heights hollow lea leys mount orchard path promenade ridge strand villas wood woods glade
+    copse paddock market cottages buildings precinct circle gardens grange lawn lawns nook oval pastures reach
+    retreat ride spinney steps terrace thorpe top vale vista wharf brow shaw holme dale""".split()
+)
+WELSH_STREET_WORDS = frozenset("heol ffordd stryd lon lôn maes cae rhodfa llwyn bryn pant cwm clos teras plas".split())
+BUILDING_WORDS = frozenset(
+    """house cottage cottages farm farmhouse lodge forge barn mill hall manor court wharf villa bungalow ty tŷ
+    bryn plas building buildings block tower towers mansions chambers granary rectory vicarage oast coach stables
+    maltings works barracks cottage croft lodge grange place point heights view house""".split()
+)
+FLAT = re.compile(
+    r"(?i)^(?:flat|apartment|apt|unit|room|suite|studio|maisonette|floor|ground floor|first floor|second floor|"
+    r"top floor|basement)\b.{0,12}$|^\d{1,4}[A-Za-z]?$"
+)
+_FLAT_PREFIX = re.compile(r"(?i)(?:flat|apartment|apt|unit|room)\s+\d{1,4}[A-Za-z]?,?\s+")
+HOUSE_NUMBER = re.compile(r"^\d{1,4}[A-Za-z]?(?:\s?[-/]\s?\d{1,4}[A-Za-z]?)?,?\s+\S")
+CONNECTORS = frozenset("upon on le la en under de y super next sea st st. des du".split())
+_TOKEN = re.compile(r"[^\s,]+")
+
+
+@dataclass
+class Component:
+    start: int
+    end: int
+    text: str
+    truncated: bool = False
+
+
+def _is_cap_token(tok: str) -> bool:
+    t = tok.strip(".'’()")
+    if not t:
+        return False
+    return t[0].isupper() or t[0].isdigit() or t.lower() in CONNECTORS
+
+
+def _address_suffix(comp: Component) -> Component | None:
+    """The longest tail of a component made of capitalised words and numbers ("I live at The Old Forge")."""
+    tokens = list(_TOKEN.finditer(comp.text))
+    keep = len(tokens)
+    while keep > 0 and _is_cap_token(tokens[keep - 1].group(0)):
+        keep -= 1
+    if keep == len(tokens):
+        return None
+    # Never start on a connector word ("of 98 Park Avenue" -> "98 Park Avenue").
+    while keep < len(tokens) and tokens[keep].group(0).lower() in CONNECTORS - {"st", "st."}:
+        keep += 1
+    if keep >= len(tokens):
+        return None
+    # A long capitalised tail ("Harrow Homes Ltd Mr Kwabena Asamoah 33 Orchard Rise"): start at the house number.
+    if len(tokens) - keep > 4:
+        numbered = [i for i in range(keep, len(tokens)) if tokens[i].group(0)[0].isdigit()]
+        if numbered:
+            keep = numbered[0]
+    if keep == 0:
+        return comp
+    if keep > 0 and tokens[keep - 1].group(0).lower() in ("flat", "apartment", "apt", "unit", "room"):
+        keep -= 1  # "from flat 4 38 Mill Lane": the flat word belongs to the address
+    offset = tokens[keep].start()
+    return Component(comp.start + offset, comp.end, comp.text[offset:], truncated=True)
+
+
+def _address_start(comp: Component) -> tuple[Component, str] | None:
+    """Where the address starts inside a component that also holds other words.
+
+    Tries the capitalised tail ("...I live at The Old Forge"), then each house number or flat
+    word in it ("John Smith 12 Elm Road Leeds" once line breaks were collapsed).
+    """
+    tail = _address_suffix(comp) or comp
+    k = kind(tail.text)
+    if k is not None and tail is not comp:
+        return tail, k
+    for m in _TOKEN.finditer(tail.text):
+        if m.start() == 0 or not (m.group(0)[0].isdigit() or m.group(0).lower() in ("flat", "apartment", "unit")):
+            continue
+        part = Component(tail.start + m.start(), tail.end, tail.text[m.start():], truncated=True)
+        k = kind(part.text)
+        if k == "street" or (k == "flat" and not part.text[0].isdigit()):
+            return part, k
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".'’()").lower() for w in text.split()]
+
+
+def kind(text: str) -> str | None:
+    """flat, street, building or place; None when it does not read as part of an address."""
+    words = _words(text)
+    if not words or len(words) > 7:
+        return None
+    if FLAT.match(text):
+        return "flat"
+    flat_prefix = _FLAT_PREFIX.match(text)
+    if flat_prefix and kind(text[flat_prefix.end() :]) == "street":
+        return "street"  # "Flat 4 38 Mill Lane" written without a comma
+    if HOUSE_NUMBER.match(text) and any(w.isalpha() for w in words[1:]):
+        return "street"
+    if any(ch.isdigit() for ch in text):
+        return None
+    if words[-1] in STREET_SUFFIXES and len(words) >= 2:
+        return "street"
+    if words[0] in WELSH_STREET_WORDS and len(words) >= 2:
+        return "street"
+    if words[0] == "the" or any(w in BUILDING_WORDS for w in words):
+        return "building"
+    if len(words) <= 4 and all(_is_cap_token(t) for t in text.split()):
+        return "place"
+    return None
+
+
+_TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lady lord rev revd cllr".split())
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    if words and words[0].lower().rstrip(".") in _TITLES:
+        return True
+    return (
+        2 <= len(words) <= 3
+        and gazetteer.is_first_name(words[0])
+        and gazetteer.is_surname(words[-1])
+        and not gazetteer.is_town(words[-1])
+    )
+
+
+def _components_before(doc: TextDoc, end: int, limit: int = 260) -> list[Component]:
+    """Components ending at ``end``, nearest first, up to a hard boundary."""
+    lo = max(0, end - limit)
+    text = doc.text[lo:end]
+    # Hard boundaries: blank line, a label colon, sentence end.
+    cut = max(text.rfind("\n\n"), text.rfind(": "), text.rfind(":\n"), text.rfind(". "), text.rfind("? "),
+              text.rfind("! "), text.rfind("("), text.rfind(")"), text.rfind("\t"))
+    base = lo + cut + 1 if cut >= 0 else lo
+    if cut >= 0 and text[cut] in ":.?!":
+        base += 1 if lo + cut + 1 < end else 0
+    comps: list[Component] = []
+    segment = doc.text[base:end]
+    for m in reversed(list(re.finditer(r"[^,\n;]+", segment))):
+        raw = m.group(0)
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        s = base + m.start() + (len(raw) - len(raw.lstrip()))
+        comps.append(Component(s, s + len(stripped), stripped))
+    return comps
+
+
+def walk_back(doc: TextDoc, end: int) -> tuple[int, set[str]] | None:
+    """Start of the address that ends at ``end`` and the kinds of component in it."""
+    seen: set[str] = set()
+    start = None
+    phase = "locality"
+    for comp in _components_before(doc, end):
+        candidate = comp
+        k = kind(candidate.text)
+        if k is None:
+            tail = _address_start(candidate)
+            if tail is None:
+                break
+            candidate, k = tail
+        if _looks_like_name(candidate.text) and not candidate.text[0].isdigit():
+            break  # a name line above the address ("Gurpreet Martin")
+        if phase == "locality":
+            if k == "place":
+                pass
+            elif k in ("street", "flat"):
+                phase = "premises"
+            elif k == "building":
+                phase = "after_building"
+        elif phase == "premises":
+            if k == "place":
+                break
+            if k == "building":
+                phase = "after_building"
+        elif phase == "after_building":
+            if k not in ("flat", "building") and not (k == "street" and candidate.text[0].isdigit()):
+                break
+        seen.add(k)
+        start = candidate.start
+        if k == "flat" and not candidate.text[0].isdigit() or candidate.truncated:
+            break
+    if start is None:
+        return None
+    return start, seen
+
+
+_SEPARATOR_BEFORE_POSTCODE = re.compile(r"[ ,\n]*$")
+
+
+class AddressRecogniser:
+    name = "address"
+    labels = ("ADDRESS",)
+    order = 30
+
+    def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
+        out: list[Entity] = []
+        for pc in (e for e in found if e.label == "POSTCODE"):
+            sep = _SEPARATOR_BEFORE_POSTCODE.search(doc.text, max(0, pc.start - 4), pc.start)
+            end = sep.start() if sep else pc.start
+            if end == pc.start and pc.start > 0 and not doc.text[pc.start - 1].isspace():
+                continue
+            result = walk_back(doc, end)
+            if result is None:
+                continue
+            start, kinds = result
+            if "street" in kinds or ("building" in kinds and "place" in kinds) or "flat" in kinds and len(kinds) > 1:
+                out.append(Entity(start, end, "ADDRESS", 0.88, self.name, ("postcode_anchor", *sorted(kinds))))
+        out.extend(self._streets_without_postcode(doc, out))
+        return out
+
+    def _streets_without_postcode(self, doc: TextDoc, anchored: list[Entity]) -> list[Entity]:
+        out = []
+        for m in _NUMBERED_STREET.finditer(doc.text):
+            if m.group("suffix").lower() not in STREET_SUFFIXES:
+                continue
+            if any(e.start <= m.start() < e.end or m.start() <= e.start < m.end() for e in anchored):
+                continue
+            end = _extend_places(doc, m.end())
+            result = walk_back(doc, end)
+            if result is None:
+                continue
+            start, _ = result
+            out.append(Entity(start, end, "ADDRESS", 0.72, self.name, ("street_anchor",)))
+        return out
+
+
+_NUMBERED_STREET = re.compile(
+    r"(?<![\w£$.,:])\d{1,4}[A-Za-z]?,?[ ]+(?:[A-Z][\w'’\-]*[ ]+){1,3}(?P<suffix>[A-Z][a-z]+)\b"
+)
+
+
+def _extend_places(doc: TextDoc, end: int) -> int:
+    """Take up to two following ", Town" components (a locality and a post town)."""
+    for _ in range(2):
+        m = re.match(r",\s*([A-Z][\w'’\-]*(?:\s+(?:upon|on|le|in|by|[A-Z][\w'’\-]*)){0,3})(?=[,.\n]|$)",
+                     doc.text[end : end + 60])
+        if not m:
+            break
+        end += m.end()
+    return end
+
+
+@pii_recognisers.register("address")
+def address(options: dict[str, Any]) -> AddressRecogniser:
+    return AddressRecogniser()

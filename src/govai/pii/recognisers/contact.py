@@ -1,0 +1,140 @@
+"""Email addresses and UK phone numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from govai.pii import gazetteer
+from govai.pii.context import nearest_cue_before, proximity_boost
+from govai.pii.entities import Entity
+from govai.pii.registry import TextDoc, pii_recognisers
+
+_EMAIL = re.compile(
+    r"(?<![\w.+\-@])(?P<v>[A-Za-z0-9](?:[A-Za-z0-9._%+'\-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24})(?![\w\-])"
+)
+
+# Shared mailboxes of organisations: not a person's data.
+ROLE_MAILBOXES = frozenset(
+    """accounts admin admissions advice appeals applications benefits billing bookings careers casework
+    claims clerk complaints contact contactus counciltax council customer customers customerservice
+    customerservices data dataprotection donotreply dpo elections enquiries enquiry enforcement
+    environmental estates events feedback finance foi general hello help helpdesk housing hr info
+    information invoices it jobs legal licensing mail marketing media newsletter noreply no-reply
+    notifications office orders parking payments payroll planning post postmaster press privacy
+    procurement rates receipts reception recruitment registrar registry revenues safeguarding sales
+    schools secretary security service services social support tax team tenancy test webmaster
+    welcome waste tax council-tax business rates""".split()
+)
+
+
+_ROLE_STEMS = ("council", "enquir", "benefit", "housing", "revenue", "parking", "service", "support", "contact",
+               "admin", "office", "payment", "finance", "customer", "complain", "licens", "planning",
+               "feedback", "helpdesk", "helpline", "claim", "reception", "noreply", "webmaster", "postmaster", "safeguard", "recruit",
+               "careers", "admission", "election", "registr", "queries", "department", "general", "team")
+
+
+def _is_role_mailbox(local: str) -> bool:
+    """A shared mailbox: role words only ("council.tax"), a role stem with no name ("healthystartclaims"),
+    or ordinary words with no name in them ("consumer.queries")."""
+    letters = re.sub(r"\d", "", local.lower())
+    parts = [p for p in re.split(r"[._\-+]", letters) if p]
+    if not parts:
+        return False
+    if all(p in ROLE_MAILBOXES for p in parts):
+        return True
+    if any(gazetteer.is_first_name(p) or gazetteer.is_surname(p) for p in parts):
+        return False
+    if any(stem in letters for stem in _ROLE_STEMS):
+        return True
+    return len(parts) > 1 and all(gazetteer.is_english_word(p) for p in parts)
+
+
+class EmailRecogniser:
+    name = "email"
+    labels = ("EMAIL",)
+    order = 5
+
+    def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
+        out = []
+        for m in _EMAIL.finditer(doc.text):
+            local = m.group("v").split("@", 1)[0]
+            if _is_role_mailbox(local):
+                continue
+            out.append(Entity(m.start("v"), m.end("v"), "EMAIL", 0.95, self.name, ("syntax",)))
+        return out
+
+
+@pii_recognisers.register("email")
+def email(options: dict[str, Any]) -> EmailRecogniser:
+    return EmailRecogniser()
+
+
+# +44 / 0044 / 0, then digits in groups; "(0113) 496 0123" and "+44 (0)113 ..." too.
+_PHONE = re.compile(
+    r"(?<![\w+])(?P<v>(?:\+44|0044)[ \-]?(?:\(0\)[ \-]?)?\(?\d(?:[ \-\)]{0,2}\d){8,9}|\(?0\d(?:[ \-\)]{0,2}\d){8,9})(?!\d)"
+)
+_PHONE_CUES = ("tel", "telephone", "phone", "mobile", "mob", "call", "ring", "text", "contact", "number", "m", "t",
+               "landline", "whatsapp")
+_SERVICE_CUES = ("helpline", "freephone", "switchboard", "textphone", "relay uk", "opening hours")
+
+
+def national_digits(value: str) -> str:
+    """The number as dialled inside the UK: 0 followed by 9 or 10 digits."""
+    digits = re.sub(r"\D", "", value)
+    if digits.startswith("0044"):
+        digits = digits[4:]
+    elif digits.startswith("44") and value.lstrip().startswith("+"):
+        digits = digits[2:]
+    if digits.startswith("0"):
+        digits = digits[1:]
+    return "0" + digits
+
+
+def _phone_score(number: str) -> float:
+    if len(number) not in (10, 11) or number[1] not in "123578":
+        return 0.0
+    if number[1] in "237" and len(number) != 11:
+        return 0.0  # 02, 03 and 07 numbers always have eleven digits
+    if number.startswith("07") and (len(number) != 11 or number.startswith("070") or number.startswith("076")):
+        # 070 personal numbers and 076 pagers are not mobiles; still phone-shaped.
+        return 0.6 if len(number) == 11 else 0.0
+    if number.startswith(("08", "03", "09")):
+        return 0.35  # non-geographic: an organisation's line, not a person's
+    if number.startswith(("01", "02")) and len(number) in (10, 11):
+        return 0.85
+    return 0.85 if len(number) == 11 else 0.0
+
+
+class PhoneRecogniser:
+    name = "phone_uk"
+    labels = ("PHONE_UK",)
+    order = 5
+
+    def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
+        out = []
+        for m in _PHONE.finditer(doc.text):
+            start, end = m.span("v")
+            text = doc.text[start:end]
+            if text.startswith("(") and ")" not in text:
+                start, text = start + 1, text[1:]
+            text = text.rstrip(" -)")
+            end = start + len(text)
+            if re.search(r"\d[ \-]?$", doc.text[max(0, start - 2) : start]):
+                continue  # the tail of a longer digit run (an account, an IBAN)
+            score = _phone_score(national_digits(text))
+            if score <= 0:
+                continue
+            cue = nearest_cue_before(doc, start, _PHONE_CUES, 40)
+            score += proximity_boost(cue, 0.1, 40)
+            if nearest_cue_before(doc, start, _SERVICE_CUES, 60) is not None:
+                score -= 0.3
+            out.append(Entity(start, end, "PHONE_UK", min(score, 1.0), self.name, ("uk_numbering",)))
+        return out
+
+
+@pii_recognisers.register("phone_uk")
+def phone_uk(options: dict[str, Any]) -> PhoneRecogniser:
+    return PhoneRecogniser()

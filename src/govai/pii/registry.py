@@ -1,0 +1,58 @@
+"""The recogniser contract and registry.
+
+A recogniser finds candidate entities of one or more labels in a ``TextDoc``.
+Recognisers run in ``order`` (identifiers first, then names and addresses that
+use what was already found); a service profile enables, disables or adds them
+by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import Any, Protocol
+
+from govai.pii.entities import Entity
+from govai.registry import Registry
+
+
+class TextDoc:
+    """One (normalised) text with cheap shared views recognisers reuse."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def lower(self) -> str:
+        """Lower case with the same length as ``text`` (a few letters, like "İ", grow when lowered)."""
+        lowered = self.text.lower()
+        if len(lowered) == len(self.text):
+            return lowered
+        return "".join(c if len(c.lower()) != 1 else c.lower() for c in self.text)
+
+    def line_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
+
+    def line_end(self, pos: int) -> int:
+        end = self.text.find("\n", pos)
+        return len(self.text) if end < 0 else end
+
+    @cached_property
+    def extras(self) -> dict[str, Any]:
+        """Per-document scratch space (e.g. model output) shared by recognisers."""
+        return {}
+
+
+class Recogniser(Protocol):
+    name: str
+    labels: tuple[str, ...]
+    order: int  # lower runs first
+
+    def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]: ...
+
+
+RecogniserFactory = Callable[[dict[str, Any]], Recogniser]
+pii_recognisers: Registry[RecogniserFactory] = Registry("PII recogniser")
+
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

@@ -1,0 +1,54 @@
+"""screen_sources: drop (or quarantine) retrieved passages that carry instructions.
+
+Runs after ``retrieve`` and before composition. A passage flagged ``injection`` at
+ingest is removed without re-reading; every other passage is screened fresh.
+``ctx.retrieved`` keeps the retrieval order as it was (for evaluation); only
+``ctx.sources`` — what composition sees — loses the injected passages.
+
+Options: ``action`` ("drop", the default, or "quarantine": also keep them in
+``ctx.state["quarantined_sources"]`` for review), ``threshold``, ``layers``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govai.errors import ConfigError
+from govai.guards.engine import Screen
+from govai.guards.source import screen_passages
+from govai.pipeline.context import Context
+from govai.pipeline.step import steps
+
+
+class ScreenSources:
+    name = "screen_sources"
+
+    def __init__(self, runtime: Any, action: str = "drop", threshold: float | None = None,
+                 layers: list[Any] | None = None) -> None:
+        if action not in ("drop", "quarantine"):
+            raise ConfigError(f"screen_sources action must be 'drop' or 'quarantine', not {action!r}")
+        self.action = action
+        self.screen = Screen("document", layers=layers, threshold=threshold)
+
+    def __call__(self, ctx: Context) -> None:
+        verdicts = screen_passages([(s.source_id, s.text, s.flags) for s in ctx.sources], self.screen)
+        dropped = []
+        for v in verdicts:
+            if v.injected:
+                reasons = ["flagged at ingest"] if v.flagged_at_ingest else (v.result.reasons if v.result else [])
+                score = 1.0 if v.result is None else round(v.result.score, 4)
+                dropped.append({"source_id": v.source_id, "score": score, "reasons": reasons})
+        if dropped:
+            bad = {v.index for v in verdicts if v.injected}
+            removed = [s for i, s in enumerate(ctx.sources) if i in bad]
+            ctx.sources = [s for i, s in enumerate(ctx.sources) if i not in bad]
+            if self.action == "quarantine":
+                ctx.state.setdefault("quarantined_sources", []).extend(s.model_dump() for s in removed)
+            if "injected_source" not in ctx.flags:
+                ctx.flags.append("injected_source")
+        ctx.record(self.name, screened=len(verdicts), action=self.action, dropped=dropped)
+
+
+@steps.register("screen_sources")
+def build(runtime: Any, options: dict[str, Any]) -> ScreenSources:
+    return ScreenSources(runtime, **options)

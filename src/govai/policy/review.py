@@ -1,0 +1,101 @@
+"""Human-review rules: which answers a person must sign off or look at.
+
+A rule matches when every condition it gives holds (within one list, any item
+will do). ``hold`` withholds the answer and queues it for the named reviewer;
+``flag`` delivers it and marks it. Detectors are named checks a profile can use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import psycopg
+
+from govai.pipeline.context import Context
+from govai.profiles.model import ReviewRule
+from govai.registry import Registry
+
+Detector = Callable[[Context], bool]
+detectors: Registry[Detector] = Registry("review detector")
+
+# Wording that presents an outcome for the person as decided: entitlement,
+# liability, eligibility, the result of a claim, appeal or case.
+_DECISION = re.compile(
+    r"\b(?:"
+    r"you(?:'re| are)(?: not)? (?:entitled|eligible|liable|guilty|owed)"
+    r"|you (?:do not |don't |will not |won't |will |)(?:qualify|get|receive|be paid|have to pay|owe)\b"
+    r"|you (?:must|will have to) (?:pay|repay)"
+    r"|your (?:claim|appeal|application|case|request|reconsideration) (?:will be|has been|is|was) "
+    r"(?:accepted|refused|rejected|approved|granted|successful|unsuccessful|denied|upheld|dismissed)"
+    r"|(?:we|the court|the tribunal|the department|hmrc|dwp) (?:has |have )?(?:decided|determined|ruled|found)"
+    r")",
+    re.IGNORECASE,
+)
+
+
+# Conditional or hedged wording is guidance ("you're eligible if..."), not a decision.
+_HEDGED = re.compile(r"\b(?:if|when|unless|as long as|provided|may|might|could|usually|generally|normally)\b", re.I)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
+@detectors.register("decision")
+def reads_as_decision(ctx: Context) -> bool:
+    """A sentence states an outcome for this person without a condition or hedge."""
+    sentences = _SENTENCES.split(ctx.answer or "")
+    return any(_DECISION.search(s) and not _HEDGED.search(s) for s in sentences)
+
+
+@detectors.register("generated")
+def generated_by_model(ctx: Context) -> bool:
+    """Composed by a generative model rather than extracted from the guidance."""
+    return bool(ctx.answer) and ctx.usage.provider not in (None, "extractive")
+
+
+def matches(rule: ReviewRule, ctx: Context) -> bool:
+    checks: list[Callable[[], bool]] = [lambda: ctx.outcome in rule.outcomes]
+    if rule.detect:
+        checks.append(lambda: any(detectors.get(d)(ctx) for d in rule.detect))
+    if rule.answer_matches:
+        checks.append(lambda: any(re.search(p, ctx.answer or "", re.IGNORECASE) for p in rule.answer_matches))
+    if rule.question_matches:
+        checks.append(lambda: any(re.search(p, ctx.text, re.IGNORECASE) for p in rule.question_matches))
+    if rule.flags_any:
+        checks.append(lambda: bool(set(rule.flags_any) & set(ctx.flags)))
+    if rule.routes_any:
+        checks.append(lambda: ctx.route in rule.routes_any)
+    if rule.min_classification is not None:
+        checks.append(lambda: ctx.classification.rank >= rule.min_classification.rank)  # type: ignore[union-attr]
+    return all(check() for check in checks)
+
+
+def enqueue(conn: psycopg.Connection, ctx: Context, rule: ReviewRule, keep_days: int) -> int:
+    """Queue a held answer for sign-off; returns the queue id."""
+    row = conn.execute(
+        "INSERT INTO review_queue (request_id, service, rule, reviewer, answer, citations, delete_after)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (
+            ctx.request_id,
+            ctx.service,
+            rule.name,
+            rule.reviewer,
+            ctx.answer or "",
+            json.dumps([c.model_dump() for c in ctx.citations]),
+            datetime.now(UTC) + timedelta(days=max(keep_days, 1)),
+        ),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def pending(conn: psycopg.Connection, service: str | None = None) -> list[dict[str, object]]:
+    """Held answers awaiting a decision, oldest first."""
+    sql = "SELECT id, created_at, request_id, service, rule, reviewer FROM review_queue WHERE status = 'pending'"
+    params: tuple[object, ...] = ()
+    if service:
+        sql += " AND service = %s"
+        params = (service,)
+    cols = ["id", "created_at", "request_id", "service", "rule", "reviewer"]
+    return [dict(zip(cols, r, strict=True)) for r in conn.execute(sql + " ORDER BY id", params)]

@@ -1,0 +1,127 @@
+"""Hybrid retrieval for one question.
+
+1. candidates: BM25 (in memory) and dense nearest neighbours (pgvector HNSW);
+2. reciprocal rank fusion of the two chunk rankings;
+3. reranking of the fused candidates with finer evidence (see rerank.py);
+4. per-source deduplication: a page or section appears once, at its best chunk.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from govai.embeddings.base import Embedder
+from govai.pipeline.context import Source
+from govai.retrieval.lexical import BM25Index
+from govai.retrieval.rerank import rerank
+from govai.store.knowledge import KnowledgeBase, KnowledgeStore, StoredChunk
+
+RRF_K = 60
+CANDIDATES = 60
+
+
+class Mode(StrEnum):
+    BM25 = "bm25"
+    DENSE = "dense"
+    HYBRID = "hybrid"  # fusion only
+    FULL = "full"  # fusion + reranking (the default)
+
+
+@dataclass
+class KBIndex:
+    kb: KnowledgeBase
+    chunks: list[StoredChunk]
+    by_id: dict[int, int]
+    bm25: BM25Index
+    vectors: np.ndarray  # unit vectors, one row per chunk
+    doc_of: np.ndarray  # row -> document number
+    centroids: np.ndarray  # document number -> unit mean of its chunk vectors: what the page is about
+
+
+@dataclass
+class Retrieval:
+    ranked: list[str]  # source ids (no anchor), best first, deduplicated
+    passages: list[Source]  # best passages for composition, best first
+
+
+def _centroids(chunks: list[StoredChunk], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    numbers: dict[str, int] = {}
+    doc_of = np.array([numbers.setdefault(c.source_id, len(numbers)) for c in chunks], dtype=np.int32)
+    centroids = np.zeros((len(numbers), vectors.shape[1] if len(vectors) else 0), dtype=np.float32)
+    if len(vectors):
+        np.add.at(centroids, doc_of, vectors)
+        centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    return doc_of, centroids
+
+
+class Retriever:
+    def __init__(self, store: KnowledgeStore, embedder: Embedder) -> None:
+        self.store = store
+        self.embedder = embedder
+        self._indexes: dict[str, KBIndex] = {}
+        self._lock = threading.Lock()
+
+    def index(self, kb_name: str) -> KBIndex:
+        kb = self.store.require(kb_name)
+        with self._lock:
+            cached = self._indexes.get(kb_name)
+            if cached is None or cached.kb.revision != kb.revision or cached.kb.id != kb.id:
+                chunks = self.store.chunks(kb, with_vectors=True)
+                texts = [f"{c.title}\n{' '.join(c.headings)}\n{c.text}" for c in chunks]
+                vectors = np.stack([c.embedding for c in chunks]) if chunks else np.zeros((0, kb.dim), np.float32)
+                for c in chunks:
+                    c.embedding = None  # keep one copy, in the matrix
+                doc_of, centroids = _centroids(chunks, vectors)
+                cached = KBIndex(
+                    kb, chunks, {c.id: i for i, c in enumerate(chunks)}, BM25Index(texts), vectors, doc_of, centroids
+                )
+                self._indexes[kb_name] = cached
+            return cached
+
+    def search(self, kb_name: str, query: str, *, k: int = 10, passages: int = 8, mode: Mode = Mode.FULL) -> Retrieval:
+        idx = self.index(kb_name)
+        if not idx.chunks:
+            return Retrieval([], [])
+        qvec = self.embedder.embed([query])[0]
+        lexical = idx.bm25.search(query, CANDIDATES) if mode != Mode.DENSE else []
+        dense = []
+        if mode != Mode.BM25:
+            dense = [(idx.by_id[cid], sim) for cid, sim in self.store.nearest(idx.kb, qvec, CANDIDATES) if cid in idx.by_id]
+        if mode == Mode.BM25:
+            scored = lexical
+        elif mode == Mode.DENSE:
+            scored = dense
+        else:
+            fused: dict[int, float] = {}
+            for ranking in (lexical, dense):
+                for rank, (i, _) in enumerate(ranking):
+                    fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+            scored = sorted(fused.items(), key=lambda x: -x[1])
+            if mode == Mode.FULL:
+                scored = rerank(query, qvec, idx, [i for i, _ in scored], lexical, dense)
+        return self._dedupe(idx, scored, k, passages)
+
+    @staticmethod
+    def _dedupe(idx: KBIndex, scored: list[tuple[int, float]], k: int, passages: int) -> Retrieval:
+        ranked: list[str] = []
+        chosen: list[Source] = []
+        for i, score in scored:
+            c = idx.chunks[i]
+            if c.source_id not in ranked:
+                ranked.append(c.source_id)
+            if len(chosen) < passages:
+                chosen.append(
+                    Source(
+                        source_id=c.source_id + (f"#{c.anchor}" if c.anchor else ""),
+                        doc_id=c.source_id, chunk_id=c.id, title=c.title, headings=c.headings,
+                        url=c.url + (f"#{c.anchor}" if c.anchor else ""), text=c.text, score=score,
+                        flags=list(c.flags),
+                    )
+                )
+            if len(ranked) >= k and len(chosen) >= passages:
+                break
+        return Retrieval(ranked[:k], chosen)

@@ -1,0 +1,181 @@
+"""Knowledge bases in PostgreSQL: documents, chunks, vectors, full-text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import psycopg
+from psycopg.types.json import Jsonb
+
+from govai.errors import ConfigError, StoreError
+from govai.ingest.chunking import Chunk
+from govai.ingest.document import Document
+from govai.store.database import Database
+
+_KB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+
+
+def _as_array(value: object) -> np.ndarray:
+    """pgvector gives numpy arrays or Vector objects depending on its version."""
+    to_numpy = getattr(value, "to_numpy", None)
+    return np.asarray(to_numpy() if to_numpy else value, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    id: int
+    name: str
+    embedder: str
+    dim: int
+    revision: int
+
+
+@dataclass
+class StoredChunk:
+    id: int
+    source_id: str
+    title: str
+    url: str
+    anchor: str | None
+    headings: list[str]
+    text: str
+    flags: list[str]
+    embedding: np.ndarray | None = None
+
+
+class KnowledgeStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @property
+    def conn(self) -> psycopg.Connection:
+        return self.db.conn
+
+    # --- knowledge bases -------------------------------------------------
+    def get(self, name: str) -> KnowledgeBase | None:
+        row = self.conn.execute("SELECT id, name, embedder, dim, revision FROM kb WHERE name = %s", (name,)).fetchone()
+        return KnowledgeBase(*row) if row else None
+
+    def require(self, name: str) -> KnowledgeBase:
+        kb = self.get(name)
+        if kb is None:
+            raise ConfigError(f"no knowledge base named {name!r}; load one with: govai kb ingest SOURCE --kb {name}")
+        return kb
+
+    def ensure(self, name: str, embedder: str, dim: int) -> KnowledgeBase:
+        if not _KB_NAME.match(name):
+            raise ConfigError(f"invalid knowledge base name {name!r}: use letters, digits, '.', '_' or '-'")
+        kb = self.get(name)
+        if kb is not None:
+            if kb.embedder != embedder:
+                raise ConfigError(
+                    f"knowledge base {name!r} was built with embedder {kb.embedder!r}, not {embedder!r}; "
+                    f"delete it (govai kb delete {name}) or use the same embedder"
+                )
+            return kb
+        with self.conn.transaction():
+            kb_id = self.conn.execute(
+                "INSERT INTO kb (name, embedder, dim) VALUES (%s, %s, %s) RETURNING id", (name, embedder, dim)
+            ).fetchone()[0]
+            # One HNSW index per knowledge base: a partial index fixes the dimension.
+            self.conn.execute(
+                f"CREATE INDEX chunk_hnsw_kb{kb_id} ON chunk USING hnsw "
+                f"((embedding::vector({dim})) vector_cosine_ops) WHERE kb_id = {kb_id}"
+            )
+        return self.require(name)
+
+    def list(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT k.name, k.embedder, k.revision, k.created_at,"
+            " (SELECT count(*) FROM document d WHERE d.kb_id = k.id),"
+            " (SELECT count(*) FROM chunk c WHERE c.kb_id = k.id)"
+            " FROM kb k ORDER BY k.name"
+        ).fetchall()
+        return [
+            {"name": r[0], "embedder": r[1], "revision": r[2], "created_at": r[3].isoformat(),
+             "documents": r[4], "chunks": r[5]}
+            for r in rows
+        ]
+
+    def delete(self, name: str) -> None:
+        kb = self.require(name)
+        with self.conn.transaction():
+            self.conn.execute(f"DROP INDEX IF EXISTS chunk_hnsw_kb{kb.id}")
+            self.conn.execute("DELETE FROM kb WHERE id = %s", (kb.id,))
+
+    # --- documents ------------------------------------------------------
+    def document_hashes(self, kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
+        """source_id -> (content_hash, origin) for every document in the knowledge base."""
+        rows = self.conn.execute("SELECT source_id, content_hash, origin FROM document WHERE kb_id = %s", (kb.id,))
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def vectors_by_hash(self, kb: KnowledgeBase, hashes: list[str]) -> dict[str, np.ndarray]:
+        """Existing vectors for chunk texts already embedded, so unchanged chunks are not re-embedded."""
+        if not hashes:
+            return {}
+        rows = self.conn.execute(
+            "SELECT DISTINCT ON (content_hash) content_hash, embedding FROM chunk"
+            " WHERE kb_id = %s AND content_hash = ANY(%s) AND embedding IS NOT NULL",
+            (kb.id, hashes),
+        )
+        return {r[0]: _as_array(r[1]) for r in rows}
+
+    def save_document(
+        self, kb: KnowledgeBase, doc: Document, chunks: list[Chunk], vectors: np.ndarray, flags: list[list[str]]
+    ) -> None:
+        """Replace a document and its chunks atomically."""
+        try:
+            with self.conn.transaction():
+                self.conn.execute("DELETE FROM document WHERE kb_id = %s AND source_id = %s", (kb.id, doc.source_id))
+                doc_id = self.conn.execute(
+                    "INSERT INTO document (kb_id, source_id, origin, kind, title, url, content_hash, metadata)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                    (kb.id, doc.source_id, doc.origin, doc.kind, doc.title, doc.url, doc.content_hash,
+                     Jsonb(doc.metadata)),
+                ).fetchone()[0]
+                with self.conn.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO chunk (kb_id, document_id, ord, anchor, headings, text, content_hash,"
+                        " embedding, flags, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s,"
+                        " to_tsvector('english', %s))",
+                        [
+                            (kb.id, doc_id, c.ord, c.anchor, c.headings, c.text, c.content_hash(doc.title),
+                             vectors[i], flags[i], c.embed_text(doc.title))
+                            for i, c in enumerate(chunks)
+                        ],
+                    )
+        except psycopg.errors.DiskFull as exc:
+            raise StoreError(f"the database disk is full while saving {doc.source_id}; nothing was changed") from exc
+
+    def delete_documents(self, kb: KnowledgeBase, source_ids: list[str]) -> None:
+        if source_ids:
+            self.conn.execute("DELETE FROM document WHERE kb_id = %s AND source_id = ANY(%s)", (kb.id, source_ids))
+
+    def bump_revision(self, kb: KnowledgeBase) -> None:
+        self.conn.execute("UPDATE kb SET revision = revision + 1 WHERE id = %s", (kb.id,))
+
+    # --- reading --------------------------------------------------------
+    def chunks(self, kb: KnowledgeBase, with_vectors: bool = False) -> list[StoredChunk]:
+        cols = ", c.embedding" if with_vectors else ""
+        rows = self.conn.execute(
+            "SELECT c.id, d.source_id, d.title, d.url, c.anchor, c.headings, c.text, c.flags" + cols +
+            " FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.kb_id = %s ORDER BY c.id",
+            (kb.id,),
+        ).fetchall()
+        return [
+            StoredChunk(*r[:8], embedding=_as_array(r[8]) if with_vectors else None)
+            for r in rows
+        ]
+
+    def nearest(self, kb: KnowledgeBase, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks, via the kb's HNSW index."""
+        self.conn.execute("SET hnsw.ef_search = %s" % max(40, k))
+        rows = self.conn.execute(
+            f"SELECT id, 1 - (embedding::vector({kb.dim}) <=> %s::vector({kb.dim})) FROM chunk"
+            f" WHERE kb_id = %s ORDER BY embedding::vector({kb.dim}) <=> %s::vector({kb.dim}) LIMIT %s",
+            (vector, kb.id, vector, k),
+        ).fetchall()
+        return [(r[0], float(r[1])) for r in rows]

@@ -1,0 +1,43 @@
+"""Shared fixtures. Tests run against a real embedded PostgreSQL in a temporary
+GOVAI_HOME (or DATABASE_URL when set), fully offline."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+# One GOVAI_HOME for the whole run, set before govai reads its settings.
+_HOME = Path(tempfile.mkdtemp(prefix="govai-test-home-"))
+os.environ["GOVAI_HOME"] = str(_HOME)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.exists():
+        pytest.skip("../shared is not present")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def govai_home() -> Path:
+    return _HOME
+
+
+@pytest.fixture(scope="session")
+def db():
+    """The session's database (embedded PostgreSQL 18 + pgvector), migrated."""
+    from govai.store.database import get_database
+
+    database = get_database()
+    database.conn  # start, connect and migrate once
+    return database
