@@ -80,27 +80,34 @@ def per_family(rows: list[dict], scores: np.ndarray, threshold: float, key: str 
     return {k: (sum(v), len(v)) for k, v in sorted(fam.items())}
 
 
-def print_curve(points: list[tuple[float, float, float]], every: int = 1) -> None:
+def print_curve(points: list[tuple[float, float, float]]) -> None:
+    """The curve on a 0.05 threshold grid, then best recall at fixed false-positive rates."""
     print("    threshold    FPR   recall")
-    shown = set()
-    for i, (t, fpr, rec) in enumerate(points):
-        key = (round(fpr, 3), round(rec, 3))
-        if key in shown and i % every:
-            continue
-        shown.add(key)
-        print(f"    {t:9.4f}  {fpr:5.3f}  {rec:6.3f}")
+    for grid in [round(0.95 - 0.05 * i, 2) for i in range(19)]:
+        at = [p for p in points if p[0] >= grid]
+        fpr, rec = (at[-1][1], at[-1][2]) if at else (0.0, 0.0)
+        print(f"    {grid:9.2f}  {fpr:5.3f}  {rec:6.3f}")
+    print("    FPR at most   best recall   (threshold)")
+    for limit in (0.0, 0.005, 0.01, 0.02, 0.05, 0.10):
+        ok = [p for p in points if p[1] <= limit]
+        t, _, rec = ok[-1] if ok else (1.0, 0.0, 0.0)
+        print(f"    {limit:11.3f}   {rec:11.3f}   ({t:.4f})")
 
 
-def latency(screen: Screen, texts: list[str], repeat: int = 3) -> tuple[float, float]:
+def latency(screen: Screen, texts: list[str], repeat: int = 3) -> dict[str, float]:
+    """Wall-clock and CPU time per check. CPU time is what one check costs one core; wall
+    time also counts waiting for the CPU when the machine is shared."""
     for t in texts[:20]:
         screen.check(t)
-    times = []
+    wall, cpu = [], []
     for _ in range(repeat):
         for t in texts:
-            start = time.perf_counter()
+            w0, c0 = time.perf_counter(), time.thread_time()
             screen.check(t)
-            times.append((time.perf_counter() - start) * 1000)
-    return float(np.percentile(times, 50)), float(np.percentile(times, 99))
+            cpu.append((time.thread_time() - c0) * 1000)
+            wall.append((time.perf_counter() - w0) * 1000)
+    return {"wall_p50": float(np.percentile(wall, 50)), "wall_p99": float(np.percentile(wall, 99)),
+            "cpu_p50": float(np.percentile(cpu, 50)), "cpu_p99": float(np.percentile(cpu, 99))}
 
 
 def section(title: str, rows: list[dict], field: str, kind: str, positive_label: str, report: dict) -> None:
@@ -149,17 +156,18 @@ def section(title: str, rows: list[dict], field: str, kind: str, positive_label:
     print(f"  GovAI / baseline recall at FPR <= 2 %: {rec:.3f} / {b_rec:.3f} = {ratio:.2f}x")
 
     texts = [r[field] for r in rows]
-    p50, p99 = latency(screen, texts)
+    lat = latency(screen, texts)
     b_times = []
     for text in texts:
         start = time.perf_counter()
         baseline_score(text)
         b_times.append((time.perf_counter() - start) * 1000)
-    print(f"  latency per check (one core, no judge): p50 {p50:.2f} ms, p99 {p99:.2f} ms "
-          f"(baseline keywords p50 {statistics.median(b_times):.3f} ms)")
-    report[kind] = {"chosen_threshold": t, "recall": rec, "fpr": fpr, "shipped_threshold": shipped,
+    print(f"  latency per check, one core, no judge: CPU p50 {lat['cpu_p50']:.2f} ms, p99 {lat['cpu_p99']:.2f} ms; "
+          f"wall p50 {lat['wall_p50']:.2f} ms, p99 {lat['wall_p99']:.2f} ms "
+          f"(baseline keywords p50 {statistics.median(b_times):.3f} ms; load average {os.getloadavg()[0]:.1f})")
+    report[kind] = {"curve": curve(combined, positive), "chosen_threshold": t, "recall": rec, "fpr": fpr, "shipped_threshold": shipped,
                     "shipped_recall": s_rec, "shipped_fpr": s_fpr, "per_family": fams, "comparison": comparison,
-                    "recall_ratio_vs_baseline": ratio, "latency_ms": {"p50": p50, "p99": p99}}
+                    "recall_ratio_vs_baseline": ratio, "latency_ms": lat}
 
 
 def refusals(shared: Path, report: dict, kb: str | None) -> None:

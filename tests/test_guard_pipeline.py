@@ -113,3 +113,37 @@ def test_llm_support_check_blocks_an_unsupported_answer(tmp_path: Path, server: 
     assert ctx.outcome == Outcome.BLOCKED
     checks = {c["check"]: c for c in next(r.detail for r in ctx.records if r.step == "check_output")["checks"]}
     assert checks["support"]["passed"] and not checks["llm_support"]["passed"]
+
+
+@pytest.fixture(scope="module")
+def demo_kb(db) -> str:
+    """The repository's demo knowledge base, ingested once (flag_passage runs at ingest)."""
+    from govai.embeddings import get_embedder
+    from govai.ingest.pipeline import Ingester
+    from govai.store.knowledge import KnowledgeStore
+
+    repo = Path(__file__).resolve().parents[1]
+    kb = "guard-demo"
+    Ingester(KnowledgeStore(db), get_embedder("minilm"), kb).run([repo / "demo" / "kb"])
+    return kb
+
+
+@pytest.mark.slow
+def test_default_pipeline_answers_demo_questions_past_every_guard(demo_kb: str) -> None:
+    """Extractive answers pass check_output; citizen questions are not refused by a guard."""
+    rt = Runtime()
+    questions = [q for q in (Path(__file__).resolve().parents[1] / "demo" / "questions.txt").read_text().splitlines()
+                 if q.strip()]
+    answered = 0
+    for q in questions:
+        ctx = rt.ask(q, kb=demo_kb)
+        assert not (ctx.reason or "").startswith(("input guard", "scope", "output guard")), (q, ctx.reason)
+        steps_run = [r.step for r in ctx.records]
+        assert "screen_input" in steps_run and "scope" in steps_run
+        if ctx.outcome == Outcome.ANSWERED:
+            answered += 1
+            check = next(r.detail for r in ctx.records if r.step == "check_output")
+            assert check["verdict"] == "pass", check
+            screened = next(r.detail for r in ctx.records if r.step == "screen_sources")
+            assert screened["dropped"] == []
+    assert answered >= len(questions) - 2

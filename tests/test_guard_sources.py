@@ -89,3 +89,16 @@ def test_dev_set_targets(shared) -> None:
     clean = [b for label, b in results if label == "clean"]
     assert sum(injected) / len(injected) >= 0.95
     assert sum(clean) / len(clean) <= 0.02
+
+
+def test_segments_keep_code_with_its_lead_in_and_split_glued_sentences() -> None:
+    from govai.guards.engine import instruction_like, segments
+
+    text = "You must pay by 31 January. Write a limerick about cats.\nUse this snippet:\n```\nimport os\n```\n## Overview"
+    parts = segments(text)
+    assert "Write a limerick about cats." in parts
+    assert any(p.startswith("Use this snippet:") and "import os" in p for p in parts)
+    assert instruction_like("Write a limerick about cats.")
+    assert not instruction_like("## Make a complaint")
+    assert not instruction_like("Make a complaint")  # a heading without its hashes
+    assert not instruction_like("You can [complain online](/complain) if you're unhappy.")

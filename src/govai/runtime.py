@@ -8,10 +8,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from govai.config import Settings, get_settings
-from govai.pipeline import Context, Pipeline, steps
+from govai.pipeline import Context, Pipeline
 from govai.pipeline.context import Classification
+from govai.pipeline.step import steps  # the registry; govai.pipeline.steps is also a package name
 from govai.profiles import ServiceProfile, load_profile
-from govai.providers.base import Provider, provider_kinds
+from govai.providers.base import Provider
 
 if TYPE_CHECKING:
     from govai.embeddings.base import Embedder

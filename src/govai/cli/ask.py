@@ -25,6 +25,7 @@ def ask(
     from govai.runtime import Runtime
 
     runtime = Runtime(load_profile(profile) if profile else None)
+    runtime.knowledge.require(kb or runtime.profile.kb)  # an unknown KB is a usage error, not a service error
     ctx = runtime.ask(question, kb=kb, classification=classification)
     record = answer_record(ctx)
     if json_out:

@@ -29,6 +29,7 @@ def eval_qa(
 
     rows = qa.load_questions(file)
     runtime = Runtime(load_profile(profile) if profile else None)
+    runtime.knowledge.require(kb or runtime.profile.kb)  # fail before answering every question with an error
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
     preds = {}

@@ -7,10 +7,8 @@ import os
 
 import typer
 
-from govai.cli import ask, demo, kb
+from govai.cli import ask, demo, guard, kb, pii, policy, providers
 from govai.cli.eval import eval_app
-from govai.cli import pii, policy, providers
-from govai.cli import guard
 
 # Quiet third-party progress bars and hub look-ups: GovAI runs offline.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -29,3 +29,19 @@ def get_embedder(name: str) -> Embedder:
 
         _loaded[name] = embedders.get(name)()
     return _loaded[name]
+
+
+_QUERY_CACHE: dict[tuple[str, str], np.ndarray] = {}
+_QUERY_CACHE_SIZE = 512
+
+
+def embed_one(embedder: Embedder, text: str) -> np.ndarray:
+    """One text's vector, cached: retrieval and composition both need the question's."""
+    key = (embedder.name, text)
+    vector = _QUERY_CACHE.get(key)
+    if vector is None:
+        vector = embedder.embed([text])[0]
+        if len(_QUERY_CACHE) >= _QUERY_CACHE_SIZE:
+            _QUERY_CACHE.pop(next(iter(_QUERY_CACHE)))
+        _QUERY_CACHE[key] = vector
+    return vector

@@ -17,6 +17,7 @@ import re
 import string
 import unicodedata
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -29,6 +30,7 @@ _MIN_DECODED_LETTERS = 6
 # Hidden ASCII smuggled as Unicode tag characters (U+E0020..U+E007E).
 
 _SPACED_RUN = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ \t._\-*|/+~]{1,3}){3,}[^\W\d_](?![^\W\d_])")
+_SLUG = re.compile(r"[a-z]{3,}[-_/][a-z]{3,}")
 _BASE64_CANDIDATE = re.compile(r"[A-Za-z0-9+/_=-]{16,}")
 _BASE64_RUN = re.compile(r"(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?|[A-Za-z0-9_-]{24,}")
 _HEX_RUN = re.compile(r"(?:(?:0x|\\x)?[0-9a-fA-F]{2}[\s,:]?){8,}")
@@ -48,6 +50,24 @@ _COMMON = frozenset(
 )
 _WORD = re.compile(r"[a-z]+")
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_DIGIT = re.compile(r"\d")
+_LEET_HINT = re.compile(r"[A-Za-z][013457@$]|[013457@$][A-Za-z]")
+_SPACED_TOKEN = re.compile(r"^(?:\w[._\-*|/+~]){3,}\w$")
+
+
+def _maybe_spaced(text: str) -> bool:
+    """Cheap test before the spaced-letters regex: four one-letter tokens in a row, or 'i.g.n.o.r.e'."""
+    run = 0
+    for token in text.split():
+        if len(token) == 1:
+            run += 1
+            if run >= 4:
+                return True
+        else:
+            run = 0
+            if len(token) >= 7 and _SPACED_TOKEN.match(token):
+                return True
+    return False
 
 
 # The same mapping as govai.text.normalise (NFKC, hidden characters dropped, look-alike
@@ -59,7 +79,18 @@ _DROP_HIDDEN.update({cp: None for cp in range(0xFE00, 0xFE10)})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-_HIDDEN_CHARS = re.compile("[" + "".join(chr(cp) for cp in sorted(_DROP_HIDDEN)) + "]")
+def _char_class(codepoints: set[int]) -> str:
+    """A regex character class of ranges (a long list of single characters is scanned linearly)."""
+    ranges: list[list[int]] = []
+    for cp in sorted(codepoints):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]"
+
+
+_HIDDEN_CHARS = re.compile(_char_class(set(_DROP_HIDDEN)))
 _LOOKALIKES = re.compile("[" + "".join(chr(cp) for cp in text_normalise._HOMOGLYPHS) + "]")
 
 
@@ -125,6 +156,8 @@ def _decode_base64(text: str) -> list[str]:
     out = []
     for m in _BASE64_CANDIDATE.finditer(text):
         chunk = m.group(0).rstrip("=")
+        if _SLUG.search(chunk):
+            continue  # a URL path or file name, not an encoding
         if not _BASE64_RUN.fullmatch(chunk + "=" * (-len(chunk) % 4)) and not _BASE64_RUN.fullmatch(chunk):
             continue
         if chunk.isalpha() and (chunk.islower() or chunk.isupper()):
@@ -257,16 +290,17 @@ def variants(text: str, *, keep_lines: bool = False) -> list[Variant]:
         add("tag-characters", tagged)
     if not plain.isascii():
         add("homoglyphs", fast_normalise(plain))
-    if _SPACED_RUN.search(cleaned):
+    if _maybe_spaced(cleaned) and _SPACED_RUN.search(cleaned):
         add("spaced-letters", _join_spaced_letters(cleaned))
-    if _LEET_WORD.search(plain):
+    if _LEET_HINT.search(plain) and _LEET_WORD.search(plain):
         add("leetspeak", _LEET_WORD.sub(lambda m: m.group(0).lower().translate(_LEET), plain))
     for decoded in _decode_base64(plain):
         add("base64", decoded)
-    for decoded in _decode_hex(plain):
-        add("hex", decoded)
-    for decoded in _decode_binary(plain):
-        add("binary", decoded)
+    if len(_DIGIT.findall(plain, 0, 4000)) >= 8:  # hex and binary payloads are mostly digits
+        for decoded in _decode_hex(plain):
+            add("hex", decoded)
+        for decoded in _decode_binary(plain):
+            add("binary", decoded)
     if len(_PERCENT.findall(plain)) >= 3:
         add("url-encoding", urllib.parse.unquote(plain))
     if _HTML_ENTITY.search(plain) or _UNICODE_ESCAPE.search(plain):
@@ -275,25 +309,21 @@ def variants(text: str, *, keep_lines: bool = False) -> list[Variant]:
     return found
 
 
-def _add_ciphers(plain: str, add: object) -> None:
-    """ROT13/Caesar and reversed text, tried only when the plain text is not English."""
-    assert callable(add)
-    letters = len(_ASCII_LETTERS.findall(plain))
-    if letters < 12 or letters < 0.5 * len(plain):
+def _add_ciphers(plain: str, add: Callable[[str, str], None]) -> None:
+    """ROT13/Caesar and reversed text, tried only when the plain text does not read as English."""
+    lowered = plain.lower()
+    if "rot13" in lowered or "rot-13" in lowered:  # said outright: decode whatever the text looks like
+        add("rot13", codecs.decode(plain, "rot13"))
+    sample = plain[:600]  # a cipher is judged on its opening: cheap on long inputs
+    letters = len(_ASCII_LETTERS.findall(sample))
+    if letters < 12 or letters < 0.5 * len(sample):
         return
-    base = _english_score(plain)
-    if base >= 0.25:
+    base = _english_score(sample)
+    if base >= 0.1:  # ordinary prose: ciphers and reversed text have almost no common words
         return
-    shift, score = _best_shift(plain)
+    shift, score = _best_shift(sample)
     if score >= 0.25 and score > base + 0.15:
         add("rot13" if shift == 13 else f"caesar-{shift}", _caesar(plain, shift))
     reversed_text = plain[::-1]
-    if _english_score(reversed_text) >= 0.25:
+    if _english_score(reversed_text[:600]) >= 0.25:
         add("reversed", reversed_text)
-    if "rot13" in plain.lower() or "rot-13" in plain.lower():
-        add("rot13", codecs.decode(plain, "rot13"))
-
-
-def compact(text: str) -> str:
-    """Letters only, lower case: 'I.g.n.o.r.e  all' -> 'ignoreall' for spacing-proof matching."""
-    return "".join(c for c in text.lower() if c.isalpha())

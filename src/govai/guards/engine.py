@@ -25,9 +25,9 @@ Verdict = Literal["block", "allow"]
 
 # Chosen on the development sets by bench/guard_bench.py as the lowest score that
 # keeps the false-positive rate on benign rows at or under 2 % (see docs/guardrails.md).
-DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.75, "document": 0.68}
+DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.742, "document": 0.672}
 MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
-_SEGMENT_CHARS = 400
+_SEGMENT_CHARS = 1600  # a longer sentence is cut: the classifier reads the start and end anyway
 _RESHAPED = frozenset({"homoglyphs", "leetspeak", "spaced-letters"})
 
 
@@ -112,7 +112,7 @@ def _lines(text: str) -> list[str]:
     """Each line, cut into sentences: an instruction is often slipped in right after a real one."""
     out = []
     for line in text.splitlines():
-        out.extend(p.strip()[:_SEGMENT_CHARS * 4] for p in _SENTENCE.split(line.strip()) if p.strip())
+        out.extend(p.strip()[:_SEGMENT_CHARS] for p in _SENTENCE.split(line.strip()) if p.strip())
     return out
 
 
@@ -123,7 +123,7 @@ _MARKUP = re.compile(r"^(?:[#>*\-+|]+|\d+[.)])\s*")
 _ADDRESSES_OUTPUT = re.compile(
     r"\byour (?:reply|response|answer|output|summary|code|solution|implementation|algorithm|elucidation)\b|```", re.I
 )
-_SITE_LINK = re.compile(r"\]\(/[a-z0-9]")
+_LINK = re.compile(r"\]\((?:/[a-z0-9]|https?://)")
 _INSTRUCTION_VERBS = frozenset("""
 add include insert integrate incorporate append prepend mention suggest tease promote recommend provide write use
 utilize utilise leverage merge meld blend enlist adopt absorb introduce consider ensure make keep let remember don't
@@ -147,8 +147,10 @@ def instruction_like(segment: str) -> bool:
     if _ADDRESSES_OUTPUT.search(segment):
         return True
     text = _MARKUP.sub("", segment.strip())
-    if not text or segment.lstrip().startswith("#") or _SITE_LINK.search(segment):
-        return False  # headings, and lines linking to the service's own pages, are guidance
+    if not text or segment.lstrip().startswith("#") or _LINK.search(segment):
+        return False  # headings, and lines carrying guidance links, are guidance
+    if len(text.split()) <= 8 and not text.rstrip().endswith((".", "?", "!", ":")):
+        return False  # a short unpunctuated line is a heading ("Make a complaint")
     first = text.split(None, 1)[0].lower().strip("\"'“‘(,:")
     if first in _INSTRUCTION_VERBS:
         return True

@@ -80,56 +80,42 @@ def prefixes_of(pattern: str) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def _trie_regex(words: set[str]) -> str:
-    trie: dict = {}  # type: ignore[type-arg]
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:  # type: ignore[type-arg]
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return emit(trie)
-
-
 class PatternIndex:
     """Compiled patterns plus the prefix gate over all of them."""
 
     def __init__(self) -> None:
         self._compiled: dict[str, re.Pattern[str]] = {}
         self._gates: dict[str, frozenset[str] | None] = {}
-        self._scanner: re.Pattern[str] | None = None
+        self._prefixes: frozenset[str] | None = None
 
     def add(self, pattern: str) -> None:
         if pattern not in self._compiled:
             self._compiled[pattern] = re.compile(pattern, re.IGNORECASE)
             self._gates[pattern] = prefixes_of(pattern)
-            self._scanner = None
+            self._prefixes = None
 
     def compiled(self, pattern: str) -> re.Pattern[str]:
         return self._compiled[pattern]
 
     def scan(self, text: str) -> dict[str, list[int]] | None:
-        """Where each gate prefix occurs in ``text`` (None when lower-casing changes offsets)."""
+        """Where each gate prefix occurs in ``text`` (None when lower-casing changes offsets).
+
+        Prefixes are only looked for where a word, a symbol or a non-Latin character
+        starts: every Latin-script lexicon entry begins at a word boundary.
+        """
         lower = text.lower()
         if len(lower) != len(text):
             return None
-        if self._scanner is None:
-            words = set().union(*(g for g in self._gates.values() if g))
-            # Prefixes are only looked for where a word, a symbol run or a non-Latin
-            # character starts; every Latin-script lexicon entry begins at a word boundary.
-            self._scanner = re.compile("(?<![a-z0-9])(?=(" + _trie_regex(words) + "))")
+        if self._prefixes is None:
+            self._prefixes = frozenset().union(*(g for g in self._gates.values() if g))
+        prefixes = self._prefixes
         found: dict[str, list[int]] = {}
-        for m in self._scanner.finditer(lower):
-            s, pos = m.group(1), m.start()
-            for k in range(1, len(s) + 1):
-                found.setdefault(s[:k], []).append(pos)
+        for m in _CANDIDATE_START.finditer(lower):
+            pos = m.start()
+            for size in (1, 2, 3, 4):
+                piece = lower[pos : pos + size]
+                if piece in prefixes:
+                    found.setdefault(piece, []).append(pos)
         return found
 
     def finditer(self, pattern: str, text: str, found: dict[str, list[int]] | None) -> Iterator[re.Match[str]]:
@@ -153,6 +139,7 @@ class PatternIndex:
                 yield m
 
 
+_CANDIDATE_START = re.compile(r"(?<![a-z0-9])\S")
 _index = PatternIndex()
 
 
@@ -326,7 +313,7 @@ for rule in [
          + r"(?:,| you)|\b(?:dear|hey|hello|attention) " + AI_ADDRESSEE
          + r"|\b" + AI_ADDRESSEE + r"s? (?:reading|processing|summari[sz]ing|answering|parsing|reviewing) (?:this|these)\b"],
     ),
-    Rule("output-directed", "injection", 0.85, [INSTRUCTION_START, OUTPUT_OBJECT], window=160),
+    Rule("output-directed", "injection", 0.85, [OUTPUT_OBJECT, INSTRUCTION_START], window=160),
     Rule("code-payload", "injection", 0.95, [CODE_FENCE_PAYLOAD]),
     Rule("following-code", "injection", 0.8, [FOLLOWING_CODE, r"\b(?:your|the) (?:code|solution|response|reply|answer|"
          r"implementation|algorithm|elucidation|approach|logic|framework|architecture)\b"], window=160),

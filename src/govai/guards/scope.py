@@ -27,6 +27,13 @@ _DANGER = re.compile(
     re.I,
 )
 _SELF_HARM = re.compile(lx.SELF_HARM, re.I)
+# "What should I do if my son talks about suicide?" asks how to help someone else: answer it.
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:someone|somebody|a friend|my (?:\w+ )?(?:friend|son|daughter|child|partner|husband|wife|mum|mom|dad|"
+    r"brother|sister|student|pupil|colleague|client|patient|neighbour)|he|she|they|a person|people)\b", re.I
+)
+# "Where can I check the status of my application?" asks where to look: guidance answers that.
+_WHERE_TO_LOOK = re.compile(r"^\W*(?:where|how)\b.{0,40}\b(?:check|find|see|track|view|get|look)\b", re.I)
 _SUICIDE = re.compile(lx.SUICIDE_MENTION, re.I)
 
 _GREETING = re.compile(
@@ -92,14 +99,14 @@ def classify(text: str) -> ScopeDecision:
     """Route a (normalised) question; the first clear match wins, in order of urgency."""
     stripped = text.strip()
     if _DANGER.search(stripped) or _SELF_HARM.search(stripped) or (
-        _SUICIDE.search(stripped) and _FIRST_PERSON.search(stripped)
+        _SUICIDE.search(stripped) and _FIRST_PERSON.search(stripped) and not _SOMEONE_ELSE.search(stripped)
     ):
         return ScopeDecision("crisis", "mentions self-harm, suicide or immediate danger", "crisis")
     if len(stripped) <= 60 and (_GREETING.match(stripped) or _ABOUT_YOU.match(stripped)):
         return ScopeDecision("greeting", "greeting or question about the assistant", "greeting")
     if _POLITICAL.search(stripped):
         return ScopeDecision("out_of_scope", "asks for a political opinion", "political")
-    if _ACCOUNT.search(stripped):
+    if _ACCOUNT.search(stripped) and not _WHERE_TO_LOOK.search(stripped):
         return ScopeDecision("needs_account_data", "asks about the person's own records", "needs_account_data")
     if _OUT_OF_SCOPE.search(stripped):
         return ScopeDecision("out_of_scope", "not about public services", "out_of_scope")

@@ -16,7 +16,9 @@ from govai.errors import IngestError
 from govai.ingest.chunking import Chunk, chunk_document
 from govai.ingest.document import Document
 from govai.ingest.sources import reader_for
+from govai.retrieval.units import pack
 from govai.store.knowledge import KnowledgeBase, KnowledgeStore
+from govai.text.units import split_units, unit_embed_text
 
 log = logging.getLogger(__name__)
 
@@ -108,11 +110,13 @@ class Ingester:
         return self.report
 
     def _consider(self, doc: Document, existing: dict[str, tuple[str, str]], seen: set[str]) -> None:
-        if doc.source_id in seen:
+        duplicate = doc.source_id in seen
+        if duplicate:
             log.info("duplicate source id %s; the later copy wins", doc.source_id)
         seen.add(doc.source_id)
         old = existing.get(doc.source_id)
-        if old and old[0] == doc.content_hash and old[1] == doc.origin:
+        # A duplicate is always written: an earlier copy may have just replaced the stored one.
+        if old and not duplicate and old[0] == doc.content_hash and old[1] == doc.origin:
             self.report.unchanged += 1
             return
         chunks = chunk_document(doc)
@@ -132,19 +136,32 @@ class Ingester:
             return
         hashes = [c.content_hash(d.title) for d, chunks in self._pending for c in chunks]
         known = self.store.vectors_by_hash(self.kb, sorted(set(hashes)))
-        missing = sorted({h for h in hashes if h not in known})
-        texts = {c.content_hash(d.title): c.embed_text(d.title) for d, chunks in self._pending for c in chunks}
+        todo = {c.content_hash(d.title): (d.title, c) for d, chunks in self._pending for c in chunks}
+        missing = sorted(h for h in todo if h not in known)
         if missing:
-            vectors = self.embedder.embed([texts[h] for h in missing])
-            known.update(zip(missing, vectors))
+            known.update(self._embed([todo[h] for h in missing], missing))
         self.report.chunks_embedded += len(missing)
         self.report.chunks_reused += len(hashes) - len(missing)
         for doc, chunks in self._pending:
-            vectors = np.stack([known[c.content_hash(doc.title)] for c in chunks])
+            vectors = [known[c.content_hash(doc.title)] for c in chunks]
             flags = [self.screen(c.text) if self.screen else [] for c in chunks]
             self.report.chunks_flagged += sum(1 for f in flags if f)
             self.store.save_document(self.kb, doc, chunks, vectors, flags)
         self._pending.clear()
+
+    def _embed(self, items: list[tuple[str, Chunk]], hashes: list[str]) -> dict[str, tuple[np.ndarray, bytes]]:
+        """Chunk vectors plus the vectors of each chunk's quotable units, in one model pass."""
+        texts = [c.embed_text(title) for title, c in items]
+        spans = []
+        for title, c in items:
+            units = [unit_embed_text(title, u) for u in split_units(c.text)]
+            spans.append((len(texts), len(texts) + len(units)))
+            texts.extend(units)
+        vectors = self.embedder.embed(texts)
+        return {
+            h: (vectors[i], pack(vectors[a:b]) if b > a else pack(np.zeros((0, vectors.shape[1]))))
+            for i, (h, (a, b)) in enumerate(zip(hashes, spans))
+        }
 
     def _remove_missing(
         self,

@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from govai.embeddings.base import embed_one
 from govai.pipeline.context import Source, Usage
 from govai.providers.base import Draft, provider_kinds
+from govai.retrieval import units as unit_vectors
 from govai.retrieval.lexical import tokenize
+from govai.text.units import split_units, unit_embed_text
 
 MAX_WORDS = 120
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9£])")
-_LIST_ITEM = re.compile(r"^\s*(?:- |\(\w{1,4}\) )")
 
 
 # What kind of answer a question asks for, and how to recognise it in a sentence.
@@ -59,48 +60,8 @@ class Unit:
     similarity: float = 0.0  # dense similarity to the question alone: the evidence strength
 
 
-def _is_label(line: str) -> bool:
-    """A short line with no sentence ending: a name or label ('Telephone: 0300…')."""
-    return len(line.split()) <= 8 and not line.endswith((".", "?", "!", ":")) and not _LIST_ITEM.match(line)
-
-
-def _join_labels(lines: list[str]) -> list[str]:
-    """Contact blocks and similar: keep a run of short label lines together."""
-    out: list[str] = []
-    for line in lines:
-        if out and _is_label(line) and _is_label(out[-1].split("; ")[-1]):
-            out[-1] = f"{out[-1]}; {line}"
-        else:
-            out.append(line)
-    return out
-
-
 def _units(passage: str, source: int) -> list[Unit]:
-    lines = _join_labels([ln.strip() for ln in passage.splitlines() if ln.strip()])
-    units: list[Unit] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        items: list[str] = []
-        j = i + 1
-        while j < len(lines) and _LIST_ITEM.match(lines[j]):
-            items.append(_LIST_ITEM.sub("", lines[j]).rstrip(";,. "))
-            j += 1
-        if items and line.endswith((":", "—", "-")) and not _LIST_ITEM.match(line):
-            joined = f"{line.rstrip(':—- ')}: {'; '.join(items)}."
-            if len(joined.split()) <= 70:
-                units.append(Unit(joined, source, len(units)))
-            else:
-                lead = line.rstrip(":—- ")
-                units.extend(Unit(f"{lead}: {item}.", source, len(units) + k) for k, item in enumerate(items))
-            i = j
-            continue
-        text = _LIST_ITEM.sub("", line)
-        for sentence in _SENTENCE.split(text):
-            if len(sentence.split()) >= 3:
-                units.append(Unit(sentence.strip(), source, len(units)))
-        i += 1
-    return units
+    return [Unit(text, source, order) for order, text in enumerate(split_units(passage))]
 
 
 class ExtractiveComposer:
@@ -122,6 +83,28 @@ class ExtractiveComposer:
 
         return get_embedder(get_settings().embedder)
 
+    def _similarities(self, question: str, sources: list[Source], units: list[Unit]) -> np.ndarray:
+        """Cosine of each unit to the question, from vectors computed at ingest where possible."""
+        embedder = self._embedder()
+        qvec = embed_one(embedder, question)
+        sims = np.empty(len(units), dtype=np.float32)
+        missing: list[int] = []
+        by_source: dict[int, np.ndarray | None] = {}
+        for k, u in enumerate(units):
+            if u.source not in by_source:
+                stored = unit_vectors.lookup(sources[u.source].chunk_id)
+                count = sum(1 for x in units if x.source == u.source)
+                by_source[u.source] = stored if stored is not None and len(stored) == count else None
+            stored = by_source[u.source]
+            if stored is None:
+                missing.append(k)
+            else:
+                sims[k] = float(stored[u.order] @ qvec)
+        if missing:
+            fresh = embedder.embed([unit_embed_text(sources[units[k].source].title, units[k].text) for k in missing])
+            sims[missing] = fresh @ qvec
+        return sims
+
     def score_units(self, question: str, sources: list[Source]) -> list[Unit]:
         units = [u for k, s in enumerate(sources[: self.passages]) for u in _units(s.text, k)]
         if not units:
@@ -134,9 +117,7 @@ class ExtractiveComposer:
                 df[t] = df.get(t, 0) + 1
         weight = {t: math.log(1 + len(units) / (1 + df.get(t, 0))) for t in q_terms}
         total = sum(weight.values()) or 1.0
-        embedder = self._embedder()
-        vectors = embedder.embed([question] + [f"{sources[u.source].title}: {u.text}" for u in units])
-        sims = vectors[1:] @ vectors[0]
+        sims = self._similarities(question, sources, units)
         wanted = expected_answer(question)
         for u, terms, sim in zip(units, unit_terms, sims):
             coverage = sum(weight[t] for t in terms & q_terms) / total

@@ -14,10 +14,12 @@ from enum import StrEnum
 
 import numpy as np
 
-from govai.embeddings.base import Embedder
+from govai.embeddings.base import Embedder, embed_one
 from govai.pipeline.context import Source
 from govai.retrieval.lexical import BM25Index
 from govai.retrieval.rerank import rerank
+from govai.retrieval.units import remember as remember_units
+from govai.retrieval.units import unpack
 from govai.store.knowledge import KnowledgeBase, KnowledgeStore, StoredChunk
 
 RRF_K = 60
@@ -75,6 +77,10 @@ class Retriever:
                 vectors = np.stack([c.embedding for c in chunks]) if chunks else np.zeros((0, kb.dim), np.float32)
                 for c in chunks:
                     c.embedding = None  # keep one copy, in the matrix
+                    units = unpack(c.unit_vectors, kb.dim)
+                    if units is not None:
+                        remember_units(c.id, units)
+                    c.unit_vectors = None
                 doc_of, centroids = _centroids(chunks, vectors)
                 cached = KBIndex(
                     kb, chunks, {c.id: i for i, c in enumerate(chunks)}, BM25Index(texts), vectors, doc_of, centroids
@@ -86,7 +92,7 @@ class Retriever:
         idx = self.index(kb_name)
         if not idx.chunks:
             return Retrieval([], [])
-        qvec = self.embedder.embed([query])[0]
+        qvec = embed_one(self.embedder, query)
         lexical = idx.bm25.search(query, CANDIDATES) if mode != Mode.DENSE else []
         dense = []
         if mode != Mode.BM25:

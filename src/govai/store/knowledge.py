@@ -44,6 +44,7 @@ class StoredChunk:
     text: str
     flags: list[str]
     embedding: np.ndarray | None = None
+    unit_vectors: bytes | None = None
 
 
 class KnowledgeStore:
@@ -108,23 +109,38 @@ class KnowledgeStore:
 
     # --- documents ------------------------------------------------------
     def document_hashes(self, kb: KnowledgeBase) -> dict[str, tuple[str, str]]:
-        """source_id -> (content_hash, origin) for every document in the knowledge base."""
-        rows = self.conn.execute("SELECT source_id, content_hash, origin FROM document WHERE kb_id = %s", (kb.id,))
+        """source_id -> (content_hash, origin) for every document in the knowledge base.
+
+        A document stored before unit vectors existed reports an empty hash, so the
+        next ingest completes it.
+        """
+        rows = self.conn.execute(
+            "SELECT d.source_id, CASE WHEN EXISTS (SELECT 1 FROM chunk c WHERE c.document_id = d.id"
+            " AND c.unit_vectors IS NULL) THEN '' ELSE d.content_hash END, d.origin"
+            " FROM document d WHERE d.kb_id = %s",
+            (kb.id,),
+        )
         return {r[0]: (r[1], r[2]) for r in rows}
 
-    def vectors_by_hash(self, kb: KnowledgeBase, hashes: list[str]) -> dict[str, np.ndarray]:
-        """Existing vectors for chunk texts already embedded, so unchanged chunks are not re-embedded."""
+    def vectors_by_hash(self, kb: KnowledgeBase, hashes: list[str]) -> dict[str, tuple[np.ndarray, bytes]]:
+        """Existing (chunk vector, packed unit vectors) for chunk texts already embedded,
+        so unchanged chunks are not re-embedded."""
         if not hashes:
             return {}
         rows = self.conn.execute(
-            "SELECT DISTINCT ON (content_hash) content_hash, embedding FROM chunk"
-            " WHERE kb_id = %s AND content_hash = ANY(%s) AND embedding IS NOT NULL",
+            "SELECT DISTINCT ON (content_hash) content_hash, embedding, unit_vectors FROM chunk"
+            " WHERE kb_id = %s AND content_hash = ANY(%s) AND embedding IS NOT NULL AND unit_vectors IS NOT NULL",
             (kb.id, hashes),
         )
-        return {r[0]: _as_array(r[1]) for r in rows}
+        return {r[0]: (_as_array(r[1]), bytes(r[2])) for r in rows}
 
     def save_document(
-        self, kb: KnowledgeBase, doc: Document, chunks: list[Chunk], vectors: np.ndarray, flags: list[list[str]]
+        self,
+        kb: KnowledgeBase,
+        doc: Document,
+        chunks: list[Chunk],
+        vectors: list[tuple[np.ndarray, bytes]],
+        flags: list[list[str]],
     ) -> None:
         """Replace a document and its chunks atomically."""
         try:
@@ -139,11 +155,11 @@ class KnowledgeStore:
                 with self.conn.cursor() as cur:
                     cur.executemany(
                         "INSERT INTO chunk (kb_id, document_id, ord, anchor, headings, text, content_hash,"
-                        " embedding, flags, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s,"
+                        " embedding, unit_vectors, flags, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
                         " to_tsvector('english', %s))",
                         [
                             (kb.id, doc_id, c.ord, c.anchor, c.headings, c.text, c.content_hash(doc.title),
-                             vectors[i], flags[i], c.embed_text(doc.title))
+                             vectors[i][0], vectors[i][1], flags[i], c.embed_text(doc.title))
                             for i, c in enumerate(chunks)
                         ],
                     )
@@ -159,14 +175,18 @@ class KnowledgeStore:
 
     # --- reading --------------------------------------------------------
     def chunks(self, kb: KnowledgeBase, with_vectors: bool = False) -> list[StoredChunk]:
-        cols = ", c.embedding" if with_vectors else ""
+        cols = ", c.embedding, c.unit_vectors" if with_vectors else ""
         rows = self.conn.execute(
             "SELECT c.id, d.source_id, d.title, d.url, c.anchor, c.headings, c.text, c.flags" + cols +
             " FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.kb_id = %s ORDER BY c.id",
             (kb.id,),
         ).fetchall()
         return [
-            StoredChunk(*r[:8], embedding=_as_array(r[8]) if with_vectors else None)
+            StoredChunk(
+                *r[:8],
+                embedding=_as_array(r[8]) if with_vectors else None,
+                unit_vectors=bytes(r[9]) if with_vectors and r[9] is not None else None,
+            )
             for r in rows
         ]
 

@@ -55,8 +55,14 @@ def _label(url: str) -> tuple[str, str]:
     return name, number
 
 
+# Status notes legislation.gov.uk prints above a provision; not headings.
+_STATUS = {"Prospective"}
+
+
 def _parse_block(url: str, lines: list[str], act: str, origin: str) -> Document | None:
     lines = _strip_annotations([ln.strip() for ln in lines if ln.strip()])
+    status = [ln for ln in lines[:2] if ln in _STATUS]
+    lines = [ln for i, ln in enumerate(lines) if not (i < 2 and ln in _STATUS)]
     if not lines:
         return None
     label, number = _label(url)
@@ -86,7 +92,7 @@ def _parse_block(url: str, lines: list[str], act: str, origin: str) -> Document 
         kind="legislation",
         origin=origin,
         sections=[Section(headings=headings, anchor=None, text=text)],
-        metadata={"act": act},
+        metadata={"act": act, **({"status": status[0].lower()} if status else {})},
     )
 
 

@@ -1,0 +1,259 @@
+"""The offline extractive composer and the core answer pipeline
+(normalise -> retrieve -> compose -> check_citations) through Runtime.ask.
+
+Guidance text is invented for these tests; the real MiniLM embedder scores it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from govai.evals.qa import normalise_id
+from govai.ingest.pipeline import Ingester
+from govai.pipeline.answer import answer_record
+from govai.pipeline.context import Citation, Context, Source
+from govai.pipeline.steps.check_citations import CheckCitations
+from govai.pipeline.steps.compose import NOT_FOUND
+from govai.pipeline.steps.normalise import EMPTY
+from govai.profiles.model import ServiceProfile
+from govai.providers.extractive import MAX_WORDS, ExtractiveComposer, expected_answer
+from govai.runtime import Runtime
+
+KB = "test-extractive"
+MARKED = re.compile(r"(.+?) \[(\d+)\](?: |$)")
+
+
+def source(n: int, source_id: str, title: str, text: str) -> Source:
+    # Negative chunk ids: no stored sentence vectors, so the composer embeds the sentences itself.
+    return Source(source_id=source_id, doc_id=source_id.split("#")[0], chunk_id=-n, title=title,
+                  url="https://www.gov.uk" + source_id, text=text)
+
+
+GRANT = "Garden pond safety grant"
+PASSAGES = [
+    source(1, "/pond-grant#what-you-get", GRANT,
+           "The grant pays up to £250 towards a fence or a rigid pond cover. You do not have to pay it back. "
+           "Most applicants get between 40% and 60% of the cost of the fence."),
+    source(2, "/pond-grant#contact", GRANT,
+           "Contact the pond safety helpline if you have a question about the grant.\n"
+           "Pond Safety Helpline\nTelephone: 0300 555 0199\nMonday to Friday, 9am to 5pm"),
+    source(3, "/pond-grant#who-can-apply", GRANT,
+           "You can apply for the grant if you:\n- own your home\n- have a pond deeper than 60 centimetres\n"
+           "- have a child under 5 living with you or visiting often"),
+    source(4, "/register-beehives", "Register your beehives",
+           "Register each new colony of honey bees within 28 days of getting it. Registration is free."),
+]
+
+
+@pytest.fixture(scope="module")
+def composer() -> ExtractiveComposer:
+    return ExtractiveComposer()
+
+
+def segments(answer: str) -> list[tuple[str, int]]:
+    """The answer as (sentence, citation number) pairs; the whole answer must be made of them."""
+    pairs = [(m.group(1), int(m.group(2))) for m in MARKED.finditer(answer)]
+    assert " ".join(f"{s} [{n}]" for s, n in pairs) == answer, "text outside a cited sentence"
+    return pairs
+
+
+# ---------------------------------------------------------------- composer
+
+
+def test_answer_is_quoted_verbatim_with_a_citation_on_every_sentence(composer: ExtractiveComposer) -> None:
+    prose = [PASSAGES[0], PASSAGES[3]]
+    draft = composer.compose("How long do I have to register a new bee colony?", prose)
+    assert draft.answer is not None
+    assert draft.cited and set(draft.cited) <= {p.source_id for p in prose}
+    by_id = {p.source_id: p for p in prose}
+    for sentence, number in segments(draft.answer):
+        assert 1 <= number <= len(draft.cited)
+        assert sentence in by_id[draft.cited[number - 1]].text  # copied, never rewritten
+    assert "28 days" in draft.answer
+    assert draft.cited[0] == "/register-beehives"
+
+
+def test_cited_ids_are_numbered_in_order_of_first_use(composer: ExtractiveComposer) -> None:
+    draft = composer.compose("What does the pond grant pay for and can I apply?", PASSAGES)
+    numbers = [n for _, n in segments(draft.answer)]
+    first_use = list(dict.fromkeys(numbers))
+    assert first_use == list(range(1, len(draft.cited) + 1))
+
+
+def test_answers_stay_within_120_words(composer: ExtractiveComposer) -> None:
+    long_sentences = " ".join(
+        f"Rule {i} says that a fence around a garden pond must be strong, rigid, at least 1.1 metres high, "
+        f"without footholds, without gaps a small child could squeeze through, and checked every {i + 2} months "
+        f"by the owner of the pond so that it stays safe for children who live nearby."
+        for i in range(6)
+    )
+    draft = composer.compose("What rules must a fence around a garden pond meet?",
+                             [source(9, "/pond-fences", "Pond fences", long_sentences)])
+    assert draft.answer is not None
+    assert len(draft.answer.split()) <= MAX_WORDS
+
+
+def test_one_enormous_sentence_is_cut_to_the_limit(composer: ExtractiveComposer) -> None:
+    sentence = "A pond fence must " + " and ".join(f"meet safety condition number {i}" for i in range(60)) + "."
+    draft = composer.compose("What conditions must a pond fence meet?", [source(8, "/fence", "Pond fences", sentence)])
+    assert draft.answer is not None
+    assert len(draft.answer.split()) <= MAX_WORDS
+    assert draft.answer.endswith("[1]") and "…" in draft.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the capital of Peru?", "Which team won the football cup final in 1966?", "asdf qwerty zxcv"],
+)
+def test_abstains_when_the_passages_do_not_answer(composer: ExtractiveComposer, question: str) -> None:
+    draft = composer.compose(question, PASSAGES)
+    assert draft.answer is None
+    assert draft.cited == []
+
+
+def test_abstains_with_no_passages(composer: ExtractiveComposer) -> None:
+    assert composer.compose("How much is the pond grant?", []).answer is None
+
+
+def test_a_list_lead_in_is_joined_with_its_items(composer: ExtractiveComposer) -> None:
+    draft = composer.compose("Who can apply for the pond safety grant?", PASSAGES)
+    assert (
+        "You can apply for the grant if you: own your home; have a pond deeper than 60 centimetres; "
+        "have a child under 5 living with you or visiting often."
+    ) in draft.answer
+    assert "/pond-grant#who-can-apply" in draft.cited
+
+
+@pytest.mark.parametrize(
+    ("question", "matches", "misses"),
+    [
+        ("Who do I ring about the grant?", "Telephone: 0300 555 0199", "Contact the helpline."),
+        ("What percentage of the cost is covered?", "between 40% and 60%", "up to £250"),
+        ("How much does it cost?", "up to £250", "between 40% and 60%"),
+        ("How long do I have to register?", "within 28 days", "Registration is free."),
+        ("What age do you have to be?", "aged 13 or over", "Anyone can fish."),
+    ],
+)
+def test_questions_ask_for_a_kind_of_answer(question: str, matches: str, misses: str) -> None:
+    wanted = expected_answer(question)
+    assert wanted is not None
+    assert wanted.search(matches) and not wanted.search(misses)
+
+
+def test_no_answer_type_for_an_open_question() -> None:
+    assert expected_answer("Tell me about pond safety") is None
+
+
+def test_who_do_i_ring_prefers_the_line_with_the_phone_number(composer: ExtractiveComposer) -> None:
+    ring = composer.compose("Who do I ring about the pond grant?", PASSAGES)
+    assert "0300 555 0199" in ring.answer
+    assert "/pond-grant#contact" in ring.cited
+    # Asked for an amount, the same guidance answers with the amount and leaves the number out.
+    amount = composer.compose("How much does the pond grant pay?", PASSAGES)
+    assert "£250" in amount.answer.split("[1]")[0]
+    assert "0300 555 0199" not in amount.answer
+
+
+def test_percentage_question_ranks_the_percentage_first(composer: ExtractiveComposer) -> None:
+    question = "What percentage of the fence cost does the pond grant cover?"
+    best = max(composer.score_units(question, PASSAGES), key=lambda u: u.score)
+    assert "40% and 60%" in best.text
+    # The answer reads in the order of the guidance, and includes it.
+    assert "between 40% and 60% of the cost of the fence. [1]" in composer.compose(question, PASSAGES).answer
+
+
+# ---------------------------------------------------------------- the core pipeline
+
+
+PAGES = [
+    {"base_path": "/garden-pond-safety-grant", "title": GRANT,
+     "body_markdown": "## What you get\n\nThe grant pays up to £250 towards a fence or a rigid pond cover.\n\n"
+                      "## Who can apply\n\nYou can apply if your garden pond is deeper than 60 centimetres."},
+    {"base_path": "/register-beehives", "title": "Register your beehives",
+     "body_markdown": "## When to register\n\nRegister each new colony of honey bees within 28 days of getting it."},
+    {"base_path": "/passport-photo-rules", "title": "Passport photo rules",
+     "body_markdown": "## Size\n\nThe photo must be 45 millimetres high by 35 millimetres wide."},
+]
+
+
+@pytest.fixture(scope="module")
+def runtime(db, tmp_path_factory) -> Runtime:
+    path = tmp_path_factory.mktemp("extractive") / "pages.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in PAGES), encoding="utf-8")
+    profile = ServiceProfile.model_validate(
+        {"name": "core-test", "kb": KB, "steps": [{"name": n} for n in
+                                                  ("normalise", "retrieve", "compose", "check_citations")]}
+    )
+    runtime = Runtime(profile)
+    if runtime.knowledge.get(KB):
+        runtime.knowledge.delete(KB)
+    report = Ingester(runtime.knowledge, runtime.embedder, KB).run([path])
+    assert report.added == len(PAGES)
+    return runtime
+
+
+def test_runtime_answers_with_valid_citations(runtime: Runtime) -> None:
+    ctx = runtime.ask("How many days do I have to register a new colony of honey bees?")
+    record = answer_record(ctx)
+    assert record["abstained"] is False and record["outcome"] == "answered"
+    assert "28 days" in record["answer"]
+    assert record["citations"] == ["/register-beehives#when-to-register"]
+    assert record["retrieved"][0] == "/register-beehives"
+    assert len(record["retrieved"]) == len(set(record["retrieved"])) <= 10
+    assert all(normalise_id(c) in {normalise_id(r) for r in record["retrieved"]} for c in record["citations"])
+    assert record["latency_ms"] > 0
+    assert record["sources"][0]["url"] == "https://www.gov.uk/register-beehives#when-to-register"
+    assert [r.step for r in ctx.records] == ["normalise", "retrieve", "route", "compose", "check_citations"]
+    for _, number in segments(record["answer"]):
+        assert 1 <= number <= len(record["citations"])
+
+
+def test_runtime_abstains_with_signposting(runtime: Runtime) -> None:
+    record = answer_record(runtime.ask("What time does the last train to Edinburgh leave tonight?"))
+    assert record["abstained"] is True and record["outcome"] == "abstained"
+    assert record["answer"] == NOT_FOUND
+    assert record["citations"] == [] and record["sources"] == []
+    assert record["retrieved"]  # retrieval ran; the evidence was too weak to answer
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\u200b\u200b", "\n\t"])
+def test_empty_question_gets_a_canned_refusal(runtime: Runtime, question: str) -> None:
+    record = answer_record(runtime.ask(question))
+    assert record["abstained"] is True and record["outcome"] == "refused"
+    assert record["answer"] == EMPTY
+    assert record["retrieved"] == [] and record["citations"] == []
+
+
+def test_over_long_question_gets_a_canned_refusal(runtime: Runtime) -> None:
+    record = answer_record(runtime.ask("pond " * 500))
+    assert record["outcome"] == "refused"
+    assert record["answer"].startswith("Your question is too long") and "2000 characters" in record["answer"]
+    assert record["retrieved"] == []
+
+
+def test_question_at_the_limit_is_answered(runtime: Runtime) -> None:
+    question = "How much does the pond grant pay towards a fence?"
+    padded = question + " " + "." * (2000 - len(question) - 1)
+    assert len(padded) == 2000
+    assert answer_record(runtime.ask(padded))["outcome"] != "refused"
+
+
+def test_check_citations_drops_a_citation_that_was_not_retrieved() -> None:
+    ctx = Context(question="q", answer="An answer [1] [2]", sources=[PASSAGES[0]])
+    ctx.citations = [
+        Citation(source_id="/pond-grant#what-you-get", url="u", title="t"),
+        Citation(source_id="/invented-page", url="u", title="t"),
+    ]
+    CheckCitations()(ctx)
+    assert [c.source_id for c in ctx.citations] == ["/pond-grant#what-you-get"]
+    assert "citation_dropped" in ctx.flags
+    assert ctx.records[-1].detail == {"dropped": ["/invented-page"]}
+
+
+def test_check_citations_accepts_the_page_id_without_anchor() -> None:
+    ctx = Context(question="q", answer="An answer [1]", sources=[PASSAGES[0]])
+    ctx.citations = [Citation(source_id="/pond-grant", url="u", title="t")]
+    CheckCitations()(ctx)
+    assert [c.source_id for c in ctx.citations] == ["/pond-grant"] and ctx.flags == []
