@@ -12,7 +12,7 @@ def test_shipped_models_were_trained_on_the_current_data() -> None:
     for name in ("prompt", "document"):
         model = load_model(name)
         assert model.weights.shape == (DIMENSIONS,)
-        assert model.meta["data_sha256"] == train.data_fingerprint(), (
+        assert model.meta["data_sha256"] == train.data_fingerprint(name), (
             f"guards/data changed since {name}.npz was trained: run python -m govai.guards.train"
         )
 

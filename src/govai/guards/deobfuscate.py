@@ -292,7 +292,7 @@ def variants(text: str, *, keep_lines: bool = False) -> list[Variant]:
         add("homoglyphs", fast_normalise(plain))
     if _maybe_spaced(cleaned) and _SPACED_RUN.search(cleaned):
         add("spaced-letters", _join_spaced_letters(cleaned))
-    if _LEET_HINT.search(plain) and _LEET_WORD.search(plain):
+    if not keep_lines and _LEET_HINT.search(plain) and _LEET_WORD.search(plain):  # passages: P60, SA100 are not leet
         add("leetspeak", _LEET_WORD.sub(lambda m: m.group(0).lower().translate(_LEET), plain))
     for decoded in _decode_base64(plain):
         add("base64", decoded)

@@ -23,9 +23,10 @@ from govai.registry import Registry
 Kind = Literal["prompt", "document"]
 Verdict = Literal["block", "allow"]
 
-# Chosen on the development sets by bench/guard_bench.py as the lowest score that
-# keeps the false-positive rate on benign rows at or under 2 % (see docs/guardrails.md).
-DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.742, "document": 0.672}
+# Chosen on the development sets with bench/guard_bench.py: recall is flat over a range
+# of thresholds that keep the false-positive rate on benign rows at or under 2 % (prompts
+# 0.742-0.78, passages 0.46-0.65); we ship the middle of that plateau (docs/guardrails.md).
+DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.76, "document": 0.6}
 MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
 _SEGMENT_CHARS = 1600  # a longer sentence is cut: the classifier reads the start and end anyway
 _RESHAPED = frozenset({"homoglyphs", "leetspeak", "spaced-letters"})
@@ -123,6 +124,7 @@ _MARKUP = re.compile(r"^(?:[#>*\-+|]+|\d+[.)])\s*")
 _ADDRESSES_OUTPUT = re.compile(
     r"\byour (?:reply|response|answer|output|summary|code|solution|implementation|algorithm|elucidation)\b|```", re.I
 )
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s|\(?[a-z0-9]{1,3}\)\s)")
 _LINK = re.compile(r"\]\((?:/[a-z0-9]|https?://)")
 _INSTRUCTION_VERBS = frozenset("""
 add include insert integrate incorporate append prepend mention suggest tease promote recommend provide write use
@@ -146,6 +148,8 @@ def instruction_like(segment: str) -> bool:
     """True for imperatives, questions and lines that talk about 'your reply' or carry code."""
     if _ADDRESSES_OUTPUT.search(segment):
         return True
+    if _LIST_ITEM.match(segment):
+        return False  # list items in guidance often start with a verb ("- start work", "(a) include")
     text = _MARKUP.sub("", segment.strip())
     if not text or segment.lstrip().startswith("#") or _LINK.search(segment):
         return False  # headings, and lines carrying guidance links, are guidance
@@ -206,7 +210,8 @@ class ClassifierLayer:
         if item.kind == "prompt":
             scored = [(model.score(v.text), v.how) for v in item.variants]
         else:
-            scored = [(model.score(s), "segment") for s in item.segments if instruction_like(s)]
+            scored = [(model.score(s) * _topicality_discount(s, item.segments), "segment")
+                      for s in item.segments if instruction_like(s)]
             for v in item.variants[1:]:
                 if v.how in _RESHAPED:  # the same passage re-spelt: judge it segment by segment
                     scored += [(model.score(s), v.how) for s in segments(v.text) if instruction_like(s)]
@@ -215,6 +220,28 @@ class ClassifierLayer:
         score, how = max(scored, default=(0.0, "plain"))
         reason = f"classifier {score:.2f}" + ("" if how in ("plain", "segment") else f" (in {how} text)")
         return LayerVerdict(self.name, "block" if score >= threshold else "allow", score, [reason])
+
+
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+_COMMON_WORDS = frozenset(
+    "that this with from your have will been they them their what when where which while about into more than "
+    "only also must should could would there here some such other each make made find tell send read write give "
+    "take show help need want like just very much many most over under after before then your you're you'll "
+    "does done doing being".split()
+)
+
+
+def _topicality_discount(segment: str, segments: list[str]) -> float:
+    """Guidance sentences reuse their passage's words; an injected instruction is off-topic.
+
+    Returns a factor in [0.65, 1]: 1 when no content word of the segment occurs elsewhere
+    in the passage, 0.65 when all of them do.
+    """
+    words = {w for w in _CONTENT_WORD.findall(segment.lower()) if w not in _COMMON_WORDS}
+    if not words:
+        return 1.0
+    rest = {w for other in segments if other is not segment for w in _CONTENT_WORD.findall(other.lower())}
+    return 1.0 - 0.35 * len(words & rest) / len(words)
 
 
 def _layer(name: str) -> Callable[[GuardFactory], GuardFactory]:

@@ -19,9 +19,8 @@ def alt(*parts: str) -> str:
 # --- instruction override -------------------------------------------------
 
 IGNORE_VERB = alt(
-    r"\b(?:ignore|ignoring|disregard|forget|override|overwrite|bypass|skip|drop|discard|abandon|"
-    r"set aside|throw out|stop following|do not follow|don't follow|cancel|delete|erase|neglect|"
-    r"pay no attention to|no longer (?:follow|obey))\b",
+    r"\b(?:ignore|ignoring|disregard|forget|override|overwrite|bypass|discard|"
+    r"stop following|do not follow|don't follow|pay no attention to|no longer (?:follow|obey))\b",
     r"\b(?:ignor(?:e|ez|er|a|ar|ate|iere|ieren|ieer|uj|uje|ujcie|uok|ă|ați|eer|era|ér)|oublie[rz]?|"
     r"vergiss|vergessen|olvida[rd]?|olvide|dimentica|esque[çc]a|zapomnij|uit[aă]|negeer|vergeet|"
     r"anwybydd\w*|anghofi\w*|zaniedbaj|pomiń|pomin|unut|yok say|görmezden gel|abaikan|lupakan|"
@@ -48,9 +47,8 @@ PRIOR_QUALIFIER = alt(
 )
 
 INSTRUCTION_NOUN = alt(
-    r"\b(?:instructions?|rules?|guidelines?|prompts?|directives?|directions|commands?|orders|"
-    r"restrictions?|guardrails?|programming|constraints|policies|polic(?:y)|safety settings|"
-    r"system message|training|filters?|limitations|context|messages)\b",
+    r"\b(?:instructions?|rules?|guidelines?|prompts?|directives?|restrictions?|guardrails?|programming|"
+    r"constraints|content polic(?:y|ies)|safety settings|system message|safety training|filters?)\b",
     r"\b(?:instructions|consignes|règles|directives|Anweisungen|Instruktionen|Befehle|Regeln|"
     r"Vorgaben|instrucciones|reglas|indicaciones|istruzioni|regole|instruções|regras|instrukcje|"
     r"instrukcji|instrukcjach|polecenia|poleceń|zasady|instrucțiunile|instrucțiuni|regulile|"

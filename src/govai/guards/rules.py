@@ -139,6 +139,14 @@ class PatternIndex:
                 yield m
 
 
+def _skip_separators(text: str, start: int, end: int) -> int:
+    """Past the punctuation and line breaks a sentence-start pattern matched before the sentence."""
+    while start < end and text[start] in " \t\n.!?:*":
+        start += 1
+    return start
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?。！？](?=\s)|\n")
 _CANDIDATE_START = re.compile(r"(?<![a-z0-9])\S")
 _index = PatternIndex()
 
@@ -151,6 +159,8 @@ class Rule:
     patterns: list[str]
     window: int | None = None
     unless: str | None = None
+    lead: int | None = None  # index of the pattern whose match must come first ("ignore" before "rules")
+    same_sentence: bool = True  # the parts must not straddle a sentence break
 
     def __post_init__(self) -> None:
         for p in self.patterns + ([self.unless] if self.unless else []):
@@ -163,7 +173,7 @@ class Rule:
             spans.append([m.span() for _, m in zip(range(_MAX_MATCHES), _index.finditer(pattern, text, found))])
             if not spans[-1]:
                 return None
-        best = self._closest(spans)
+        best = self._closest(spans, text)
         if best is None:
             return None
         if self.unless and _index.compiled(self.unless).search(text):
@@ -171,7 +181,7 @@ class Rule:
         start, end = best
         return Hit(self.name, self.category, self.score, text[start:end][:160])
 
-    def _closest(self, spans: list[list[tuple[int, int]]]) -> tuple[int, int] | None:
+    def _closest(self, spans: list[list[tuple[int, int]]], text: str) -> tuple[int, int] | None:
         if len(spans) == 1:
             return spans[0][0]
         best: tuple[int, int] | None = None
@@ -179,6 +189,10 @@ class Rule:
             start = min(s for s, _ in combo)
             end = max(e for _, e in combo)
             if self.window is not None and end - start > self.window:
+                continue
+            if self.lead is not None and combo[self.lead][0] != start:
+                continue
+            if self.same_sentence and _SENTENCE_BREAK.search(text, _skip_separators(text, start, end), end - 1):
                 continue
             if best is None or end - start < best[1] - best[0]:
                 best = (start, end)
@@ -216,9 +230,9 @@ WEAPON_LEGAL = (
 
 for rule in [
     # instruction override and role-play
-    Rule("override", "override", 0.95, [lx.IGNORE_VERB, lx.PRIOR_QUALIFIER, lx.INSTRUCTION_NOUN], window=90),
+    Rule("override", "override", 0.95, [lx.IGNORE_VERB, lx.PRIOR_QUALIFIER, lx.INSTRUCTION_NOUN], window=90, lead=0),
     Rule("override-phrase", "override", 0.9, [lx.OVERRIDE_PHRASES]),
-    Rule("persona-no-limits", "persona", 0.95, [lx.NO_LIMITS, lx.PERSONA_MARKER], window=600),
+    Rule("persona-no-limits", "persona", 0.95, [lx.NO_LIMITS, lx.PERSONA_MARKER], window=600, same_sentence=False),
     Rule("no-limits", "persona", 0.45, [lx.NO_LIMITS]),
     Rule("jailbreak-format", "jailbreak", 0.55, [lx.JAILBREAK_FORMAT]),
     Rule("encoded-instruction", "override", 0.85, [lx.ENCODED_INSTRUCTION]),
@@ -254,7 +268,7 @@ for rule in [
     # fraud and other people's data
     Rule("fraud", "fraud", 0.85, [lx.FRAUD], unless=lx.REPORTING),
     Rule("personal-data", "pii_request", 0.85, [lx.PRIVATE_ATTRIBUTE, lx.THIRD_PARTY, lx.LOOKUP], window=120,
-         unless=lx.ON_BEHALF + "|" + lx.REPORTING),
+         unless=lx.ON_BEHALF + "|" + lx.REPORTING, same_sentence=False),
     Rule("personal-data-phrase", "pii_request", 0.8, [lx.PRIVATE_PHRASES]),
     Rule("bulk-personal-data", "pii_request", 0.85, [lx.BULK_PEOPLE]),
 ]:
@@ -290,7 +304,7 @@ CODE_FENCE_PAYLOAD = (
 )
 FOLLOWING_CODE = (
     r"\b(?:the )?(?:following|below|subsequent|attached|provided|this) (?:code|python|script|snippet|block|excerpt|"
-    r"section|fragment|command)s?(?: (?:code|block|snippet|excerpt|section|fragment))?\b"
+    r"fragment|command)s?(?: (?:code|block|snippet|excerpt|section|fragment))?\b(?! of (?:practice|conduct))"
 )
 CHAT_TOKENS = (
     r"(?:<\|im_start\|>|<\|im_end\|>|<\|system\|>|<\|user\|>|<\|assistant\|>|\[/?INST\]|<</?SYS>>|<\|endoftext\|>|"
@@ -302,9 +316,10 @@ HIDDEN_MARKUP = (
 )
 
 for rule in [
-    Rule("override", "injection", 0.95, [lx.IGNORE_VERB, lx.PRIOR_QUALIFIER, lx.INSTRUCTION_NOUN], window=90),
+    Rule("override", "injection", 0.95, [lx.IGNORE_VERB, lx.PRIOR_QUALIFIER, lx.INSTRUCTION_NOUN], window=90,
+         lead=0),
     Rule("override-phrase", "injection", 0.9, [lx.OVERRIDE_PHRASES]),
-    Rule("persona", "injection", 0.9, [lx.NO_LIMITS, lx.PERSONA_MARKER], window=300),
+    Rule("persona", "injection", 0.9, [lx.NO_LIMITS, lx.PERSONA_MARKER], window=300, same_sentence=False),
     Rule("reveal-system-prompt", "injection", 0.9, [lx.SECRET_THING, lx.REVEAL_VERB], window=120),
     Rule(
         "addresses-the-model", "injection", 0.9,
@@ -313,10 +328,10 @@ for rule in [
          + r"(?:,| you)|\b(?:dear|hey|hello|attention) " + AI_ADDRESSEE
          + r"|\b" + AI_ADDRESSEE + r"s? (?:reading|processing|summari[sz]ing|answering|parsing|reviewing) (?:this|these)\b"],
     ),
-    Rule("output-directed", "injection", 0.85, [OUTPUT_OBJECT, INSTRUCTION_START], window=160),
+    Rule("output-directed", "injection", 0.85, [OUTPUT_OBJECT, INSTRUCTION_START], window=160, lead=1),
     Rule("code-payload", "injection", 0.95, [CODE_FENCE_PAYLOAD]),
-    Rule("following-code", "injection", 0.8, [FOLLOWING_CODE, r"\b(?:your|the) (?:code|solution|response|reply|answer|"
-         r"implementation|algorithm|elucidation|approach|logic|framework|architecture)\b"], window=160),
+    Rule("following-code", "injection", 0.8, [FOLLOWING_CODE, r"\byour (?:code|solution|response|reply|answer|"
+         r"implementation|algorithm|elucidation|approach|logic|framework|architecture|program|script)\b"], window=160),
     Rule("chat-template", "injection", 0.9, [CHAT_TOKENS]),
     Rule("hidden-markup", "injection", 0.8, [HIDDEN_MARKUP]),
     Rule("encoded-instruction", "injection", 0.85, [lx.ENCODED_INSTRUCTION]),

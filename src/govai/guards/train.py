@@ -30,7 +30,10 @@ from govai.guards.classifier import DIMENSIONS, FEATURE_VERSION, featurize, mode
 from govai.guards.engine import instruction_like
 
 SEED = 20240501
-DATA_FILES = ("prompts_attack.yaml", "prompts_benign.yaml", "templates.yaml", "documents.yaml", "multilingual.yaml")
+MODEL_DATA = {
+    "prompt": ("prompts_attack.yaml", "prompts_benign.yaml", "templates.yaml", "multilingual.yaml"),
+    "document": ("documents.yaml",),
+}
 
 # Fragments for optimised-suffix style gibberish (GCG-like): code, markup, stray
 # multilingual words and punctuation, recombined at random.
@@ -54,9 +57,10 @@ def load_yaml(name: str) -> Any:
     return yaml.safe_load(data_path(name).read_text(encoding="utf-8"))
 
 
-def data_fingerprint() -> str:
+def data_fingerprint(model: str) -> str:
+    """SHA-256 over the data files a model is trained on (recorded in its metadata)."""
     digest = hashlib.sha256()
-    for name in DATA_FILES:
+    for name in MODEL_DATA[model]:
         digest.update(data_path(name).read_bytes())
     return digest.hexdigest()
 
@@ -295,7 +299,8 @@ def train(name: str, examples: list[tuple[str, int, str]], c_value: float, write
         "positives": sum(e[1] for e in examples),
         "styles": dict(sorted(styles.items())),
         "cross_validation": cv,
-        "data_sha256": data_fingerprint(),
+        "data_files": list(MODEL_DATA[name]),
+        "data_sha256": data_fingerprint(name),
         "licence": "CC0-1.0 (training data written for GovAI); model weights under the project licence",
         "train_seconds": round(time.perf_counter() - start, 1),
     }

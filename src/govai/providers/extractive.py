@@ -92,7 +92,7 @@ class ExtractiveComposer:
         by_source: dict[int, np.ndarray | None] = {}
         for k, u in enumerate(units):
             if u.source not in by_source:
-                stored = unit_vectors.lookup(sources[u.source].chunk_id)
+                stored = unit_vectors.lookup(sources[u.source].chunk_id, sources[u.source].text)
                 count = sum(1 for x in units if x.source == u.source)
                 by_source[u.source] = stored if stored is not None and len(stored) == count else None
             stored = by_source[u.source]

@@ -79,7 +79,7 @@ class Retriever:
                     c.embedding = None  # keep one copy, in the matrix
                     units = unpack(c.unit_vectors, kb.dim)
                     if units is not None:
-                        remember_units(c.id, units)
+                        remember_units(c.id, c.text, units)
                     c.unit_vectors = None
                 doc_of, centroids = _centroids(chunks, vectors)
                 cached = KBIndex(

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-_vectors: dict[int, np.ndarray] = {}
+# chunk id -> (hash of the chunk text, vectors): the text check keeps a passage
+# that did not come from the store (or was altered) from borrowing another's vectors.
+_vectors: dict[int, tuple[int, np.ndarray]] = {}
 
 
 def pack(vectors: np.ndarray) -> bytes:
@@ -18,9 +20,10 @@ def unpack(data: bytes | None, dim: int) -> np.ndarray | None:
     return np.frombuffer(data, dtype=np.float16).reshape(-1, dim).astype(np.float32)
 
 
-def remember(chunk_id: int, vectors: np.ndarray) -> None:
-    _vectors[chunk_id] = vectors
+def remember(chunk_id: int, text: str, vectors: np.ndarray) -> None:
+    _vectors[chunk_id] = (hash(text), vectors)
 
 
-def lookup(chunk_id: int) -> np.ndarray | None:
-    return _vectors.get(chunk_id)
+def lookup(chunk_id: int, text: str) -> np.ndarray | None:
+    entry = _vectors.get(chunk_id)
+    return entry[1] if entry is not None and entry[0] == hash(text) else None

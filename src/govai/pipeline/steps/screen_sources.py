@@ -1,7 +1,9 @@
 """screen_sources: drop (or quarantine) retrieved passages that carry instructions.
 
-Runs after ``retrieve`` and before composition. A passage flagged ``injection`` at
-ingest is removed without re-reading; every other passage is screened fresh.
+Runs after ``retrieve`` and before composition. Every passage is screened fresh
+with the current guard model: flags stored at ingest (reported to the operator
+when the guidance is loaded) may come from an older model, so they are not trusted
+here in either direction.
 ``ctx.retrieved`` keeps the retrieval order as it was (for evaluation); only
 ``ctx.sources`` — what composition sees — loses the injected passages.
 
@@ -31,7 +33,7 @@ class ScreenSources:
         self.screen = Screen("document", layers=layers, threshold=threshold)
 
     def __call__(self, ctx: Context) -> None:
-        verdicts = screen_passages([(s.source_id, s.text, s.flags) for s in ctx.sources], self.screen)
+        verdicts = screen_passages([(s.source_id, s.text, []) for s in ctx.sources], self.screen)
         dropped = []
         for v in verdicts:
             if v.injected:
