@@ -43,14 +43,15 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=SHARED / "evalsets" / "dev-qa.jsonl")
     parser.add_argument("--reuse", action="store_true", help="keep an existing knowledge base (ingest is incremental)")
     parser.add_argument("--profile", default="default")
+    parser.add_argument("--kb", default=KB, help="knowledge base to (re)build and query")
     args = parser.parse_args()
 
     profile = load_profile(args.profile)
     runtime = Runtime(profile)
-    if not args.reuse and runtime.knowledge.get(KB):
-        runtime.knowledge.delete(KB)
+    if not args.reuse and runtime.knowledge.get(args.kb):
+        runtime.knowledge.delete(args.kb)
     sources = [SHARED / "corpus" / "govuk" / "pages.jsonl", SHARED / "corpus" / "legislation"]
-    report = Ingester(runtime.knowledge, runtime.embedder, KB).run(sources)
+    report = Ingester(runtime.knowledge, runtime.embedder, args.kb).run(sources)
     print(f"ingest: {report.files} files, {report.added + report.updated} documents written, "
           f"{report.chunks_written} chunks ({report.chunks_embedded} embedded) in {report.seconds:.1f}s "
           f"= {report.chunks_written / max(report.seconds, 1e-9):.1f} chunks/s; failures: {len(report.failures)}")
@@ -60,7 +61,7 @@ def main() -> int:
     for mode in MODES:
         steps = [s.model_copy(update={"options": {**s.options, "mode": mode}}) if s.name == "retrieve" else s
                  for s in profile.steps]
-        rt = Runtime(profile.model_copy(update={"steps": steps, "kb": KB}))
+        rt = Runtime(profile.model_copy(update={"steps": steps, "kb": args.kb}))
         rt.ask("How do I claim Child Benefit?")  # warm-up: load models and the index
         preds = {p["id"]: p for p in qa.run(rows, lambda q: answer_record(rt.ask(q)))}
         results[mode] = qa.score(rows, preds)

@@ -185,3 +185,8 @@ def test_optimised_gibberish_suffix_is_caught() -> None:
     assert adversarial_suffix("I moved house last month and my council tax bill still shows my old address, "
                               "so how do I tell the council and will I get a refund for the overlap?") == 0.0
     assert check_prompt(request + suffix * 2).blocked
+
+
+@pytest.mark.parametrize("text", ["my question", "question", "help", "council tax", "ESA claim"])
+def test_a_few_words_are_not_enough_for_the_classifier_to_block(text: str) -> None:
+    assert check_prompt(text).verdict == "allow"

@@ -208,7 +208,7 @@ class ClassifierLayer:
     def check(self, item: Inspection, threshold: float, prior: float) -> LayerVerdict:
         model = load_model(self.model_name or item.kind)
         if item.kind == "prompt":
-            scored = [(model.score(v.text), v.how) for v in item.variants]
+            scored = [(model.score(v.text) * _evidence(v.text), v.how) for v in item.variants]
         else:
             scored = [(model.score(s) * _topicality_discount(s, item.segments), "segment")
                       for s in item.segments if instruction_like(s)]
@@ -220,6 +220,17 @@ class ClassifierLayer:
         score, how = max(scored, default=(0.0, "plain"))
         reason = f"classifier {score:.2f}" + ("" if how in ("plain", "segment") else f" (in {how} text)")
         return LayerVerdict(self.name, "block" if score >= threshold else "allow", score, [reason])
+
+
+_WORD = re.compile(r"\w+")
+MIN_EVIDENCE_WORDS = 5
+
+
+def _evidence(text: str) -> float:
+    """A two-word message is too little for the statistical layer to judge on its own
+    ("my question" must not look like an attack); the rules still read it in full."""
+    words = max(len(_WORD.findall(text)), len("".join(text.split())) / 4)
+    return min(1.0, words / MIN_EVIDENCE_WORDS)
 
 
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
