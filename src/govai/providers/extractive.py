@@ -65,14 +65,16 @@ def _units(passage: str, source: int) -> list[Unit]:
 
 
 class ExtractiveComposer:
-    """Options: ``min_score`` (abstain below it), ``max_sentences``, ``passages``."""
+    """Options: ``min_similarity`` (abstain when no sentence is this close to the question),
+    ``max_sentences`` and ``margin`` (further sentences must score within ``margin`` of
+    the best), ``passages`` (how many retrieved passages to quote from), ``max_words``."""
 
     def __init__(self, name: str = "extractive", options: dict[str, Any] | None = None) -> None:
         opts = options or {}
         self.name = name
         # Abstain when no sentence is this similar to the question (MiniLM cosine).
         self.min_similarity = float(opts.get("min_similarity", 0.48))
-        self.max_sentences = int(opts.get("max_sentences", 4))
+        self.max_sentences = int(opts.get("max_sentences", 5))
         self.margin = float(opts.get("margin", 0.15))
         self.passages = int(opts.get("passages", 5))
         self.max_words = int(opts.get("max_words", MAX_WORDS))
