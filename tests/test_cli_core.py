@@ -171,7 +171,7 @@ def test_eval_qa_reports_a_bad_question_file(loaded: str, tmp_path: Path) -> Non
     questions.write_text('{"id": "x", "question": "fine"}\n{"id": \n', encoding="utf-8")
     result = invoke("eval", "qa", str(questions), "--kb", loaded, "--out", str(tmp_path / "p.jsonl"))
     assert result.exit_code == 1
-    assert "line 2: not valid JSON" in one_line(result.stderr)
+    assert "broken.jsonl:2: not valid JSON" in one_line(result.stderr)
     assert not (tmp_path / "p.jsonl").exists()
 
 

@@ -99,13 +99,13 @@ def test_single_content_api_item_with_parts(tmp_path: Path) -> None:
 def test_a_bad_json_line_is_reported_by_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.jsonl"
     path.write_text(json.dumps(item("/a", "A", "Text.")) + "\n\n{this is not json\n")
-    with pytest.raises(IngestError, match=r"broken\.jsonl line 3: not valid JSON"):
+    with pytest.raises(IngestError, match=r"broken\.jsonl:3: not valid JSON"):
         list(reader_for(path).read(path))
 
 
 def test_a_json_line_that_is_not_an_item_is_reported(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "odd.jsonl", [item("/a", "A", "Text."), {"title": "no base path"}])
-    with pytest.raises(IngestError, match=r"odd\.jsonl line 2: not a GOV.UK content item"):
+    with pytest.raises(IngestError, match=r"odd\.jsonl:2: not a GOV.UK content item"):
         list(reader_for(path).read(path))
 
 
@@ -285,7 +285,7 @@ def test_a_file_that_fails_to_parse_keeps_its_documents(store: KnowledgeStore, e
     path.write_text(json.dumps(item("/pond-grant", "Pond safety grant", "Changed text.")) + '\n{"base_path": "/reg\n')
     report = ingest(store, embedder, kb, path)
     assert len(report.failures) == 1
-    assert "pages.jsonl line 2" in report.failures[0][1]
+    assert "pages.jsonl:2" in report.failures[0][1]
     assert report.removed == 0 and report.chunks_embedded == 0
     assert source_ids(store, kb) == {"/pond-grant", "/register-hives"}
     assert {c.text for c in store.chunks(store.require(kb))} == before

@@ -123,12 +123,12 @@ def test_load_questions_reports_bad_lines(tmp_path: Path) -> None:
 
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "a", "question": "q"}) + "\n{not json\n")
-    with pytest.raises(GovAIError, match="line 2: not valid JSON"):
+    with pytest.raises(GovAIError, match=":2: not valid JSON"):
         qa.load_questions(bad)
 
     missing = tmp_path / "missing.jsonl"
     missing.write_text(json.dumps({"question": "no id"}) + "\n")
-    with pytest.raises(GovAIError, match="line 1: each row needs 'id' and 'question'"):
+    with pytest.raises(GovAIError, match=":1: each row needs 'id' and 'question'"):
         qa.load_questions(missing)
 
     with pytest.raises(GovAIError, match="cannot read"):

@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from govai.jsonl import read_jsonl
 from govai.cli.common import console, handle_errors, print_json
 from govai.cli.eval import eval_app
 from govai.errors import GovAIError
@@ -65,14 +66,10 @@ def eval_guard(
     count = blocked = 0
     start = time.perf_counter()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with file.open(encoding="utf-8", errors="replace") as src, out.open("w", encoding="utf-8") as dst:
-        for line_no, line in enumerate(src, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise GovAIError(f"{file}:{line_no}: not valid JSON ({exc.msg}); fix or remove that line") from None
+    with out.open("w", encoding="utf-8") as dst:
+        for line_no, row in read_jsonl(file):
+            if not isinstance(row, dict):
+                raise GovAIError(f"{file}:{line_no}: each line must be a JSON object")
             row_kind = kind or ("document" if "document" in row and "text" not in row else "prompt")
             body = row.get("document" if row_kind == "document" else "text")
             if not isinstance(body, str):

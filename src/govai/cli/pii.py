@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from govai.jsonl import read_jsonl
 from govai.cli.common import console, handle_errors, print_json
 from govai.cli.eval import eval_app
 from govai.errors import ConfigError, IngestError
@@ -159,17 +160,7 @@ def eval_pii(
 
 def _load_records(file: Path) -> list[dict[str, Any]]:
     records = []
-    try:
-        lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError as exc:
-        raise IngestError(f"cannot read {file}: {exc.strerror or exc}") from None
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(f"{file}:{n}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
+    for n, record in read_jsonl(file, IngestError):
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
             raise IngestError(f"{file}:{n}: each record needs an 'id' and a string 'text'")
         records.append(record)

@@ -6,7 +6,6 @@ Scored as the shared evaluation README defines: source ids compared without
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,26 +13,17 @@ from typing import Any
 import numpy as np
 
 from govai.errors import GovAIError
+from govai.jsonl import read_jsonl
 
 MAX_ANSWER_WORDS = 120
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
     rows = []
-    try:
-        with path.open(encoding="utf-8") as f:
-            for number, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise GovAIError(f"{path} line {number}: not valid JSON ({exc.msg})") from None
-                if "question" not in row or "id" not in row:
-                    raise GovAIError(f"{path} line {number}: each row needs 'id' and 'question'")
-                rows.append(row)
-    except OSError as exc:
-        raise GovAIError(f"cannot read {path}: {exc.strerror}") from None
+    for number, row in read_jsonl(path):
+        if not isinstance(row, dict) or "question" not in row or "id" not in row:
+            raise GovAIError(f"{path}:{number}: each row needs 'id' and 'question'")
+        rows.append(row)
     return rows
 
 

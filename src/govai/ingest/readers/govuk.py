@@ -11,6 +11,7 @@ from govai.errors import IngestError
 from govai.ingest.document import Document, Section
 from govai.ingest.markdown import sections_from_markdown
 from govai.ingest.sources import source_readers
+from govai.jsonl import read_jsonl
 
 GOVUK = "https://www.gov.uk"
 
@@ -91,17 +92,10 @@ class GovukReader:
                 raise IngestError(f"{path.name}: not a GOV.UK content item (no base_path/title)")
             yield document_from_item(item, origin)
             return
-        with path.open(encoding="utf-8", errors="replace") as f:
-            for number, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise IngestError(f"{path.name} line {number}: not valid JSON ({exc.msg})") from None
-                if not _looks_like_item(item):
-                    raise IngestError(f"{path.name} line {number}: not a GOV.UK content item")
-                yield document_from_item(item, origin)
+        for number, item in read_jsonl(path, IngestError):
+            if not _looks_like_item(item):
+                raise IngestError(f"{path}:{number}: not a GOV.UK content item (no base_path/title)")
+            yield document_from_item(item, origin)
 
 
 source_readers.add("govuk", GovukReader())
