@@ -299,6 +299,16 @@ def test_a_missing_path_is_reported(store: KnowledgeStore, embedder, tmp_path: P
     assert report.added == 1
 
 
+def test_reader_warnings_reach_the_report(store: KnowledgeStore, embedder, tmp_path: Path) -> None:
+    kb = f"{PREFIX}-warn"
+    path = tmp_path / "fees.md"
+    path.write_bytes(("# Fees\n\nPay the permit fee before you start work. " * 3).encode() + b"\x81\x8d\xff" * 40)
+    report = ingest(store, embedder, kb, path)
+    assert report.added == 1
+    assert [p for p, _ in report.warnings] == [str(path)]
+    assert "replaced" in report.warnings[0][1]
+
+
 def test_a_deleted_folder_removes_its_documents(store: KnowledgeStore, embedder, tmp_path: Path) -> None:
     kb = f"{PREFIX}-gone"
     folder = tmp_path / "old"

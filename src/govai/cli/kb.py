@@ -36,7 +36,11 @@ def ingest(
         task = progress.add_task("files", total=None)
         report = ingester.run(sources, lambda done, total: progress.update(task, completed=done, total=total))
     if json_out:
-        print_json({**report.__dict__, "failures": [{"path": p, "reason": r} for p, r in report.failures]})
+        print_json({
+            **report.__dict__,
+            "failures": [{"path": p, "reason": r} for p, r in report.failures],
+            "warnings": [{"path": p, "warning": w} for p, w in report.warnings],
+        })
     else:
         console.print(
             f"[green]{kb}[/]: {report.files} files, {report.added} added, {report.updated} updated, "
@@ -45,6 +49,8 @@ def ingest(
         )
         for path, reason in report.failures:
             console.print(f"[yellow]skipped[/] {path}: {reason}", highlight=False)
+        for path, warning in report.warnings:
+            console.print(f"[yellow]warning[/] {path}: {warning}", highlight=False)
     if report.failures and not (report.files):
         raise typer.Exit(1)
 

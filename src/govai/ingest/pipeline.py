@@ -37,6 +37,7 @@ class IngestReport:
     chunks_reused: int = 0
     chunks_flagged: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # loaded, but with something to check
     seconds: float = 0.0
 
     @property
@@ -100,6 +101,7 @@ class Ingester:
                 ok_origins.add(origin)
                 self.report.files += 1
                 for doc in docs:
+                    self.report.warnings.extend((str(path), w) for w in doc.metadata.get("warnings", []))
                     self._consider(doc, existing, seen)
             if progress:
                 progress(number, len(files))
