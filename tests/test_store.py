@@ -174,3 +174,22 @@ def test_revision_increases_with_every_ingest(store: KnowledgeStore, embedder, t
     first = store.require(f"{PREFIX}-rev").revision
     Ingester(store, embedder, f"{PREFIX}-rev").run([page])
     assert store.require(f"{PREFIX}-rev").revision > first
+
+
+def test_a_server_without_pgvector_is_a_clear_error() -> None:
+    """The machine's own PostgreSQL 15 has no pgvector: say so, don't crash."""
+    import psycopg
+
+    from govai.errors import StoreError
+    from govai.store.database import Database
+
+    url = "postgresql://postgres@127.0.0.1:5432/test"
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            available = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'").fetchone()
+    except psycopg.OperationalError:
+        pytest.skip("no local PostgreSQL on 127.0.0.1:5432")
+    if available:
+        pytest.skip("the local PostgreSQL has pgvector")
+    with pytest.raises(StoreError, match="no pgvector extension"):
+        Database(url=url).connect()

@@ -52,7 +52,14 @@ class Database:
             conn = psycopg.connect(self.url, autocommit=True)
         except psycopg.OperationalError as exc:
             raise StoreError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
-        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        try:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        except psycopg.Error as exc:
+            conn.close()
+            raise StoreError(
+                f"the PostgreSQL server has no pgvector extension ({exc.diag.message_primary or exc}); "
+                "install pgvector there, or unset DATABASE_URL to use GovAI's embedded server"
+            ) from None
         register_vector(conn)
         return conn
 
