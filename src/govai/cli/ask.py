@@ -46,6 +46,3 @@ def show_answer(question: str, record: dict) -> None:
         f"[dim]{record['outcome']} · {record['provider'] or '-'} · {record['latency_ms']:.0f} ms · "
         "answers can contain mistakes: check the linked guidance[/]"
     )
-
-
-__all__ = ["ask", "show_answer"]
