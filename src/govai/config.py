@@ -6,7 +6,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, Field
+
+from govai.errors import ConfigError
 
 
 def _default_home() -> Path:
@@ -28,3 +31,11 @@ class Settings(BaseModel):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def read_yaml_file(path: Path) -> object:
+    """Parse a YAML configuration file; a syntax or encoding error names the file."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from govai.config import read_yaml_file
 from govai.errors import ConfigError
 from govai.pipeline.context import Classification, Outcome
 from govai.policy.rules import PersonalDataMode, ServiceRules
@@ -201,11 +202,7 @@ def load_profile(name_or_path: str | Path | None = None) -> ServiceProfile:
     if path.suffix in {".yaml", ".yml"} or path.exists():
         if not path.is_file():
             raise ConfigError(f"service profile {path} does not exist")
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-        return _parse(data, str(path), path.resolve().parent)
+        return _parse(read_yaml_file(path), str(path), path.resolve().parent)
     preset = resources.files("govai.profiles") / "presets" / f"{name_or_path}.yaml"
     if not preset.is_file():
         raise ConfigError(

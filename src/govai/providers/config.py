@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
+from govai.config import read_yaml_file
 from govai.errors import ConfigError
 from govai.pipeline.context import Classification
 from govai.providers.resilience import Resilience
@@ -271,11 +271,7 @@ def _check_kinds(specs: dict[str, ProviderSpec], origin: str) -> None:
 def read_catalogue(path: Path) -> Catalogue:
     if not path.is_file():
         raise ConfigError(f"provider file {path} does not exist; check {ENV_VAR} or the profile's providers_file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    return parse_catalogue(data, str(path))
+    return parse_catalogue(read_yaml_file(path), str(path))
 
 
 _cache: dict[tuple[str, int], Catalogue] = {}
