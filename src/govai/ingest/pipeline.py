@@ -136,16 +136,17 @@ class Ingester:
     def _flush(self) -> None:
         if not self._pending:
             return
-        hashes = [c.content_hash(d.title) for d, chunks in self._pending for c in chunks]
-        known = self.store.vectors_by_hash(self.kb, sorted(set(hashes)))
-        todo = {c.content_hash(d.title): (d.title, c) for d, chunks in self._pending for c in chunks}
+        hashed = [(doc, chunks, [c.content_hash(doc.title) for c in chunks]) for doc, chunks in self._pending]
+        todo = {h: (doc.title, c) for doc, chunks, hashes in hashed for c, h in zip(chunks, hashes)}
+        known = self.store.vectors_by_hash(self.kb, sorted(todo))
         missing = sorted(h for h in todo if h not in known)
         if missing:
             known.update(self._embed([todo[h] for h in missing], missing))
+        total = sum(len(hashes) for _, _, hashes in hashed)
         self.report.chunks_embedded += len(missing)
-        self.report.chunks_reused += len(hashes) - len(missing)
-        for doc, chunks in self._pending:
-            vectors = [known[c.content_hash(doc.title)] for c in chunks]
+        self.report.chunks_reused += total - len(missing)
+        for doc, chunks, hashes in hashed:
+            vectors = [known[h] for h in hashes]
             flags = [self.screen(c.text) if self.screen else [] for c in chunks]
             self.report.chunks_flagged += sum(1 for f in flags if f)
             self.store.save_document(self.kb, doc, chunks, vectors, flags)

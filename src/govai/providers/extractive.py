@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,12 +92,12 @@ class ExtractiveComposer:
         qvec = embed_one(embedder, question)
         sims = np.empty(len(units), dtype=np.float32)
         missing: list[int] = []
+        counts = Counter(u.source for u in units)
         by_source: dict[int, np.ndarray | None] = {}
         for k, u in enumerate(units):
             if u.source not in by_source:
                 stored = unit_vectors.lookup(sources[u.source].chunk_id, sources[u.source].text)
-                count = sum(1 for x in units if x.source == u.source)
-                by_source[u.source] = stored if stored is not None and len(stored) == count else None
+                by_source[u.source] = stored if stored is not None and len(stored) == counts[u.source] else None
             stored = by_source[u.source]
             if stored is None:
                 missing.append(k)

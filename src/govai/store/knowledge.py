@@ -50,6 +50,7 @@ class StoredChunk:
 class KnowledgeStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._ef_search: tuple[psycopg.Connection, int] | None = None  # (connection, value) last set
 
     @property
     def conn(self) -> psycopg.Connection:
@@ -192,8 +193,12 @@ class KnowledgeStore:
 
     def nearest(self, kb: KnowledgeBase, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks, via the kb's HNSW index."""
-        self.conn.execute("SET hnsw.ef_search = %s" % max(40, k))
-        rows = self.conn.execute(
+        ef = max(40, k)
+        conn = self.conn
+        if self._ef_search is None or self._ef_search[0] is not conn or self._ef_search[1] != ef:
+            conn.execute(f"SET hnsw.ef_search = {int(ef)}")  # a session setting: once, not per query
+            self._ef_search = (conn, ef)
+        rows = conn.execute(
             f"SELECT id, 1 - (embedding::vector({kb.dim}) <=> %s::vector({kb.dim})) FROM chunk"
             f" WHERE kb_id = %s ORDER BY embedding::vector({kb.dim}) <=> %s::vector({kb.dim}) LIMIT %s",
             (vector, kb.id, vector, k),
