@@ -41,3 +41,20 @@ def db():
     database = get_database()
     database.conn  # start, connect and migrate once
     return database
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The default MiniLM embedder (loaded once per process)."""
+    from govai.embeddings import get_embedder
+
+    return get_embedder("minilm")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A real local OpenAI-compatible HTTP server (tests/openai_server.py)."""
+    from openai_server import OpenAIServer
+
+    with OpenAIServer() as srv:
+        yield srv

@@ -29,12 +29,6 @@ SOURCES = [
 GOOD = "It is usually paid every four weeks [link_1]. You must be responsible for a child under 16 [link_2]."
 
 
-@pytest.fixture(scope="module")
-def server():
-    with OpenAIServer() as srv:
-        yield srv
-
-
 @pytest.fixture(autouse=True)
 def _fresh(server: OpenAIServer):
     server.reset()

@@ -19,12 +19,6 @@ GUIDANCE = Source(source_id="/child-benefit", doc_id="/child-benefit", chunk_id=
                   text="Child Benefit is usually paid every 4 weeks on a Monday or Tuesday.")
 
 
-@pytest.fixture(scope="module")
-def server():
-    with OpenAIServer() as srv:
-        yield srv
-
-
 def runtime(tmp_path: Path, steps: list[StepConfig], server: OpenAIServer | None = None, **profile: object) -> Runtime:
     data: dict[str, object] = {"name": f"guard-{uuid.uuid4().hex[:8]}", "steps": steps, **profile}
     if server is not None:

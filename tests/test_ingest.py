@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from govai.embeddings import get_embedder
 from govai.errors import IngestError
 from govai.ingest.chunking import chunk_document
 from govai.ingest.pipeline import Ingester, IngestReport
@@ -167,11 +166,6 @@ def store(db) -> KnowledgeStore:
         if row["name"].startswith(PREFIX):
             store.delete(row["name"])
     return store
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return get_embedder("minilm")
 
 
 def ingest(store: KnowledgeStore, embedder, kb: str, *sources: Path) -> IngestReport:

@@ -35,12 +35,6 @@ def source(i: int, text: str = "Child Benefit is paid every four weeks.") -> Sou
 SOURCES = [source(1), source(2, "You can claim online. See https://www.gov.uk/secret-link for details.")]
 
 
-@pytest.fixture(scope="module")
-def server():
-    with OpenAIServer() as srv:
-        yield srv
-
-
 @pytest.fixture(autouse=True)
 def _fresh(server: OpenAIServer):
     from govai.providers.resilience import reset_breakers

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from govai.embeddings import get_embedder
 from govai.ingest.pipeline import Ingester
 from govai.retrieval.retriever import Mode, Retriever
 from govai.store.knowledge import KnowledgeStore
@@ -94,11 +93,6 @@ def store(db) -> KnowledgeStore:
     if store.get(KB):
         store.delete(KB)
     return store
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return get_embedder("minilm")
 
 
 @pytest.fixture(scope="module")

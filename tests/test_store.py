@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from govai.embeddings import get_embedder
 from govai.errors import ConfigError
 from govai.ingest.pipeline import Ingester
 from govai.store.database import migrate
@@ -26,11 +25,6 @@ def store(db) -> KnowledgeStore:
         if row["name"].startswith(PREFIX):
             store.delete(row["name"])
     return store
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return get_embedder("minilm")
 
 
 def write_page(folder: Path, name: str, source_id: str, body: str) -> Path:
