@@ -188,3 +188,14 @@ def test_a_new_revision_rebuilds_the_index(retriever: Retriever, store: Knowledg
     rebuilt = retriever.index(KB)
     assert rebuilt.kb.id != after.kb.id
     assert "/report-a-stray-llama" not in {c.source_id for c in rebuilt.chunks}
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_excluded_sources_are_left_out_as_if_withdrawn(retriever: Retriever, mode: Mode) -> None:
+    question = "How much does the pond grant pay towards a fence?"
+    assert retriever.search(KB, question, mode=mode).ranked[0] == "/garden-pond-safety-grant"
+    result = retriever.search(KB, question, mode=mode, exclude={"/garden-pond-safety-grant"})
+    assert "/garden-pond-safety-grant" not in result.ranked
+    assert all(p.doc_id != "/garden-pond-safety-grant" for p in result.passages)
+    if mode is not Mode.BM25:  # dense retrieval always finds a nearest page among those left
+        assert result.ranked and result.passages

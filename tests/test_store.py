@@ -141,6 +141,12 @@ def test_nearest_finds_a_chunk_by_its_own_vector(store: KnowledgeStore, embedder
         (best, similarity), *_ = store.nearest(kb, chunk.embedding, 3)
         assert best == chunk.id
         assert similarity == pytest.approx(1.0, abs=1e-3)
+    # A rebuilt graph (as after a large ingest) finds the same neighbours, with its build settings.
+    store.rebuild_index(kb)
+    assert all(store.nearest(kb, c.embedding, 1)[0][0] == c.id for c in chunks)
+    definition = store.conn.execute(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = %s", (f"chunk_hnsw_kb{kb.id}",)).fetchone()[0]
+    assert "ef_construction='128'" in definition.replace(" ", "") or "ef_construction=128" in definition.replace(" ", "")
 
 
 def test_deleting_a_kb_removes_its_documents_chunks_and_index(store: KnowledgeStore, embedder, tmp_path: Path) -> None:

@@ -493,7 +493,8 @@ THIRD_PARTY = alt(
     r"colleague|co-?worker|employee|employer|sister|brother|son|daughter|mum|mom|dad|mother|father|cousin|aunt|"
     r"uncle|friend|date|teacher|cleaner|gardener|nanny|babysitter|mentee|mentor|student|pupil|patient|client|"
     r"customer|flatmate|roommate|carer|servant|maid|driver|tinder match|match|crush|coach|doctor|therapist|"
-    r"classmate|lodger|stepdad|stepmum|in-?laws?|fianc[ée]e?|child's (?:father|mother))'s|"
+    r"classmate|lodger|stepdad|stepmum|in-?laws?|fianc[ée]e?|child's (?:father|mother))'s"
+    r"(?! (?:allowance|credit|premium|element|grant|pay|leave|payment|unit)\b)|"
     r"(?:mr|mrs|ms|miss|dr)\.? [a-z]+'s|belongs? to (?:my|his|her|someone|somebody)|(?-i:for (?:Mr|Mrs|Ms|Miss|Dr)?\.? ?"
     r"[A-Z][a-z]+ [A-Z][a-z]+)|(?:about|of|for|on) (?:my|our) (?:\w+ )?(?:neighbou?r|ex|ex-partner|ex-wife|"
     r"ex-husband|tenant|lodger|colleague|employee|boss))\b",

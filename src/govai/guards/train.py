@@ -15,6 +15,7 @@ import argparse
 import base64
 import codecs
 import hashlib
+import json
 import random
 import sys
 import time
@@ -57,11 +58,24 @@ def load_yaml(name: str) -> Any:
     return yaml.safe_load(data_path(name).read_text(encoding="utf-8"))
 
 
+def citizen_questions_path() -> Path:
+    """The answerability model's questions: benign citizen and caseworker questions."""
+    return Path(str(resources.files("govai.answerability") / "data" / "questions.jsonl"))
+
+
+def citizen_questions(every: int = 3) -> list[str]:
+    """Every third question (the rest stay out of training, to measure false refusals)."""
+    lines = [line for line in citizen_questions_path().read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line)["question"] for line in lines[::every]]
+
+
 def data_fingerprint(model: str) -> str:
     """SHA-256 over the data files a model is trained on (recorded in its metadata)."""
     digest = hashlib.sha256()
     for name in MODEL_DATA[model]:
         digest.update(data_path(name).read_bytes())
+    if model == "prompt":
+        digest.update(citizen_questions_path().read_bytes())
     return digest.hexdigest()
 
 
@@ -113,6 +127,7 @@ def prompt_examples(rng: random.Random) -> list[tuple[str, int, str]]:
     out: list[tuple[str, int, str]] = []
     out += [(text, 1, f"hand:{style}") for style, text in _flatten(attack_yaml)]
     out += [(text, 0, f"hand:{style}") for style, text in _flatten(benign_yaml)]
+    out += [(text, 0, "hand:citizen-questions") for text in citizen_questions()]
 
     goals = t["harmful_goals"]
     for goal in goals:

@@ -23,6 +23,7 @@ from govai.text.units import split_units, unit_embed_text
 log = logging.getLogger(__name__)
 
 BATCH_CHUNKS = 256  # chunks embedded per model call across documents
+REINDEX_AFTER = 500  # chunks written in one ingest: rebuild the HNSW graph in one go (see rebuild_index)
 
 
 @dataclass
@@ -107,6 +108,8 @@ class Ingester:
                 progress(number, len(files))
         self._flush()
         self._remove_missing(sources, existing, seen, ok_origins, failed_origins)
+        if self.report.chunks_written >= REINDEX_AFTER:
+            self.store.rebuild_index(self.kb)
         self.store.bump_revision(self.kb)
         self.report.seconds = time.perf_counter() - start
         return self.report

@@ -63,6 +63,11 @@ class BM25Index:
         }
         self._idf = {t: math.log(1 + (self.n - len(ps[0]) + 0.5) / (len(ps[0]) + 0.5)) for t, ps in self._postings.items()}
 
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a (tokenized) term; a term no chunk has gets the highest."""
+        found = self._idf.get(term)
+        return found if found is not None else math.log(1 + (self.n + 0.5) / 0.5)
+
     def scores(self, query: str) -> np.ndarray:
         scores = np.zeros(self.n, dtype=np.float32)
         for tok in set(tokenize(query)):

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -88,15 +89,21 @@ class Retriever:
                 self._indexes[kb_name] = cached
             return cached
 
-    def search(self, kb_name: str, query: str, *, k: int = 10, passages: int = 8, mode: Mode = Mode.FULL) -> Retrieval:
+    def search(
+        self, kb_name: str, query: str, *, k: int = 10, passages: int = 8, mode: Mode = Mode.FULL,
+        exclude: Collection[str] = (),
+    ) -> Retrieval:
+        """The best ``k`` source ids and ``passages`` passages; sources in ``exclude``
+        (document source ids, no anchor) are left out, as if withdrawn."""
         idx = self.index(kb_name)
         if not idx.chunks:
             return Retrieval([], [])
         qvec = embed_one(self.embedder, query)
-        lexical = idx.bm25.search(query, CANDIDATES) if mode != Mode.DENSE else []
+        pool = CANDIDATES * 2 if exclude else CANDIDATES  # room for what is left out
+        lexical = idx.bm25.search(query, pool) if mode != Mode.DENSE else []
         dense = []
         if mode != Mode.BM25:
-            dense = [(idx.by_id[cid], sim) for cid, sim in self.store.nearest(idx.kb, qvec, CANDIDATES) if cid in idx.by_id]
+            dense = [(idx.by_id[cid], sim) for cid, sim in self.store.nearest(idx.kb, qvec, pool) if cid in idx.by_id]
         if mode == Mode.BM25:
             scored = lexical
         elif mode == Mode.DENSE:
@@ -109,14 +116,18 @@ class Retriever:
             scored = sorted(fused.items(), key=lambda x: -x[1])
             if mode == Mode.FULL:
                 scored = rerank(query, qvec, idx, [i for i, _ in scored], lexical, dense)
-        return self._dedupe(idx, scored, k, passages)
+        return self._dedupe(idx, scored, k, passages, frozenset(exclude))
 
     @staticmethod
-    def _dedupe(idx: KBIndex, scored: list[tuple[int, float]], k: int, passages: int) -> Retrieval:
+    def _dedupe(
+        idx: KBIndex, scored: list[tuple[int, float]], k: int, passages: int, exclude: frozenset[str]
+    ) -> Retrieval:
         ranked: list[str] = []
         chosen: list[Source] = []
         for i, score in scored:
             c = idx.chunks[i]
+            if c.source_id in exclude:
+                continue
             if c.source_id not in ranked:
                 ranked.append(c.source_id)
             if len(chosen) < passages:

@@ -47,6 +47,9 @@ class StoredChunk:
     unit_vectors: bytes | None = None
 
 
+EF_CONSTRUCTION = 128  # graph quality at build time; pgvector's default is 64
+
+
 class KnowledgeStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -85,7 +88,8 @@ class KnowledgeStore:
             # One HNSW index per knowledge base: a partial index fixes the dimension.
             self.conn.execute(
                 f"CREATE INDEX chunk_hnsw_kb{kb_id} ON chunk USING hnsw "
-                f"((embedding::vector({dim})) vector_cosine_ops) WHERE kb_id = {kb_id}"
+                f"((embedding::vector({dim})) vector_cosine_ops) WITH (m = 16, ef_construction = {EF_CONSTRUCTION})"
+                f" WHERE kb_id = {kb_id}"
             )
         return self.require(name)
 
@@ -170,6 +174,14 @@ class KnowledgeStore:
     def delete_documents(self, kb: KnowledgeBase, source_ids: list[str]) -> None:
         if source_ids:
             self.conn.execute("DELETE FROM document WHERE kb_id = %s AND source_id = ANY(%s)", (kb.id, source_ids))
+
+    def rebuild_index(self, kb: KnowledgeBase) -> None:
+        """Rebuild the knowledge base's HNSW graph from all its rows at once.
+
+        A graph grown row by row through a large ingest finds noticeably fewer true nearest
+        neighbours (here 0.90 of the exact top 10, against 0.99 after a rebuild, which took
+        1 s for 6,640 chunks). Queries on this knowledge base wait for the rebuild."""
+        self.conn.execute(f"REINDEX INDEX chunk_hnsw_kb{int(kb.id)}")
 
     def bump_revision(self, kb: KnowledgeBase) -> None:
         self.conn.execute("UPDATE kb SET revision = revision + 1 WHERE id = %s", (kb.id,))

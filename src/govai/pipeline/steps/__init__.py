@@ -3,6 +3,7 @@
 from govai.pipeline.steps import (  # noqa: F401
     audit,
     check_citations,
+    check_evidence,
     check_output,
     classify,
     compose,

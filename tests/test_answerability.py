@@ -1,0 +1,200 @@
+"""The answerability check: its evidence signals, the check_evidence step, the shipped
+model and the training examples (counterfactuals with the answer pages withheld).
+
+Guidance text is invented for these tests; the real MiniLM embedder scores it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from govai.answerability import train
+from govai.answerability.model import load_model, model_path, save_model
+from govai.answerability.signals import NAMES, Signals, measure
+from govai.errors import ConfigError
+from govai.ingest.pipeline import Ingester
+from govai.pipeline.answer import answer_record
+from govai.pipeline.context import Context, Outcome
+from govai.pipeline.steps.check_evidence import CheckEvidence
+from govai.pipeline.steps.compose import NOT_FOUND
+from govai.profiles.model import ServiceProfile
+from govai.runtime import Runtime
+
+KB = "test-answerability"
+PAGES = [
+    {"base_path": "/garden-pond-safety-grant", "title": "Garden pond safety grant",
+     "body_markdown": "## What you get\n\nThe grant pays up to £250 towards a fence or a rigid pond cover.\n\n"
+                      "## Who can apply\n\nYou can apply if your garden pond is deeper than 60 centimetres.\n\n"
+                      "## Contact\n\nPond Safety Helpline\nTelephone: 0300 555 0199"},
+    {"base_path": "/register-beehives", "title": "Register your beehives",
+     "body_markdown": "## When to register\n\nRegister each new colony of honey bees within 28 days of getting it.\n\n"
+                      "## Fees\n\nRegistration is free."},
+    {"base_path": "/allotment-waiting-lists", "title": "Allotment waiting lists",
+     "body_markdown": "## Join a waiting list\n\nContact your parish council to join the allotment waiting list.\n\n"
+                      "## Rent\n\nAllotment rent is £40 a year for a full plot and £20 for a half plot."},
+]
+STEPS = ("normalise", "retrieve", "check_evidence", "compose", "check_citations")
+
+
+def profile(**options) -> ServiceProfile:
+    steps = [{"name": n, "options": options} if n == "check_evidence" and options else {"name": n} for n in STEPS]
+    return ServiceProfile.model_validate({"name": "answerability-test", "kb": KB, "steps": steps})
+
+
+@pytest.fixture(scope="module")
+def runtime(db, tmp_path_factory) -> Runtime:
+    path = tmp_path_factory.mktemp("answerability") / "pages.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in PAGES), encoding="utf-8")
+    runtime = Runtime(profile())
+    if runtime.knowledge.get(KB):
+        runtime.knowledge.delete(KB)
+    assert Ingester(runtime.knowledge, runtime.embedder, KB).run([path]).added == len(PAGES)
+    return runtime
+
+
+def signals_for(runtime: Runtime, question: str, **search) -> Signals:
+    index = runtime.retriever.index(KB)
+    return measure(runtime.embedder, index, question, runtime.retriever.search(KB, question, **search).passages)
+
+
+# ---------------------------------------------------------------- signals
+
+
+def test_signals_are_higher_for_the_question_the_guidance_answers(runtime: Runtime) -> None:
+    answered = signals_for(runtime, "How much does the pond safety grant pay towards a fence?")
+    unrelated = signals_for(runtime, "What time does the last train to Edinburgh leave?")
+    assert answered.sentence1 > unrelated.sentence1 + 0.2
+    assert answered.passage1 > unrelated.passage1
+    assert answered.typed_cover > unrelated.typed_cover
+    assert answered.open_question == 0.0  # "how much" wants an amount
+    assert set(answered.as_dict()) == set(NAMES) and answered.vector().shape == (len(NAMES),)
+
+
+def test_typed_signal_needs_a_sentence_of_the_wanted_kind(runtime: Runtime) -> None:
+    # Beehives: the guidance says when to register and that it is free, but gives no phone number;
+    # the only number is the pond helpline's, on a page that shares none of the question's terms.
+    ring = signals_for(runtime, "What number do I ring to register my beehives?")
+    when = signals_for(runtime, "How long do I have to register a new bee colony?")
+    assert ring.typed < 0.4 and ring.typed_cover == 0.0
+    assert when.typed > 0.4 and when.typed_cover > 0.5
+
+
+def test_withholding_the_page_lowers_the_evidence(runtime: Runtime) -> None:
+    question = "How much is the rent for a half allotment plot?"
+    full = signals_for(runtime, question)
+    withheld = signals_for(runtime, question, exclude={"/allotment-waiting-lists"})
+    assert withheld.sentence1 < full.sentence1 and withheld.typed_cover < full.typed_cover
+
+
+# ---------------------------------------------------------------- the step
+
+
+def test_answers_when_the_guidance_answers(runtime: Runtime) -> None:
+    ctx = runtime.ask("How long do I have to register a new colony of honey bees?")
+    assert ctx.outcome is Outcome.ANSWERED and "28 days" in ctx.answer
+    record = next(r for r in ctx.records if r.step == "check_evidence")
+    assert record.detail["score"] >= record.detail["threshold"]
+    assert set(record.detail["signals"]) == set(NAMES)
+
+
+@pytest.mark.parametrize("question", [
+    "What time does the last train to Edinburgh leave tonight?",
+    "Which team won the football cup final in 1966?",
+    "asdf qwerty zxcv",
+])
+def test_abstains_with_signposting_when_it_does_not(runtime: Runtime, question: str) -> None:
+    ctx = runtime.ask(question)
+    record = answer_record(ctx)
+    assert record["abstained"] is True and record["outcome"] == "abstained"
+    assert record["answer"] == NOT_FOUND and record["citations"] == []
+    assert record["retrieved"]  # retrieval ran; the evidence did not answer
+    assert "does not answer" in ctx.reason
+    assert "compose" not in [r.step for r in ctx.records]  # no provider was asked
+
+
+def test_threshold_option_tunes_how_readily_it_abstains(runtime: Runtime) -> None:
+    question = "What time does the last train to Edinburgh leave tonight?"
+    never = Runtime(profile(threshold=0.0))
+    always = Runtime(profile(threshold=1.01))
+    assert never.ask(question).outcome is Outcome.ANSWERED
+    assert always.ask("How long do I have to register a new colony of honey bees?").outcome is Outcome.ABSTAINED
+
+
+def test_no_passages_is_an_abstention(runtime: Runtime) -> None:
+    ctx = Context(question="q", text="q", kb=KB)
+    CheckEvidence(runtime)(ctx)
+    assert ctx.outcome is Outcome.ABSTAINED and ctx.reason == "no guidance retrieved"
+
+
+def test_the_service_can_word_the_not_found_reply(runtime: Runtime) -> None:
+    worded = profile().model_copy(update={"canned": {"not_found": "Try the pond team on 0300 555 0199."}})
+    ctx = Runtime(worded).ask("Which team won the football cup final in 1966?")
+    assert ctx.answer == "Try the pond team on 0300 555 0199."
+
+
+# ---------------------------------------------------------------- the model
+
+
+def test_shipped_model_was_trained_on_the_current_data() -> None:
+    model = load_model()
+    assert model.meta["data_sha256"] == train.data_fingerprint(), (
+        "answerability/data changed since the model was trained: run python -m govai.answerability.train"
+    )
+    assert 0.0 < model.threshold < 1.0
+    assert model_path().stat().st_size < 64 * 1024
+
+
+def test_a_model_trained_on_other_signals_is_refused(tmp_path: Path) -> None:
+    data = json.loads(model_path().read_text(encoding="utf-8"))
+    data["signals"] = data["signals"][:-1]
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="other signals"):
+        load_model(stale)
+
+
+def test_model_round_trips_through_its_file(tmp_path: Path) -> None:
+    model = load_model()
+    copy = load_model(save_model(model, tmp_path / "copy.json"))
+    example = Signals(*[0.5] * len(NAMES))
+    assert copy.score(example) == pytest.approx(model.score(example))
+    assert copy.threshold == model.threshold
+
+
+def test_logistic_regression_separates_and_sets_the_threshold() -> None:
+    rng = np.random.default_rng(0)
+    base = Signals(*[0.5] * len(NAMES))
+    data = [train.Example(f"q{i}", replace(base, sentence1=float(rng.normal(0.7 if i % 2 else 0.4, 0.05))),
+                          bool(i % 2), "answerable" if i % 2 else "unanswerable") for i in range(400)]
+    model = train.fit(data, false_abstention=0.05)
+    assert model.coef[NAMES.index("sentence1")] > 0
+    rates = train.rates(model, data)
+    assert rates["answerable"] == pytest.approx(0.05, abs=0.02)
+    assert rates["unanswerable"] > 0.95
+
+
+# ---------------------------------------------------------------- training examples
+
+
+def test_training_examples_include_counterfactuals(runtime: Runtime) -> None:
+    rows = [
+        {"id": "a", "kind": "answerable", "question": "How much is the rent for a half allotment plot?",
+         "expected_sources": ["/allotment-waiting-lists"], "support_quotes": ["£20 for a half plot"]},
+        {"id": "u", "kind": "unanswerable", "question": "How much is a rod fishing licence?",
+         "expected_sources": []},
+    ]
+    got = train.examples(runtime, KB, rows)
+    assert [(e.question_id, e.kind, e.answerable) for e in got] == [
+        ("a", "answerable", True), ("a", "counterfactual", False), ("u", "unanswerable", False)]
+
+
+def test_no_counterfactual_when_the_answer_is_on_another_page_too(runtime: Runtime) -> None:
+    rows = [{"id": "b", "kind": "answerable", "question": "Do I have to pay to register my beehives?",
+             "expected_sources": ["/register-beehives"], "support_quotes": ["Telephone: 0300 555 0199"]}]
+    # The quote is on the pond grant page as well, so withholding the beehive page does not remove it.
+    got = train.examples(runtime, KB, rows)
+    assert [e.kind for e in got] == ["answerable"]
