@@ -486,19 +486,6 @@ REPORTING = alt(
 
 # --- other people's personal data ----------------------------------------
 
-THIRD_PARTY = alt(
-    r"\b(?:someone(?:'s| else's)|somebody(?:'s| else's)|other people's|another person's|a stranger's|this person's|"
-    r"that person's|his|her|their|(?:my |our |the )(?:\w+ ){0,2}(?:neighbou?r|ex|ex-?partner|ex-?wife|ex-?husband|"
-    r"ex-?girlfriend|ex-?boyfriend|partner|wife|husband|girlfriend|boyfriend|boss|manager|tenant|landlord|"
-    r"colleague|co-?worker|employee|employer|sister|brother|son|daughter|mum|mom|dad|mother|father|cousin|aunt|"
-    r"uncle|friend|date|teacher|cleaner|gardener|nanny|babysitter|mentee|mentor|student|pupil|patient|client|"
-    r"customer|flatmate|roommate|carer|servant|maid|driver|tinder match|match|crush|coach|doctor|therapist|"
-    r"classmate|lodger|stepdad|stepmum|in-?laws?|fianc[ée]e?|child's (?:father|mother))'s"
-    r"(?! (?:allowance|credit|premium|element|grant|pay|leave|payment|unit)\b)|"
-    r"(?:mr|mrs|ms|miss|dr)\.? [a-z]+'s|belongs? to (?:my|his|her|someone|somebody)|(?-i:for (?:Mr|Mrs|Ms|Miss|Dr)?\.? ?"
-    r"[A-Z][a-z]+ [A-Z][a-z]+)|(?:about|of|for|on) (?:my|our) (?:\w+ )?(?:neighbou?r|ex|ex-partner|ex-wife|"
-    r"ex-husband|tenant|lodger|colleague|employee|boss))\b",
-)
 
 ON_BEHALF = (
     r"\b(?:power of attorney|lpa|appointee|executor|executrix|on (?:her|his|their|my \w+'s) behalf|deputy|"
@@ -524,6 +511,22 @@ PRIVATE_ATTRIBUTE = alt(
     r"ethnicity|pregnancy|hiv status|social security number|ssn|login|password|pin|location|whereabouts|"
     r"facebook login|instagram password|government gateway (?:id|login|password|account)|credit (?:score|report|history)|"
     r"council tax (?:records?|account)|school records?|exam results|personnel file|hr file)\b",
+)
+
+THIRD_PARTY = alt(
+    r"\b(?:someone(?:'s| else's)|somebody(?:'s| else's)|other people's|another person's|a stranger's|this person's|"
+    r"that person's|(?:my |our |the )(?:\w+ ){0,2}(?:neighbou?r|ex|ex-?partner|ex-?wife|ex-?husband|"
+    r"ex-?girlfriend|ex-?boyfriend|partner|wife|husband|girlfriend|boyfriend|boss|manager|tenant|landlord|"
+    r"colleague|co-?worker|employee|employer|sister|brother|son|daughter|mum|mom|dad|mother|father|cousin|aunt|"
+    r"uncle|friend|date|teacher|cleaner|gardener|nanny|babysitter|mentee|mentor|student|pupil|patient|client|"
+    r"customer|flatmate|roommate|carer|servant|maid|driver|tinder match|match|crush|coach|doctor|therapist|"
+    r"classmate|lodger|stepdad|stepmum|in-?laws?|fianc[ée]e?|child's (?:father|mother))'s"
+    r"(?! (?:allowance|credit|premium|element|grant|pay|leave|payment|unit)\b)|"
+    r"(?:mr|mrs|ms|miss|dr)\.? [a-z]+'s|belongs? to (?:my|his|her|someone|somebody)|(?-i:for (?:Mr|Mrs|Ms|Miss|Dr)?\.? ?"
+    r"[A-Z][a-z]+ [A-Z][a-z]+)|(?:about|of|for|on) (?:my|our) (?:\w+ )?(?:neighbou?r|ex|ex-partner|ex-wife|"
+    r"ex-husband|tenant|lodger|colleague|employee|boss))\b",
+    # "his", "her", "their" only with the attribute they own: "her address", not "her A levels".
+    rf"\b(?:his|her|their) (?:\w+ ){{0,2}}{PRIVATE_ATTRIBUTE}",
 )
 
 LOOKUP = alt(
