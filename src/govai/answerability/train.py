@@ -24,7 +24,7 @@ import argparse
 import hashlib
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -109,7 +109,7 @@ def fit(train: list[Example], false_abstention: float) -> AnswerabilityModel:
     w = logistic_regression((x - mean) / scale, y)
     model = AnswerabilityModel(mean, scale, w[:-1], float(w[-1]), 0.0, {})
     positives = [model.score(e.signals) for e in train if e.answerable]
-    return AnswerabilityModel(mean, scale, w[:-1], float(w[-1]), float(np.quantile(positives, false_abstention)), {})
+    return replace(model, threshold=float(np.quantile(positives, false_abstention)))
 
 
 def rates(model: AnswerabilityModel, test: list[Example]) -> dict[str, float]:
@@ -168,8 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "examples": counts,
         "cross_validation_abstention": {k: round(v, 4) for k, v in cv.items()},
     }
-    path = save_model(AnswerabilityModel(model.mean, model.scale, model.coef, model.intercept, model.threshold, meta),
-                      args.out)
+    path = save_model(replace(model, meta=meta), args.out)
     print(f"wrote {path} (threshold {model.threshold:.3f}); weights: "
           + ", ".join(f"{n} {c:+.2f}" for n, c in zip(NAMES, model.coef)))
     return 0

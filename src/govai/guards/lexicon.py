@@ -486,7 +486,6 @@ REPORTING = alt(
 
 # --- other people's personal data ----------------------------------------
 
-
 ON_BEHALF = (
     r"\b(?:power of attorney|lpa|appointee|executor|executrix|on (?:her|his|their|my \w+'s) behalf|deputy|"
     r"next of kin|with (?:her|his|their) (?:consent|permission|agreement)|i(?:'m| am) (?:her|his|their) (?:carer|"

@@ -15,7 +15,6 @@ import argparse
 import base64
 import codecs
 import hashlib
-import json
 import random
 import sys
 import time
@@ -27,6 +26,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from govai.answerability.train import data_path as citizen_questions_path
+from govai.evals.qa import load_questions
 from govai.guards.classifier import DIMENSIONS, FEATURE_VERSION, featurize, model_dir, save_model
 from govai.guards.engine import instruction_like
 
@@ -58,15 +59,10 @@ def load_yaml(name: str) -> Any:
     return yaml.safe_load(data_path(name).read_text(encoding="utf-8"))
 
 
-def citizen_questions_path() -> Path:
-    """The answerability model's questions: benign citizen and caseworker questions."""
-    return Path(str(resources.files("govai.answerability") / "data" / "questions.jsonl"))
-
-
 def citizen_questions(every: int = 3) -> list[str]:
-    """Every third question (the rest stay out of training, to measure false refusals)."""
-    lines = [line for line in citizen_questions_path().read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [json.loads(line)["question"] for line in lines[::every]]
+    """Every third of the answerability model's benign citizen and caseworker questions
+    (the rest stay out of training, to measure false refusals)."""
+    return [row["question"] for row in load_questions(citizen_questions_path())[::every]]
 
 
 def data_fingerprint(model: str) -> str:
