@@ -18,9 +18,11 @@ from govai.pipeline.steps.check_citations import CheckCitations
 from govai.pipeline.steps.compose import NOT_FOUND
 from govai.pipeline.steps.normalise import EMPTY
 from govai.profiles.model import ServiceProfile
-from govai.providers.extractive import MAX_WORDS, ExtractiveComposer
+from govai.providers.extractive import MAX_WORDS, ExtractiveComposer, continuation
+from govai.retrieval.evidence import Sentence
 from govai.runtime import Runtime
 from govai.text.answer_types import expected_answer
+from govai.text.parts import question_parts
 
 KB = "test-extractive"
 MARKED = re.compile(r"(.+?) \[(\d+)\](?: |$)")
@@ -125,6 +127,8 @@ def test_a_list_lead_in_is_joined_with_its_items(composer: ExtractiveComposer) -
         ("How much does it cost?", "up to £250", "between 40% and 60%"),
         ("How long do I have to register?", "within 28 days", "Registration is free."),
         ("What age do you have to be?", "aged 13 or over", "Anyone can fish."),
+        ("What's the email for complaints?", "complaints@pond-agency.gov.uk", "Email the complaints team."),
+        ("Which rates apply to us?", "You get £45 for any further ponds.", "Rates are set every year."),
     ],
 )
 def test_questions_ask_for_a_kind_of_answer(question: str, matches: str, misses: str) -> None:
@@ -153,6 +157,77 @@ def test_percentage_question_ranks_the_percentage_first(composer: ExtractiveComp
     assert "40% and 60%" in best.text
     # The answer reads in the order of the guidance, and includes it.
     assert "between 40% and 60% of the cost of the fence. [1]" in composer.compose(question, PASSAGES).answer
+
+
+def test_a_sentence_that_refers_back_comes_with_the_one_it_completes(composer: ExtractiveComposer) -> None:
+    passage = source(11, "/pay-pond-licence#reference", "Pay for a pond licence",
+                     "Ponds over 10 square metres need a licence from the council. "
+                     "You'll need to use your 9-character pond reference when you pay. "
+                     "This is your 6-digit garden number followed by the letters 'PD'. "
+                     "Licences are renewed every spring.")
+    draft = composer.compose("What reference do I use when I pay for my pond licence?", [passage])
+    assert "use your 9-character pond reference" in draft.answer
+    assert "This is your 6-digit garden number followed by the letters 'PD'." in draft.answer
+
+
+def test_a_parallel_case_of_the_wanted_kind_comes_along() -> None:
+    units = [Sentence("You get £120 for the first pond in the garden.", 0, 0),
+             Sentence("You get £45 for any further ponds.", 0, 1)]
+    assert continuation(units, units[0], expected_answer("Which grant rates apply to us?")) is units[1]
+    # Not for an open question, and not when the next sentence opens differently.
+    assert continuation(units, units[0], None) is None
+    units[1] = Sentence("Most people get £45 for any further ponds.", 0, 1)
+    assert continuation(units, units[0], expected_answer("Which grant rates apply to us?")) is None
+
+
+def test_an_unrelated_next_sentence_is_not_a_continuation() -> None:
+    units = [Sentence("You get £120 for the first pond.", 0, 0), Sentence("Registration is free.", 0, 1)]
+    assert continuation(units, units[0], expected_answer("How much do I get?")) is None
+    units[0] = Sentence("Send the form by post to:", 0, 0)  # a lead-in always brings what it introduces
+    assert continuation(units, units[0], None) is units[1]
+    units[0] = Sentence("You get £120 for the first pond.", 0, 0)
+    units[1] = Sentence("This is paid each spring.", 0, 1)
+    assert continuation(units, units[0], None) is units[1]
+    assert continuation(units, units[1], None) is None  # nothing follows the last sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("Can I get a Budgeting Loan, and how much could I borrow?",
+         ["Can I get a Budgeting Loan", "how much could I borrow"]),
+        ("My sister died. How do I claim Guardian's Allowance and can it be backdated?",
+         ["How do I claim Guardian's Allowance", "can it be backdated"]),
+        ("From what weekly wage do I start paying, and at what rate?",
+         ["From what weekly wage do I start paying", "at what rate"]),
+        ("How do I claim? What documents do I need?", ["How do I claim", "What documents do I need"]),
+        ("Do I need salt and pepper?", ["Do I need salt and pepper?"]),  # "and" joins nouns, not asks
+        ("I'm 17 and at college. Where do I get my learner number?",
+         ["I'm 17 and at college. Where do I get my learner number?"]),  # the story is not an ask
+    ],
+)
+def test_a_question_is_split_into_its_asks(question: str, parts: list[str]) -> None:
+    assert question_parts(question) == parts
+
+
+POND_RULES = source(13, "/pond-grant#rules", GRANT, " ".join([
+    "You can apply for the pond grant if you own your home.",
+    "You can apply for the pond grant if your pond is deeper than 60 centimetres.",
+    "You can apply for the pond grant if a child under 5 lives with you.",
+    "You can apply for the pond grant once for each pond.",
+    "You can apply for the pond grant online or by post.",
+    "You can apply for the pond grant if you rent, with your landlord's permission.",
+    "You can apply for the pond grant again after 5 years.",
+    "The scheme is run by the Pond Safety Trust, a registered charity.",
+]))
+
+
+def test_each_ask_gets_its_best_sentence(composer: ExtractiveComposer, monkeypatch) -> None:
+    question = "Can I apply for the pond grant, and which organisation runs it?"
+    assert "Pond Safety Trust" in composer.compose(question, [POND_RULES]).answer
+    # Without splitting the asks, the second is crowded out by sentences about applying.
+    monkeypatch.setattr(composer, "part_leads", lambda *args: [])
+    assert "Pond Safety Trust" not in composer.compose(question, [POND_RULES]).answer
 
 
 # ---------------------------------------------------------------- the core pipeline

@@ -57,6 +57,21 @@ def test_the_users_own_data_and_public_helplines_pass() -> None:
     assert failed(answer, question="My NI number is AB123456C", checks=["personal_data"]) == []
 
 
+def test_the_guidances_own_contact_block_passes_when_its_lines_are_joined() -> None:
+    # The composer quotes a contact block as one unit, its lines joined with "; ".
+    office = Source(source_id="/complain", doc_id="/complain", chunk_id=0, title="Complain",
+                    url="https://www.gov.uk/complain",
+                    text="Complaints team\ncomplaints@pond-agency.gov.uk\n"
+                         "Riverside House\n12 Mill Lane\nLeeds\nLS1 4AB")
+    quoted = ("Complaints team; complaints@pond-agency.gov.uk; Riverside House; 12 Mill Lane; Leeds; LS1 4AB [1]")
+    cites = [Citation(source_id=office.source_id, url=office.url, title=office.title)]
+    assert check_answer(quoted, [office], cites, checks=["personal_data"]).failures == []
+    # The same kind of block that the guidance does not contain still fails.
+    invented = "Write to 14 Mill Lane; Leeds; LS1 4AC [1]"
+    assert [c.name for c in check_answer(invented, [office], cites, checks=["personal_data"]).failures] == [
+        "personal_data"]
+
+
 def test_political_persuasion_fails() -> None:
     assert failed("Everyone should vote for the Greens at the next election.", checks=["political"]) == ["political"]
 

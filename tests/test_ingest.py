@@ -230,6 +230,25 @@ def test_incremental_folder_ingest(store: KnowledgeStore, embedder, tmp_path: Pa
     assert len(source_ids(store, kb)) == 2
 
 
+def test_a_new_sentence_split_re_embeds_what_was_stored_under_the_old_one(
+    store: KnowledgeStore, embedder, tmp_path: Path, monkeypatch
+) -> None:
+    # Stored sentence vectors belong to one way of splitting a passage; after the split
+    # changes, an unchanged corpus must still be re-read and re-embedded.
+    import govai.ingest.chunking
+    import govai.ingest.document
+
+    kb = f"{PREFIX}-split"
+    folder = tmp_path / "split"
+    markdown(folder, "hives.md", "Register beehives", HIVES)
+    assert ingest(store, embedder, kb, folder).chunks_embedded == 2
+    assert ingest(store, embedder, kb, folder).unchanged == 1
+    for module in (govai.ingest.chunking, govai.ingest.document):
+        monkeypatch.setattr(module, "SPLIT_VERSION", module.SPLIT_VERSION + 1)
+    again = ingest(store, embedder, kb, folder)
+    assert (again.updated, again.unchanged, again.chunks_embedded, again.chunks_reused) == (1, 0, 2, 0)
+
+
 def test_removing_an_item_from_jsonl_removes_its_document(store: KnowledgeStore, embedder, tmp_path: Path) -> None:
     kb = f"{PREFIX}-jsonl"
     pages = [

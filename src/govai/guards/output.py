@@ -160,11 +160,17 @@ def _backstop_values(answer: str) -> list[tuple[str, str]]:
     return found
 
 
+def _letters_and_digits(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
 def check_personal_data(answer: str, allowed_text: str) -> CheckResult:
-    """Personal data in the answer that neither the user gave nor the guidance contains."""
-    squashed_allowed = re.sub(r"\s", "", allowed_text).lower()
+    """Personal data in the answer that neither the user gave nor the guidance contains.
+    Compared on letters and digits only: a quoted contact block joins the guidance's
+    lines with "; ", and that must not make the guidance's own address look new."""
+    squashed_allowed = _letters_and_digits(allowed_text)
     leaked = sorted({label for label, value in _personal_values(_MARKER.sub(" ", answer))
-                     if re.sub(r"\s", "", value).lower() not in squashed_allowed})
+                     if _letters_and_digits(value) not in squashed_allowed})
     if leaked:
         return CheckResult("personal_data", False, "answer contains personal data: " + ", ".join(leaked),
                            {"labels": leaked})

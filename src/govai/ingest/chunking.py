@@ -8,6 +8,7 @@ import re
 from pydantic import BaseModel
 
 from govai.ingest.document import Document
+from govai.text.units import SPLIT_VERSION
 
 # all-MiniLM-L6-v2 reads 256 word pieces; ~170 words of body plus the title fits.
 MAX_WORDS = 170
@@ -27,7 +28,8 @@ class Chunk(BaseModel):
         return f"{head}\n{self.text}"
 
     def content_hash(self, title: str) -> str:
-        return hashlib.sha256(self.embed_text(title).encode()).hexdigest()
+        """Also names the unit split: the chunk's stored sentence vectors follow it."""
+        return hashlib.sha256(f"{SPLIT_VERSION}\n{self.embed_text(title)}".encode()).hexdigest()
 
 
 def _split_long(text: str, max_words: int) -> list[str]:

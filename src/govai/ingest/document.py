@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from govai.text.units import SPLIT_VERSION
+
 
 class Section(BaseModel):
     headings: list[str] = []  # heading trail below the title, outermost first
@@ -26,7 +28,8 @@ class Document(BaseModel):
 
     @property
     def content_hash(self) -> str:
+        # The split version too: a document stored under another split is re-read and re-embedded.
         payload = json.dumps(
-            [self.title, self.url, [s.model_dump() for s in self.sections]], ensure_ascii=False
+            [SPLIT_VERSION, self.title, self.url, [s.model_dump() for s in self.sections]], ensure_ascii=False
         )
         return hashlib.sha256(payload.encode()).hexdigest()

@@ -7,6 +7,7 @@ It never writes a word of its own, so everything it says is in the guidance.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from govai.pipeline.context import Source, Usage
@@ -14,9 +15,37 @@ from govai.providers.base import Draft, provider_kinds
 from govai.retrieval.evidence import Sentence, sentences
 from govai.retrieval.lexical import tokenize
 from govai.text.answer_types import expected_answer
+from govai.text.parts import question_parts
 
 MAX_WORDS = 120
 TYPE_BONUS = 0.08  # a sentence of the kind of answer asked for ("how much" -> an amount)
+
+# A sentence that only makes sense after the one before it ("This is your 10-digit UTR",
+# "In this situation a tribunal can...", "Apply for a Budgeting Advance instead").
+_CONTINUES = re.compile(
+    r"^(this|these|that|those|it|they|such|instead|otherwise|however|but|if (so|not)|"
+    r"in (this|that|either|both|which) (case|situation)s?)\b|\binstead\.?$",
+    re.I,
+)
+
+
+def _opening(text: str) -> tuple[str, ...]:
+    return tuple(text.lower().split()[:2])
+
+
+def continuation(units: list[Sentence], chosen: Sentence, wanted: re.Pattern[str] | None) -> Sentence | None:
+    """The next sentence of the same passage when it completes ``chosen``: it refers back to
+    it, or states the next case in parallel ("You get £25.60 for the eldest child. You get
+    £16.95 for any younger children.")."""
+    after = next((u for u in units if u.source == chosen.source and u.order == chosen.order + 1), None)
+    if after is None:
+        return None
+    if chosen.text.endswith(":") or _CONTINUES.search(after.text):
+        return after  # "send it by post to:" then the address; "This is your UTR..."
+    parallel = _opening(after.text) == _opening(chosen.text)
+    if parallel and wanted is not None and wanted.search(chosen.text) and wanted.search(after.text):
+        return after
+    return None
 
 
 class ExtractiveComposer:
@@ -52,31 +81,65 @@ class ExtractiveComposer:
         weight = {t: math.log(1 + len(units) / (1 + df.get(t, 0))) for t in q_terms}
         total = sum(weight.values()) or 1.0
         wanted = expected_answer(question)
+        # A question term in the page's title is met by every sentence of that page: "When did
+        # the Pedicabs Act come into force?" should favour the sentence about coming into force,
+        # not the one that repeats the Act's name.
+        titles = [set(tokenize(s.title)) for s in sources]
         for u, terms in zip(units, unit_terms):
-            coverage = sum(weight[t] for t in terms & q_terms) / total
+            coverage = sum(weight[t] for t in (terms | titles[u.source]) & q_terms) / total
             prior = 0.04 * (1.0 / (1 + u.source))  # retrieval rank as a tie-breaker
             typed = TYPE_BONUS if wanted is not None and wanted.search(u.text) else 0.0
             u.score = float(0.7 * u.similarity + 0.3 * coverage + prior + typed)
         return units
 
+    def part_leads(self, question: str, sources: list[Source], units: list[Sentence]) -> list[Sentence]:
+        """The best sentence for each separate ask of the question ("...and how much could I
+        borrow?"), scored half on the ask and half on the whole question, so the subject
+        named only in the first ask still counts."""
+        asks = question_parts(question)
+        if len(asks) < 2:
+            return []
+        leads: list[Sentence] = []
+        for ask in asks:
+            scored = self.score_units(ask, sources)  # same passages, same split: aligned with units
+            blended = [0.5 * (a.score + b.score) for a, b in zip(units, scored)]
+            lead = units[max(range(len(units)), key=blended.__getitem__)]
+            if lead not in leads:
+                leads.append(lead)
+        return leads
+
     def compose(self, question: str, sources: list[Source]) -> Draft:
         units = self.score_units(question, sources)
         if not units:
             return Draft(answer=None)
+        wanted = expected_answer(question)
         ranked = sorted(units, key=lambda u: -u.score)
         best = ranked[0]
-        chosen = [best]
-        words = len(best.text.split()) + 1
-        for u in ranked[1:]:
-            if len(chosen) >= self.max_sentences or u.score < best.score - self.margin:
-                break
+        leads = self.part_leads(question, sources, units)
+        chosen: list[Sentence] = []
+        words = 0
+
+        def take(u: Sentence) -> bool:
+            nonlocal words
             if any(u.text == c.text for c in chosen):
-                continue
-            w = len(u.text.split()) + 1
-            if words + w > self.max_words:
-                continue
+                return False
+            if chosen and words + len(u.text.split()) + 1 > self.max_words:
+                return False  # the best sentence is always quoted (cut below if it alone is too long)
             chosen.append(u)
-            words += w
+            words += len(u.text.split()) + 1
+            follow = continuation(units, u, wanted)
+            if follow is not None and all(follow.text != c.text for c in chosen) \
+                    and words + len(follow.text.split()) + 1 <= self.max_words:
+                chosen.append(follow)  # rides along: completes the sentence it follows
+                words += len(follow.text.split()) + 1
+            return True
+
+        take(best)
+        picked = 1 + sum(take(u) for u in leads)  # each ask's best sentence, whatever its overall rank
+        for u in ranked[1:]:
+            if picked >= self.max_sentences or u.score < best.score - self.margin:
+                break
+            picked += take(u)
         # Read in the order of the guidance: by source rank, then position.
         chosen.sort(key=lambda u: (u.source, u.order))
         cited: list[str] = []

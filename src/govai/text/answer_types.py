@@ -1,6 +1,7 @@
 """What kind of answer a question asks for, and how to recognise one in a sentence.
 
-"How much…" wants an amount, "how long…" a period, "who do I ring…" a phone number.
+"How much…" wants an amount, "how long…" a period, "who do I ring…" a phone number,
+"what's the email…" an email address.
 The composer prefers sentences of the right kind; the answerability check asks
 whether the guidance holds one at all.
 """
@@ -12,9 +13,12 @@ import re
 _MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
 
 ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"\b(e-?mail address|(what|which)('s| is)? (the |their |an? )?e-?mail|e-?mail (for|to|of))\b", re.I),
+     re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")),
     (re.compile(r"\b(ring|call|phone|telephone|helpline|contact number|number to)\b", re.I),
      re.compile(r"\b0\d{2,4}[ \d]{6,10}\d\b|\+44")),
     (re.compile(r"\b(percent|percentage|what rate)\b|%", re.I), re.compile(r"\d%|\bper ?cent\b")),
+    (re.compile(r"\brates\b", re.I), re.compile(r"£\s?\d|\d%|\bper ?cent\b")),  # "the weekly rates", "which rates"
     (re.compile(r"\b(how much|cost|costs|price|fee|fees|charge|charged|salary|wage|amount|how big a|"
                 r"maximum (fine|amount|payment)|minimum (amount|payment))\b", re.I),
      re.compile(r"£\s?\d|\b\d+(\.\d+)? (pounds|pence)\b|\blevel \d\b")),

@@ -8,8 +8,31 @@ from __future__ import annotations
 
 import re
 
+# Bump when the split changes: stored unit vectors belong to one split, so ingest
+# re-embeds every document written under another.
+SPLIT_VERSION = 2
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9£])")
 _LIST_ITEM = re.compile(r"^\s*(?:- |\(\w{1,4}\) )")
+_LABEL = re.compile(r"^\s*\((\w{1,4})\) ")
+_ITEM_END = re.compile(r"[;,]\s*(?:or|and)$|[;,.:—\- ]+$")
+
+
+def _label(line: str) -> str | None:
+    match = _LABEL.match(line)
+    return match.group(1) if match else None
+
+
+def _item_kind(line: str, previous: str | None = None) -> str | None:
+    """How a list item is labelled: legislation nests (1) > (a) > (i); GOV.UK uses bullets.
+    "(i)" straight after "(h)" is a letter, not a roman numeral."""
+    text = _label(line)
+    if text is None:
+        return "bullet" if _LIST_ITEM.match(line) else None
+    if text.isdigit():
+        return "number"
+    follows_letter = len(text) == 1 and previous is not None and previous == chr(ord(text) - 1)
+    return "roman" if re.fullmatch(r"[ivx]+", text) and not follows_letter else "letter"
 
 
 def _is_label(line: str) -> bool:
@@ -36,15 +59,18 @@ def split_units(passage: str) -> list[str]:
         line = lines[i]
         items: list[str] = []
         j = i + 1
-        while j < len(lines) and _LIST_ITEM.match(lines[j]):
-            items.append(_LIST_ITEM.sub("", lines[j]).rstrip(";,. "))
+        lead_kind = _item_kind(line)  # a lead-in may itself be an item: "(4) “Livestock” means—"
+        previous = None
+        while j < len(lines) and _item_kind(lines[j], previous) not in (None, lead_kind):
+            previous = _label(lines[j])
+            items.append(_ITEM_END.sub("", _LIST_ITEM.sub("", lines[j])))
             j += 1
-        if items and line.endswith((":", "—", "-")) and not _LIST_ITEM.match(line):
-            joined = f"{line.rstrip(':—- ')}: {'; '.join(items)}."
+        if items and line.endswith((":", "—", "-")):
+            lead = _LIST_ITEM.sub("", line).rstrip(":—- ")
+            joined = f"{lead}: {'; '.join(items)}."
             if len(joined.split()) <= 70:
                 units.append(joined)
             else:
-                lead = line.rstrip(":—- ")
                 units.extend(f"{lead}: {item}." for item in items)
             i = j
             continue
