@@ -230,6 +230,24 @@ def test_each_ask_gets_its_best_sentence(composer: ExtractiveComposer, monkeypat
     assert "Pond Safety Trust" not in composer.compose(question, [POND_RULES]).answer
 
 
+def test_a_sentence_borrows_similarity_from_a_closer_one_before_it(composer: ExtractiveComposer, monkeypatch) -> None:
+    import govai.providers.extractive as extractive
+
+    passage = source(14, "/pond-check", "Pond safety checks", " ".join([
+        "Every pond owner gets a form called 'Pond safety check' in the post.",
+        "Send back the fence repair form within 14 days of a repair.",
+        "Fences must be checked every 3 months by the owner.",
+    ]))
+    question = "How long have I got to send back the pond safety check form?"
+    with_context = {u.text: u.score for u in composer.score_units(question, [passage])}
+    monkeypatch.setattr(extractive, "CONTEXT_WEIGHT", 0.0)
+    alone = {u.text: u.score for u in composer.score_units(question, [passage])}
+    first, second, third = (u for u in alone)
+    assert with_context[first] == alone[first]  # nothing before it
+    assert with_context[third] > alone[third]  # follows a sentence closer to the question
+    assert all(with_context[t] >= alone[t] for t in alone)
+
+
 # ---------------------------------------------------------------- the core pipeline
 
 

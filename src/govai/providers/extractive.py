@@ -19,6 +19,10 @@ from govai.text.parts import question_parts
 
 MAX_WORDS = 120
 TYPE_BONUS = 0.08  # a sentence of the kind of answer asked for ("how much" -> an amount)
+# "You'll get a form called 'How your disability affects you'. You'll need to return it within
+# 1 month.": the second sentence answers "how long do I get to send the form back?" but says
+# "it". A sentence may score as the mean of its own similarity and its predecessor's.
+CONTEXT_WEIGHT = 0.5
 
 # A sentence that only makes sense after the one before it ("This is your 10-digit UTR",
 # "In this situation a tribunal can...", "Apply for a Budgeting Advance instead").
@@ -85,11 +89,15 @@ class ExtractiveComposer:
         # the Pedicabs Act come into force?" should favour the sentence about coming into force,
         # not the one that repeats the Act's name.
         titles = [set(tokenize(s.title)) for s in sources]
+        before = {(u.source, u.order + 1): u for u in units}
         for u, terms in zip(units, unit_terms):
             coverage = sum(weight[t] for t in (terms | titles[u.source]) & q_terms) / total
             prior = 0.04 * (1.0 / (1 + u.source))  # retrieval rank as a tie-breaker
             typed = TYPE_BONUS if wanted is not None and wanted.search(u.text) else 0.0
-            u.score = float(0.7 * u.similarity + 0.3 * coverage + prior + typed)
+            prev = before.get((u.source, u.order))
+            sim = u.similarity if prev is None else max(
+                u.similarity, CONTEXT_WEIGHT * prev.similarity + (1 - CONTEXT_WEIGHT) * u.similarity)
+            u.score = float(0.7 * sim + 0.3 * coverage + prior + typed)
         return units
 
     def part_leads(self, question: str, sources: list[Source], units: list[Sentence]) -> list[Sentence]:
