@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from govai.errors import ConfigError
 from govai.evals.qa import normalise_id
 from govai.ingest.pipeline import Ingester
 from govai.pipeline.answer import answer_record
@@ -104,6 +105,12 @@ def test_one_enormous_sentence_is_cut_to_the_limit(composer: ExtractiveComposer)
     assert draft.answer is not None
     assert len(draft.answer.split()) <= MAX_WORDS
     assert draft.answer.endswith("[1]") and "…" in draft.answer
+
+
+def test_an_unknown_option_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match="unknown extractive option.*min_score"):
+        ExtractiveComposer("extractive", {"min_score": 0.45, "max_sentences": 3})
+    assert ExtractiveComposer("extractive", {"max_sentences": 3, "margin": 0.1}).max_sentences == 3
 
 
 def test_declines_with_no_passages(composer: ExtractiveComposer) -> None:

@@ -10,6 +10,7 @@ import math
 import re
 from typing import Any
 
+from govai.errors import ConfigError
 from govai.pipeline.context import Source, Usage
 from govai.providers.base import Draft, provider_kinds
 from govai.retrieval.evidence import Sentence, sentences
@@ -58,8 +59,14 @@ class ExtractiveComposer:
     ``max_words``. Whether the guidance answers at all is the ``check_evidence`` step's
     call; this composer only declines when there is nothing to quote."""
 
+    OPTIONS = frozenset({"max_sentences", "margin", "passages", "max_words"})
+
     def __init__(self, name: str = "extractive", options: dict[str, Any] | None = None) -> None:
         opts = options or {}
+        unknown = sorted(set(opts) - self.OPTIONS)
+        if unknown:  # a mistyped option would otherwise be ignored without a word
+            raise ConfigError(f"provider {name!r}: unknown extractive option(s) {', '.join(unknown)}; "
+                              f"known: {', '.join(sorted(self.OPTIONS))}")
         self.name = name
         self.max_sentences = int(opts.get("max_sentences", 5))
         self.margin = float(opts.get("margin", 0.15))
