@@ -93,6 +93,51 @@ def test_single_content_api_item_with_parts(tmp_path: Path) -> None:
         (["Waiting lists", "How long"], "how-long"),
     ]
     assert doc.sections[2].text == "It can take two years."
+    # Each part after the first is its own page on GOV.UK; the first is the guide's address.
+    assert [s.link for s in doc.sections] == [
+        None,
+        "https://www.gov.uk/allotments/waiting-lists",
+        "https://www.gov.uk/allotments/waiting-lists#how-long",
+    ]
+
+
+def test_a_markdown_guide_links_each_part_to_its_own_page(tmp_path: Path) -> None:
+    # Flattened guides mark a part's title with a trailing space; headings inside a part have none.
+    body = ("## Overview \n\nCouncils provide allotments.\n\n## Who can rent\n\nAnyone over 18.\n\n"
+            "## Waiting lists \n\nAsk to join the list.\n\n## How long\n\nIt can take two years.\n\n"
+            "## Rent \n\nRent is set by the council.")
+    path = write_jsonl(tmp_path / "guides.jsonl", [
+        item("/allotments", "Allotments", body, document_type="guide", description="Growing your own food."),
+        item("/pond-grant", "Pond safety grant", "## Who can apply \n\nAny householder.", document_type="answer"),
+        item("/sheds", "Garden sheds", "## Size\n\nUp to 2.5 metres.\n\n## Where\n\nNot in front.",
+             document_type="guide"),
+    ])
+    guide, answer, unmarked = reader_for(path).read(path)
+    assert [(s.anchor, s.link) for s in guide.sections] == [
+        (None, None),  # the description
+        ("overview", None),  # the first part is the guide's own page...
+        ("who-can-rent", None),  # ...and so is everything in it
+        ("waiting-lists", "https://www.gov.uk/allotments/waiting-lists"),
+        ("how-long", "https://www.gov.uk/allotments/waiting-lists#how-long"),
+        ("rent", "https://www.gov.uk/allotments/rent"),
+    ]
+    assert [s.link for s in answer.sections] == [None]  # not a guide: one page, heading anchors
+    assert [s.link for s in unmarked.sections] == [None, None]  # parts unknown: the page plus anchor
+
+
+def test_a_guide_parts_citation_links_to_its_page(store: KnowledgeStore, embedder, tmp_path: Path) -> None:
+    from govai.retrieval.retriever import Retriever
+
+    kb = f"{PREFIX}-guide"
+    body = "## Overview \n\nCouncils provide allotments.\n\n## Waiting lists \n\nWaiting lists can take two years."
+    path = write_jsonl(tmp_path / "guide.jsonl", [item("/allotments", "Allotments", body, document_type="guide")])
+    ingest(store, embedder, kb, path)
+    found = Retriever(store, embedder).search(kb, "How long is the allotment waiting list?").passages
+    part = next(p for p in found if "two years" in p.text)
+    assert part.source_id == "/allotments#waiting-lists"  # the id stays the page plus anchor
+    assert part.url == "https://www.gov.uk/allotments/waiting-lists"
+    first = next(p for p in found if "Councils provide" in p.text)
+    assert first.url == "https://www.gov.uk/allotments#overview"
 
 
 def test_a_bad_json_line_is_reported_by_file_and_line(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ class Chunk(BaseModel):
     ord: int
     anchor: str | None
     headings: list[str]
+    link: str | None = None  # the section's own address (see Section.link)
     text: str
 
     def embed_text(self, title: str) -> str:
@@ -67,5 +68,6 @@ def chunk_document(doc: Document, max_words: int = MAX_WORDS) -> list[Chunk]:
     chunks: list[Chunk] = []
     for section in doc.sections:
         for piece in _split_long(section.text, max_words):
-            chunks.append(Chunk(ord=len(chunks), anchor=section.anchor, headings=section.headings, text=piece))
+            chunks.append(Chunk(ord=len(chunks), anchor=section.anchor, headings=section.headings, text=piece,
+                                link=section.link))
     return chunks

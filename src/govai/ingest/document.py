@@ -14,6 +14,7 @@ from govai.text.units import SPLIT_VERSION
 class Section(BaseModel):
     headings: list[str] = []  # heading trail below the title, outermost first
     anchor: str | None = None  # fragment for deep links (GOV.UK heading id, section number)
+    link: str | None = None  # its own address, when not the document's URL + anchor (a GOV.UK guide part)
     text: str
 
 

@@ -135,7 +135,7 @@ class Retriever:
                     Source(
                         source_id=c.source_id + (f"#{c.anchor}" if c.anchor else ""),
                         doc_id=c.source_id, chunk_id=c.id, title=c.title, headings=c.headings,
-                        url=c.url + (f"#{c.anchor}" if c.anchor else ""), text=c.text, score=score,
+                        url=c.link or c.url + (f"#{c.anchor}" if c.anchor else ""), text=c.text, score=score,
                         flags=list(c.flags),
                     )
                 )

@@ -43,6 +43,7 @@ class StoredChunk:
     headings: list[str]
     text: str
     flags: list[str]
+    link: str | None = None  # the section's own address, when not url + "#" + anchor
     embedding: np.ndarray | None = None
     unit_vectors: bytes | None = None
 
@@ -160,11 +161,11 @@ class KnowledgeStore:
                 with self.conn.cursor() as cur:
                     cur.executemany(
                         "INSERT INTO chunk (kb_id, document_id, ord, anchor, headings, text, content_hash,"
-                        " embedding, unit_vectors, flags, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-                        " to_tsvector('english', %s))",
+                        " embedding, unit_vectors, flags, link, tsv) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+                        " %s, to_tsvector('english', %s))",
                         [
                             (kb.id, doc_id, c.ord, c.anchor, c.headings, c.text, c.content_hash(doc.title),
-                             vectors[i][0], vectors[i][1], flags[i], c.embed_text(doc.title))
+                             vectors[i][0], vectors[i][1], flags[i], c.link, c.embed_text(doc.title))
                             for i, c in enumerate(chunks)
                         ],
                     )
@@ -190,15 +191,15 @@ class KnowledgeStore:
     def chunks(self, kb: KnowledgeBase, with_vectors: bool = False) -> list[StoredChunk]:
         cols = ", c.embedding, c.unit_vectors" if with_vectors else ""
         rows = self.conn.execute(
-            "SELECT c.id, d.source_id, d.title, d.url, c.anchor, c.headings, c.text, c.flags" + cols +
+            "SELECT c.id, d.source_id, d.title, d.url, c.anchor, c.headings, c.text, c.flags, c.link" + cols +
             " FROM chunk c JOIN document d ON d.id = c.document_id WHERE c.kb_id = %s ORDER BY c.id",
             (kb.id,),
         ).fetchall()
         return [
             StoredChunk(
-                *r[:8],
-                embedding=_as_array(r[8]) if with_vectors else None,
-                unit_vectors=bytes(r[9]) if with_vectors and r[9] is not None else None,
+                *r[:9],
+                embedding=_as_array(r[9]) if with_vectors else None,
+                unit_vectors=bytes(r[10]) if with_vectors and r[10] is not None else None,
             )
             for r in rows
         ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from govai.errors import IngestError
 from govai.ingest.document import Document, Section
-from govai.ingest.markdown import sections_from_markdown
+from govai.ingest.markdown import clean_markdown, sections_from_markdown, slugify
 from govai.ingest.sources import source_readers
 from govai.jsonl import read_jsonl
 
@@ -26,17 +27,51 @@ def _html_sections(html: str) -> list[Section]:
     return sections_from_html(html)
 
 
-def _sections(item: dict[str, Any]) -> list[Section]:
+def _part_link(page: str, part_slug: str, first: bool, anchor: str | None) -> str | None:
+    """A guide part's own page: /national-minimum-wage/who-gets-the-minimum-wage. The first
+    part is the guide's own address, so it needs no link of its own."""
+    if first:
+        return None
+    link = f"{page}/{part_slug}"
+    return f"{link}#{anchor}" if anchor and anchor != part_slug else link
+
+
+# A guide flattened to Markdown (the shared corpus's body_markdown) writes each part's title
+# as a level-2 heading with a trailing space; headings inside a part have none.
+_PART_TITLE = re.compile(r"^## (.+?) +$", re.M)
+
+
+def _guide_part_links(markdown: str, sections: list[Section], page: str) -> None:
+    """Give each section of a flattened guide the address of the part it is in. Without
+    part markers the parts are unknown, and sections keep the guide's address plus anchor."""
+    titles = {slugify(clean_markdown(t)) for t in _PART_TITLE.findall(markdown)}
+    part: str | None = None
+    first: str | None = None
+    for section in sections:
+        if section.headings and slugify(section.headings[0]) in titles:
+            part = slugify(section.headings[0])
+            first = first or part
+        if part is not None:
+            section.link = _part_link(page, part, part == first, section.anchor)
+
+
+def _sections(item: dict[str, Any], page: str) -> list[Section]:
     title = item["title"]
+    guide = item.get("document_type") == "guide"
     if item.get("body_markdown"):
-        return sections_from_markdown(item["body_markdown"], title=title)
+        sections = sections_from_markdown(item["body_markdown"], title=title)
+        if guide:
+            _guide_part_links(item["body_markdown"], sections, page)
+        return sections
     details = item.get("details") or {}
-    if details.get("parts"):  # multi-part guide: each part is a top-level heading
-        sections: list[Section] = []
-        for part in details["parts"]:
+    if details.get("parts"):  # multi-part guide: each part is a top-level heading and its own page
+        sections = []
+        for number, part in enumerate(details["parts"]):
+            slug = part.get("slug") or slugify(part.get("title", ""))
             for section in _html_sections(part.get("body") or ""):
                 section.headings = [part.get("title", "")] + section.headings
-                section.anchor = section.anchor or part.get("slug")
+                section.anchor = section.anchor or slug
+                section.link = _part_link(page, slug, number == 0, section.anchor)
                 sections.append(section)
         return sections
     if details.get("body"):
@@ -46,14 +81,15 @@ def _sections(item: dict[str, Any]) -> list[Section]:
 
 def document_from_item(item: dict[str, Any], origin: str) -> Document:
     base_path = item["base_path"]
-    sections = _sections(item)
+    url = item.get("url") or GOVUK + base_path
+    sections = _sections(item, url)
     description = (item.get("description") or "").strip()
     if description:  # the summary is often the best answer to "what is X"
         sections.insert(0, Section(headings=[], anchor=None, text=description))
     return Document(
         source_id=base_path,
         title=item["title"],
-        url=item.get("url") or GOVUK + base_path,
+        url=url,
         kind="govuk",
         origin=origin,
         sections=sections,
