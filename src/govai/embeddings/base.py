@@ -45,3 +45,8 @@ def embed_one(embedder: Embedder, text: str) -> np.ndarray:
             _QUERY_CACHE.pop(next(iter(_QUERY_CACHE)))
         _QUERY_CACHE[key] = vector
     return vector
+
+
+def clear_query_cache() -> None:
+    """Forget cached question vectors (benchmarks: every measured run pays for embedding)."""
+    _QUERY_CACHE.clear()
