@@ -134,7 +134,7 @@ class ExtractiveComposer:
         chosen: list[Sentence] = []
         words = 0
 
-        def take(u: Sentence) -> bool:
+        def add(u: Sentence) -> bool:
             nonlocal words
             if any(u.text == c.text for c in chosen):
                 return False
@@ -142,11 +142,14 @@ class ExtractiveComposer:
                 return False  # the best sentence is always quoted (cut below if it alone is too long)
             chosen.append(u)
             words += len(u.text.split()) + 1
+            return True
+
+        def take(u: Sentence) -> bool:
+            if not add(u):
+                return False
             follow = continuation(units, u, wanted)
-            if follow is not None and all(follow.text != c.text for c in chosen) \
-                    and words + len(follow.text.split()) + 1 <= self.max_words:
-                chosen.append(follow)  # rides along: completes the sentence it follows
-                words += len(follow.text.split()) + 1
+            if follow is not None:
+                add(follow)  # rides along: completes the sentence it follows
             return True
 
         take(best)

@@ -48,8 +48,9 @@ def _guide_part_links(markdown: str, sections: list[Section], page: str) -> None
     part: str | None = None
     first: str | None = None
     for section in sections:
-        if section.headings and slugify(section.headings[0]) in titles:
-            part = slugify(section.headings[0])
+        heading = slugify(section.headings[0]) if section.headings else None
+        if heading in titles:
+            part = heading
             first = first or part
         if part is not None:
             section.link = _part_link(page, part, part == first, section.anchor)
