@@ -38,7 +38,7 @@ from govai.answerability.model import load_model  # noqa: E402
 from govai.answerability.train import Example, examples  # noqa: E402
 from govai.evals import qa  # noqa: E402
 from govai.ingest.pipeline import Ingester  # noqa: E402
-from govai.pipeline.context import Outcome  # noqa: E402
+from govai.domain import Outcome
 from govai.profiles import load_profile  # noqa: E402
 from govai.runtime import Runtime  # noqa: E402
 

@@ -25,7 +25,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 import openai  # noqa: E402
 from openai_server import Behaviour, OpenAIServer  # noqa: E402
 
-from govai.pipeline.context import Classification, Source  # noqa: E402
+from govai.domain import Classification, Source
 from govai.policy import Request, ServiceRules, decide  # noqa: E402
 from govai.providers.config import parse_catalogue  # noqa: E402
 from govai.providers.prompt import build_messages  # noqa: E402

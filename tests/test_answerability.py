@@ -18,7 +18,8 @@ from govai.answerability.signals import NAMES, Signals, measure
 from govai.errors import ConfigError
 from govai.ingest.pipeline import Ingester
 from govai.pipeline.answer import answer_record
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.steps.check_evidence import CheckEvidence
 from govai.pipeline.steps.compose import NOT_FOUND
 from govai.profiles.model import ServiceProfile

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from openai_server import Behaviour, OpenAIServer
 
-from govai.pipeline.context import Context, Outcome, Source
+from govai.domain import Outcome, Source
+from govai.pipeline.context import Context
 from govai.policy.audit import verify_chain
 from govai.profiles.model import ServiceProfile, StepConfig
 from govai.providers.resilience import reset_breakers

@@ -14,7 +14,8 @@ from govai.errors import ConfigError
 from govai.evals.qa import normalise_id
 from govai.ingest.pipeline import Ingester
 from govai.pipeline.answer import answer_record
-from govai.pipeline.context import Citation, Context, Source
+from govai.domain import Citation, Source
+from govai.pipeline.context import Context
 from govai.pipeline.steps.check_citations import CheckCitations
 from govai.pipeline.steps.compose import NOT_FOUND
 from govai.pipeline.steps.normalise import EMPTY

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from govai.guards.output import check_answer
-from govai.pipeline.context import Citation, Context, Outcome, Source
+from govai.domain import Citation, Outcome, Source
+from govai.pipeline.context import Context
 from govai.pipeline.steps.check_output import CheckOutput
 
 SOURCES = [

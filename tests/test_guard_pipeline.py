@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openai_server import Behaviour, OpenAIServer
 
-from govai.pipeline.context import Context, Outcome, Source
+from govai.domain import Outcome, Source
+from govai.pipeline.context import Context
 from govai.profiles.model import ServiceProfile, StepConfig
 from govai.runtime import Runtime
 

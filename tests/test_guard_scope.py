@@ -7,7 +7,8 @@ import json
 import pytest
 
 from govai.guards.scope import classify
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.steps.scope import Scope
 from govai.profiles.model import ServiceProfile
 

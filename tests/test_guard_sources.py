@@ -8,7 +8,8 @@ import pytest
 
 from govai.guards import check_document
 from govai.guards.source import flag_passage
-from govai.pipeline.context import Context, Source
+from govai.domain import Source
+from govai.pipeline.context import Context
 from govai.pipeline.steps.screen_sources import ScreenSources
 from govai.errors import ConfigError
 

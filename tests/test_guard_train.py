@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from govai.guards import train
-from govai.guards.classifier import DIMENSIONS, featurize, load_model, model_dir
+from govai.guards.attack_classifier import DIMENSIONS, featurize, load_model, model_dir
 
 
 def test_shipped_models_were_trained_on_the_current_data() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from govai.pipeline.context import Classification
+from govai.domain import Classification
 from govai.policy import PersonalDataMode, Request, ServiceRules, TextSent, decide, reasons_against
 from govai.providers.config import EXTRACTIVE_SPEC, Catalogue, ProviderSpec
 

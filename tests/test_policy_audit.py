@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govai.pipeline.context import Classification, Context, Outcome
+from govai.domain import Classification, Outcome
+from govai.pipeline.context import Context
 from govai.policy.audit import append, payload_for, spent_gbp, verify_chain
 from govai.profiles.model import ServiceProfile, StepConfig
 from govai.runtime import Runtime

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from govai.errors import ConfigError
-from govai.pipeline.context import Classification, Context, Outcome
+from govai.domain import Classification, Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.steps.classify import Classify, marking_in
 from govai.policy.review import detectors, matches
 from govai.profiles import load_profile, preset_names

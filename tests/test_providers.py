@@ -10,7 +10,7 @@ import pytest
 from openai_server import Behaviour, OpenAIServer
 
 from govai.errors import ConfigError, ProviderError
-from govai.pipeline.context import Source
+from govai.domain import Source
 from govai.providers.config import ENV_VAR, load_catalogue, parse_catalogue
 from govai.providers.prompt import (
     NOT_FOUND,

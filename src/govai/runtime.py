@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from govai.config import Settings, get_settings
 from govai.pipeline import Context, Pipeline
-from govai.pipeline.context import Classification
+from govai.domain import Classification
 from govai.pipeline.step import steps  # the registry; govai.pipeline.steps is also a package name
 from govai.profiles import ServiceProfile, load_profile
 from govai.providers.base import Provider

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from govai.embeddings.base import Embedder, embed_one
-from govai.pipeline.context import Source
+from govai.domain import Source
 from govai.retrieval.evidence import Sentence, sentences
 from govai.retrieval.lexical import tokenize
 from govai.retrieval.retriever import KBIndex

@@ -8,7 +8,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 
 from govai.cli.common import console, handle_errors, print_json
-from govai.pipeline.context import Classification
+from govai.domain import Classification
 
 
 @handle_errors

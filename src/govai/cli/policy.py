@@ -10,7 +10,8 @@ from rich.table import Table
 
 from govai.cli.common import console, handle_errors, print_json
 from govai.errors import ConfigError
-from govai.pipeline.context import Classification, Context
+from govai.domain import Classification
+from govai.pipeline.context import Context
 from govai.profiles import load_profile
 
 app = typer.Typer(help="Routing policy: explain decisions before they are made.", no_args_is_help=True)

@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 
 from govai.errors import ConfigError
 from govai.guards import heuristics
-from govai.guards.classifier import load_model
+from govai.guards.attack_classifier import load_model
 from govai.guards.deobfuscate import Variant, variants
 from govai.guards.rules import Hit, combine, document_rules, prompt_rules, run_rules
 from govai.registry import Registry

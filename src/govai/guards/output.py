@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from govai.pipeline.context import Citation, Source
+from govai.domain import Citation, Source
 
 # Citation markers a composer may put in an answer: [1], [^1], [link_1], [source: /path], (source: /path).
 _MARKER = re.compile(

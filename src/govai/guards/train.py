@@ -28,7 +28,7 @@ import yaml
 
 from govai.answerability.train import data_path as citizen_questions_path
 from govai.evals.qa import load_questions
-from govai.guards.classifier import DIMENSIONS, FEATURE_VERSION, featurize, model_dir, save_model
+from govai.guards.attack_classifier import DIMENSIONS, FEATURE_VERSION, featurize, model_dir, save_model
 from govai.guards.engine import instruction_like
 
 SEED = 20240501

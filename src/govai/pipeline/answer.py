@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 
 
 def answer_record(ctx: Context) -> dict[str, Any]:

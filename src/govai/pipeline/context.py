@@ -3,51 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-
-class Classification(StrEnum):
-    """Government Security Classifications; OFFICIAL-SENSITIVE is a handling caveat."""
-
-    OFFICIAL = "OFFICIAL"
-    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
-    SECRET = "SECRET"
-    TOP_SECRET = "TOP SECRET"
-
-    @property
-    def rank(self) -> int:
-        return list(Classification).index(self)
-
-
-class Outcome(StrEnum):
-    ANSWERED = "answered"
-    ABSTAINED = "abstained"  # the guidance does not answer it; signposted
-    REFUSED = "refused"  # policy forbids answering (classification, scope, budget)
-    BLOCKED = "blocked"  # a guard stopped it (attack, unsafe output)
-    ERROR = "error"  # a dependency failed; canned service-error reply
-
-
-class Source(BaseModel):
-    """One retrieved passage of official guidance."""
-
-    source_id: str  # GOV.UK base_path or legislation section URL, plus optional #anchor
-    doc_id: str  # the document's source id without anchor
-    chunk_id: int
-    title: str
-    headings: list[str] = []
-    url: str
-    text: str
-    score: float = 0.0
-    flags: list[str] = []
-
-
-class Citation(BaseModel):
-    source_id: str
-    url: str
-    title: str
+from govai.domain import Citation, Classification, Outcome, Source, Usage
 
 
 class StepRecord(BaseModel):
@@ -56,14 +16,6 @@ class StepRecord(BaseModel):
     step: str
     ms: float
     detail: dict[str, Any] = {}
-
-
-class Usage(BaseModel):
-    provider: str | None = None
-    model: str | None = None
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_gbp: float = 0.0
 
 
 class Context(BaseModel):

@@ -6,7 +6,8 @@ import logging
 import time
 
 from govai.errors import GovAIError
-from govai.pipeline.context import Context, Outcome, StepRecord
+from govai.domain import Outcome
+from govai.pipeline.context import Context, StepRecord
 from govai.pipeline.step import Step
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from govai.pipeline.context import Classification
+from govai.domain import Classification
 from govai.providers.config import ProviderSpec
 from govai.registry import Registry
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from govai.config import read_yaml_file
 from govai.errors import ConfigError
-from govai.pipeline.context import Classification, Outcome
+from govai.domain import Classification, Outcome
 from govai.policy.rules import PersonalDataMode, ServiceRules
 
 

@@ -7,7 +7,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from govai.pipeline.context import Source, Usage
+from govai.domain import Source, Usage
 from govai.registry import Registry
 
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 from govai.config import read_yaml_file
 from govai.errors import ConfigError
-from govai.pipeline.context import Classification
+from govai.domain import Classification
 from govai.providers.resilience import Resilience
 
 EXTRACTIVE = "extractive"

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from govai.errors import ConfigError
-from govai.pipeline.context import Source, Usage
+from govai.domain import Source, Usage
 from govai.providers.base import Draft, provider_kinds
 from govai.retrieval.evidence import Sentence, sentences
 from govai.retrieval.lexical import tokenize

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from govai.errors import GovAIError
-from govai.pipeline.context import Classification
+from govai.domain import Classification
 from govai.policy.rules import Request, ServiceRules, reasons_against
 from govai.providers.config import ProviderSpec
 

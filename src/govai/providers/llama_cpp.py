@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from govai.errors import ConfigError
-from govai.pipeline.context import Source, Usage
+from govai.domain import Source, Usage
 from govai.providers.base import Draft, provider_kinds
 from govai.providers.config import ProviderSpec
 from govai.providers.prompt import LinkedSources, build_messages, parse_answer

@@ -14,7 +14,7 @@ from typing import Any
 import openai
 
 from govai.errors import ConfigError
-from govai.pipeline.context import Source, Usage
+from govai.domain import Source, Usage
 from govai.providers.base import Draft, provider_kinds
 from govai.providers.config import ProviderSpec
 from govai.providers.prompt import LinkedSources, build_messages, is_not_found, parse_answer

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from govai.pipeline.context import Source
+from govai.domain import Source
 
 MAX_WORDS = 120
 NOT_FOUND = "I cannot find the answer in the guidance."

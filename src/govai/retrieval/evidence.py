@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from govai.embeddings.base import Embedder, embed_one
-from govai.pipeline.context import Source
+from govai.domain import Source
 from govai.retrieval import units as unit_vectors
 from govai.text.units import split_units, unit_embed_text
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 import numpy as np
 
 from govai.embeddings.base import Embedder, embed_one
-from govai.pipeline.context import Source
+from govai.domain import Source
 from govai.retrieval.lexical import BM25Index
 from govai.retrieval.rerank import rerank
 from govai.retrieval.units import remember as remember_units

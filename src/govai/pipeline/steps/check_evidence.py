@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from govai.answerability.model import load_model
 from govai.answerability.signals import measure
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.step import steps
 from govai.pipeline.steps.compose import NOT_FOUND
 from govai.pipeline.steps.route import canned

@@ -15,7 +15,8 @@ from typing import Any
 from govai.guards.canned import canned
 from govai.guards.judge import sentence_supported
 from govai.guards.output import CheckResult, check_answer, split_sentences
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.step import steps
 
 

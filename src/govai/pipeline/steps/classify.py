@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from govai.pipeline.context import Classification, Context
+from govai.domain import Classification
+from govai.pipeline.context import Context
 from govai.pipeline.step import steps
 
 # Markings as written on documents: capitals, whole words. "a secret" is not a marking.

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from govai.pipeline.context import Citation, Context, Outcome, Source
+from govai.domain import Citation, Outcome, Source
+from govai.pipeline.context import Context
 from govai.pipeline.runner import SERVICE_ERROR
 from govai.pipeline.step import steps
 from govai.pipeline.steps.route import Route, canned

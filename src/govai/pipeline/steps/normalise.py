@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.step import steps
 from govai.text.normalise import normalise
 

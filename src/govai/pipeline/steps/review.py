@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.step import steps
 from govai.pipeline.steps.route import canned
 from govai.policy.review import detectors, enqueue, matches

@@ -14,7 +14,8 @@ from typing import Any
 
 from govai.guards.canned import canned
 from govai.guards.scope import classify
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.step import steps
 
 # A greeting or a crisis reply is a helpful answer; the others tell the user we cannot help here.

@@ -17,7 +17,8 @@ from typing import Any
 from govai.guards.canned import canned
 from govai.guards.engine import Screen
 from govai.guards.judge import judge_from_runtime
-from govai.pipeline.context import Context, Outcome
+from govai.domain import Outcome
+from govai.pipeline.context import Context
 from govai.pipeline.step import steps
 
 CRISIS_ONLY = {"self_harm"}
