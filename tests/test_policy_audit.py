@@ -10,7 +10,8 @@ import pytest
 
 from govai.domain import Classification, Outcome
 from govai.pipeline.context import Context
-from govai.policy.audit import append, payload_for, spent_gbp, verify_chain
+from govai.pipeline.steps.audit import payload_for
+from govai.policy.audit import append, spent_gbp, verify_chain
 from govai.profiles.model import ServiceProfile, StepConfig
 from govai.runtime import Runtime
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import psycopg
 
-from govai.pipeline.context import Context
 
 GENESIS = "0" * 64
 _LOCK = 7423003  # advisory lock serialising appends, so the chain never forks
@@ -28,38 +27,6 @@ def canonical(payload: dict[str, Any]) -> str:
 
 def chain_hash(prev_hash: str, payload: str) -> str:
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
-
-
-def _sha256(text: str | None) -> str | None:
-    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest() if text else None
-
-
-def payload_for(ctx: Context, *, log_text: bool = False, at: datetime | None = None) -> dict[str, Any]:
-    """What the audit trail keeps about one request."""
-    at = at or datetime.now(UTC)
-    payload: dict[str, Any] = {
-        "at": at.isoformat(),
-        "request_id": ctx.request_id,
-        "conversation_id": ctx.conversation_id,
-        "service": ctx.service,
-        "kb": ctx.kb,
-        "classification": str(ctx.classification),
-        "outcome": str(ctx.outcome) if ctx.outcome else None,
-        "reason": ctx.reason,
-        "provider": ctx.provider,
-        "route": ctx.state.get("route"),
-        "flags": list(ctx.flags),
-        "usage": ctx.usage.model_dump(mode="json"),
-        "retrieved": list(ctx.retrieved[:10]),
-        "citations": [c.source_id for c in ctx.citations],
-        "steps": [{"step": r.step, "ms": round(r.ms, 1), "detail": r.detail} for r in ctx.records],
-        "question_sha256": _sha256(ctx.text),
-        "answer_sha256": _sha256(ctx.answer),
-    }
-    if log_text:
-        payload["question"] = ctx.text  # already pseudonymised when the PII step ran
-        payload["answer"] = ctx.answer
-    return payload
 
 
 def append(conn: psycopg.Connection, payload: dict[str, Any]) -> str:
