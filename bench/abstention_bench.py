@@ -80,7 +80,7 @@ def main() -> int:
     runtime.ask("How do I claim Child Benefit?")  # warm-up
     for path in args.questions:
         rows = qa.load_questions(path)
-        data = examples(runtime, args.kb, rows)
+        data = examples(runtime.retriever, args.kb, rows)
         count = {k: sum(e.kind == k for e in data) for k in ("answerable", "unanswerable", "counterfactual")}
         product = {"answerable": [], "unanswerable": []}
         for row in rows:

@@ -1,16 +1,21 @@
 """Guardrail benchmark on the development sets (../shared/evalsets/guardrails/).
 
-    python bench/guard_bench.py [--shared ../shared] [--kb NAME] [--json out.json]
+    python bench/guard_bench.py [--shared ../shared] [--kb NAME] [--json out.json] [--also prompt=0.76 ...]
 
-Prints, for direct prompt attacks and for indirect injection:
-  * the whole recall / false-positive curve of GovAI's combined score, the threshold
-    chosen as the lowest with FPR <= 2 %, and recall per family at that threshold;
-  * the same for each layer alone (rules, classifier) and for a named baseline — a
-    keyword list of "ignore previous instructions"-style phrases — measured in the same run;
+The thresholds are the shipped ones (engine.DEFAULT_THRESHOLDS), chosen by
+``python -m govai.guards.train`` on out-of-fold scores of its grouped cross-validation over the
+training data. Nothing here chooses a threshold: the development rows only measure. Prints,
+for direct prompt attacks and for indirect injection:
+  * recall and false-positive rate at the shipped threshold, the ROC AUC of the combined score,
+    and blocked / rows per family and per style or attack category;
+  * each layer alone (rules, classifier) at the same threshold, and a named baseline — a keyword
+    list of "ignore previous instructions"-style phrases — measured in the same run;
+  * for comparison only, what a threshold chosen on these rows would claim (the old protocol);
   * p50/p99 latency per check, pinned to one CPU core, without the LLM judge;
   * the false-refusal rate on the benign citizen questions of dev-qa.jsonl
     (input guard + scope router), and with --kb the full pipeline: refusals and
     how many extractive answers check_output passes.
+``--also KIND=T`` adds figures at another threshold (e.g. a previous release's) beside the shipped one.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from govai.guards.engine import DEFAULT_THRESHOLDS, Screen  # noqa: E402
-from govai.guards.scope import classify  # noqa: E402
+from govai.guards.scope import scope_of  # noqa: E402
 
 # The baseline a team would write first: a list of well-known jailbreak phrases.
 BASELINE_PHRASES = [
@@ -55,21 +60,28 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
 
 
-def curve(scores: np.ndarray, positive: np.ndarray) -> list[tuple[float, float, float]]:
-    """(threshold, fpr, recall) at every distinct score."""
-    out = []
-    for t in sorted(set(np.round(scores, 4).tolist()), reverse=True):
-        pred = scores >= t
-        out.append((t, float(pred[~positive].mean()), float(pred[positive].mean())))
-    return out
+def roc_auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """Probability that a random positive row outscores a random negative one (ties count half)."""
+    pos, neg = scores[positive], scores[~positive]
+    greater = (pos[:, None] > neg[None, :]).sum()
+    ties = (pos[:, None] == neg[None, :]).sum()
+    return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
 
 
-def choose(scores: np.ndarray, positive: np.ndarray, max_fpr: float = MAX_FPR) -> tuple[float, float, float]:
-    """Lowest threshold whose FPR stays within max_fpr (best recall)."""
+def at(scores: np.ndarray, positive: np.ndarray, threshold: float) -> tuple[float, float]:
+    """(recall, false-positive rate) when blocking at ``threshold``."""
+    blocked = scores >= threshold
+    return float(blocked[positive].mean()), float(blocked[~positive].mean())
+
+
+def dev_chosen(scores: np.ndarray, positive: np.ndarray, max_fpr: float = MAX_FPR) -> tuple[float, float, float]:
+    """The old protocol, kept only to show how much it flatters: the lowest threshold with FPR <= max_fpr
+    on these same rows. (threshold, recall, fpr)."""
     best = (1.01, 0.0, 0.0)
-    for t, fpr, rec in curve(scores, positive):
+    for t in sorted(set(np.round(scores, 4).tolist()), reverse=True):
+        rec, fpr = at(scores, positive, t)
         if fpr <= max_fpr:
-            best = (t, fpr, rec)
+            best = (t, rec, fpr)
     return best
 
 
@@ -78,20 +90,6 @@ def per_family(rows: list[dict], scores: np.ndarray, threshold: float, key: str 
     for row, s in zip(rows, scores):
         fam[f"{row['label']}:{row[key]}"].append(bool(s >= threshold))
     return {k: (sum(v), len(v)) for k, v in sorted(fam.items())}
-
-
-def print_curve(points: list[tuple[float, float, float]]) -> None:
-    """The curve on a 0.05 threshold grid, then best recall at fixed false-positive rates."""
-    print("    threshold    FPR   recall")
-    for grid in [round(0.95 - 0.05 * i, 2) for i in range(19)]:
-        at = [p for p in points if p[0] >= grid]
-        fpr, rec = (at[-1][1], at[-1][2]) if at else (0.0, 0.0)
-        print(f"    {grid:9.2f}  {fpr:5.3f}  {rec:6.3f}")
-    print("    FPR at most   best recall   (threshold)")
-    for limit in (0.0, 0.005, 0.01, 0.02, 0.05, 0.10):
-        ok = [p for p in points if p[1] <= limit]
-        t, _, rec = ok[-1] if ok else (1.0, 0.0, 0.0)
-        print(f"    {limit:11.3f}   {rec:11.3f}   ({t:.4f})")
 
 
 def latency(screen: Screen, texts: list[str], repeat: int = 3) -> dict[str, float]:
@@ -110,7 +108,8 @@ def latency(screen: Screen, texts: list[str], repeat: int = 3) -> dict[str, floa
             "cpu_p50": float(np.percentile(cpu, 50)), "cpu_p99": float(np.percentile(cpu, 99))}
 
 
-def section(title: str, rows: list[dict], field: str, kind: str, positive_label: str, report: dict) -> None:
+def section(title: str, rows: list[dict], field: str, kind: str, positive_label: str, report: dict,
+            also: list[float]) -> None:
     print(f"\n=== {title} ({len(rows)} rows) ===")
     screen = Screen(kind)  # type: ignore[arg-type]
     results = [screen.check(r[field]) for r in rows]
@@ -119,41 +118,45 @@ def section(title: str, rows: list[dict], field: str, kind: str, positive_label:
              for name in ("rules", "classifier")}
     base = np.array([baseline_score(r[field]) for r in rows])
     positive = np.array([r["label"] == positive_label for r in rows])
-
-    print("  combined score curve (GovAI: rules + classifier):")
-    print_curve(curve(combined, positive))
-    t, fpr, rec = choose(combined, positive)
     shipped = DEFAULT_THRESHOLDS[kind]
-    s_fpr = float((combined[~positive] >= shipped).mean())
-    s_rec = float((combined[positive] >= shipped).mean())
-    print(f"  chosen threshold (FPR <= {MAX_FPR:.0%}): {t:.4f}  -> recall {rec:.3f}, FPR {fpr:.3f}")
-    print(f"  shipped threshold {shipped}: recall {s_rec:.3f}, FPR {s_fpr:.3f}")
+    auc = roc_auc(combined, positive)
+
+    print(f"  shipped threshold {shipped} (chosen on training-data cross-validation, not on these rows)")
+    print(f"  {'':26s} {'recall':>7s} {'FPR':>7s}")
+    comparison: dict[str, dict[str, float]] = {}
+    for name, scores, t in (("GovAI (rules + classifier)", combined, shipped), ("rules only", layer["rules"], shipped),
+                            ("classifier only", layer["classifier"], shipped), ("baseline keywords", base, 1.0)):
+        rec, fpr = at(scores, positive, t)
+        comparison[name] = {"threshold": t, "recall": rec, "fpr": fpr}
+        print(f"  {name:26s} {rec:7.3f} {fpr:7.3f}")
+    rec, fpr = comparison["GovAI (rules + classifier)"]["recall"], comparison["GovAI (rules + classifier)"]["fpr"]
+    b_rec = comparison["baseline keywords"]["recall"]
+    ratio = rec / b_rec if b_rec else float("inf")
+    print(f"  ROC AUC of the combined score: {auc:.4f}; GovAI / baseline recall: {rec:.3f} / {b_rec:.3f} = {ratio:.2f}x")
+    extra = {}
+    for t in also:
+        a_rec, a_fpr = at(combined, positive, t)
+        extra[str(t)] = {"recall": a_rec, "fpr": a_fpr}
+        print(f"  at threshold {t} (--also): recall {a_rec:.3f}, FPR {a_fpr:.3f}")
+    o_t, o_rec, o_fpr = dev_chosen(combined, positive)
+    print(f"  for comparison only, a threshold chosen on these rows (FPR <= {MAX_FPR:.0%}) would claim recall "
+          f"{o_rec:.3f}, FPR {o_fpr:.3f} at {o_t:.4f}: optimistic, not used")
+
     print("  per family at the shipped threshold (blocked / rows):")
     fams = per_family(rows, combined, shipped)
     for k, (b, n) in fams.items():
         print(f"    {k:45s} {b:4d} / {n:<4d} {b / n:6.3f}")
     if kind == "prompt":
         print("  per hand-written style at the shipped threshold:")
-        hand = [r for r in rows if r["family"] == "uk-handwritten"]
-        hs = np.array([c for r, c in zip(rows, combined) if r["family"] == "uk-handwritten"])
-        for k, (b, n) in per_family(hand, hs, shipped, "subfamily").items():
-            print(f"    {k:45s} {b:4d} / {n:<4d}")
+        sub = [r for r in rows if r["family"] == "uk-handwritten"]
+        ss = np.array([c for r, c in zip(rows, combined) if r["family"] == "uk-handwritten"])
     else:
         print("  per attack category at the shipped threshold:")
-        inj = [r for r in rows if r["label"] == positive_label]
-        js = np.array([c for r, c in zip(rows, combined) if r["label"] == positive_label])
-        for k, (b, n) in per_family(inj, js, shipped, "subfamily").items():
-            print(f"    {k:45s} {b:4d} / {n:<4d}")
-
-    comparison = {}
-    for name, scores in (("rules only", layer["rules"]), ("classifier only", layer["classifier"]),
-                         ("baseline keywords", base)):
-        bt, bfpr, brec = choose(scores, positive)
-        comparison[name] = {"threshold": bt, "recall": brec, "fpr": bfpr}
-        print(f"  {name:18s}: recall {brec:.3f} at FPR {bfpr:.3f} (threshold {bt:.4f})")
-    b_rec = comparison["baseline keywords"]["recall"]
-    ratio = rec / b_rec if b_rec else float("inf")
-    print(f"  GovAI / baseline recall at FPR <= 2 %: {rec:.3f} / {b_rec:.3f} = {ratio:.2f}x")
+        sub = [r for r in rows if r["label"] == positive_label]
+        ss = np.array([c for r, c in zip(rows, combined) if r["label"] == positive_label])
+    subs = per_family(sub, ss, shipped, "subfamily")
+    for k, (b, n) in subs.items():
+        print(f"    {k:45s} {b:4d} / {n:<4d}")
 
     texts = [r[field] for r in rows]
     lat = latency(screen, texts)
@@ -165,16 +168,17 @@ def section(title: str, rows: list[dict], field: str, kind: str, positive_label:
     print(f"  latency per check, one core, no judge: CPU p50 {lat['cpu_p50']:.2f} ms, p99 {lat['cpu_p99']:.2f} ms; "
           f"wall p50 {lat['wall_p50']:.2f} ms, p99 {lat['wall_p99']:.2f} ms "
           f"(baseline keywords p50 {statistics.median(b_times):.3f} ms; load average {os.getloadavg()[0]:.1f})")
-    report[kind] = {"curve": curve(combined, positive), "chosen_threshold": t, "recall": rec, "fpr": fpr, "shipped_threshold": shipped,
-                    "shipped_recall": s_rec, "shipped_fpr": s_fpr, "per_family": fams, "comparison": comparison,
-                    "recall_ratio_vs_baseline": ratio, "latency_ms": lat}
+    report[kind] = {"shipped_threshold": shipped, "recall": rec, "fpr": fpr, "roc_auc": auc, "per_family": fams,
+                    "per_subfamily": subs, "comparison": comparison, "recall_ratio_vs_baseline": ratio,
+                    "also": extra, "dev_chosen_for_comparison": {"threshold": o_t, "recall": o_rec, "fpr": o_fpr},
+                    "latency_ms": lat}
 
 
 def refusals(shared: Path, report: dict, kb: str | None) -> None:
     questions = load(shared / "evalsets/dev-qa.jsonl")
     screen = Screen("prompt")
     blocked = [q["id"] for q in questions if screen.check(q["question"]).blocked]
-    routed = [q["id"] for q in questions if classify(q["question"]).route != "in_scope"]
+    routed = [q["id"] for q in questions if scope_of(q["question"]).route != "in_scope"]
     refused = sorted(set(blocked) | set(routed))
     rate = len(refused) / len(questions)
     print(f"\n=== false refusals on dev-qa.jsonl citizen questions ({len(questions)}) ===")
@@ -206,15 +210,23 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--kb", help="also run dev-qa through the full pipeline on this knowledge base")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--also", action="append", default=[], metavar="KIND=T",
+                        help="also report recall/FPR at threshold T for KIND (prompt or document)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the latency target says
     gr = args.shared / "evalsets/guardrails"
+    also: dict[str, list[float]] = defaultdict(list)
+    for item in args.also:
+        kind, _, value = item.partition("=")
+        if kind not in DEFAULT_THRESHOLDS or not value:
+            parser.error(f"--also takes KIND=T with KIND prompt or document, not {item!r}")
+        also[kind].append(float(value))
     report: dict = {}
     section("Direct prompt attacks: prompts-dev.jsonl", load(gr / "prompts-dev.jsonl"), "text", "prompt",
-            "attack", report)
+            "attack", report, also["prompt"])
     section("Indirect injection: indirect-dev.jsonl", load(gr / "indirect-dev.jsonl"), "document", "document",
-            "injected", report)
+            "injected", report, also["document"])
     refusals(args.shared, report, args.kb)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")

@@ -29,7 +29,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
-from govai.embeddings.base import clear_query_cache  # noqa: E402
 from govai.evals import qa  # noqa: E402
 from govai.ingest.pipeline import Ingester  # noqa: E402
 from govai.pipeline.answer import answer_record  # noqa: E402
@@ -81,7 +80,6 @@ def main() -> int:
                  for s in profile.steps]
         rt = Runtime(profile.model_copy(update={"steps": steps, "kb": args.kb}))
         rt.ask("How do I claim Child Benefit?")  # warm-up: load models and the index
-        clear_query_cache()  # every mode embeds each question itself, as a live request would
         preds = {p["id"]: p for p in qa.run(rows, lambda q: answer_record(rt.ask(q)))}
         results[mode] = qa.score(rows, preds)
 

@@ -58,3 +58,22 @@ def server():
 
     with OpenAIServer() as srv:
         yield srv
+
+
+# Tests of a few steps in isolation run without the safeguards a real service must keep;
+# a profile says so explicitly, as a department's would.
+WAIVED = {
+    "pseudonymise": "test of other steps in isolation",
+    "screen_input": "test of other steps in isolation",
+    "audit": "test of other steps in isolation",
+}
+
+
+def build_step(name: str, profile=None, **options):  # type: ignore[no-untyped-def]
+    """A step as a service builds it: from the profile's resources and the step's options."""
+    import govai.pipeline.steps  # noqa: F401  (registers the steps)
+    from govai.pipeline.step import steps
+    from govai.profiles.model import ServiceProfile
+    from govai.runtime import Services
+
+    return steps.get(name)(Services(profile or ServiceProfile()), options)

@@ -1,6 +1,7 @@
 """A real OpenAI-compatible HTTP server for tests (FastAPI + uvicorn on 127.0.0.1).
 
-It speaks ``/v1/chat/completions`` (plain and streamed) and ``/v1/models`` and can
+It speaks ``/v1/chat/completions`` (plain and streamed), ``/v1/embeddings`` (deterministic
+vectors) and ``/v1/models``, records every request it receives, and can
 be told, per model name, how to behave on each request: answer, hang past the
 client's timeout, fail with a status code, send malformed JSON, or stream slowly.
 
@@ -71,6 +72,22 @@ class Received:
 
 def _tokens(text: str) -> int:
     return max(1, len(text.split()))
+
+
+EMBEDDING_DIM = 16
+
+
+def _embedding(text: str, dim: int) -> list[float]:
+    """A deterministic unit vector: texts sharing words point the same way."""
+    import hashlib
+    import math
+
+    vector = [0.0] * dim
+    for word in text.lower().split():
+        digest = hashlib.sha256(word.encode("utf-8")).digest()
+        vector[digest[0] % dim] += 1.0 if digest[1] % 2 else -1.0
+    norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+    return [v / norm for v in vector]
 
 
 class OpenAIServer:
@@ -171,6 +188,30 @@ class OpenAIServer:
                 self.received.append(received)
             behaviour = self._next(received.model)
             return await self._respond(behaviour, received, body)
+
+        @app.post("/v1/embeddings")
+        async def embeddings(request: Request) -> Response:
+            body = await request.json()
+            texts = body.get("input", [])
+            texts = [texts] if isinstance(texts, str) else texts
+            received = Received(
+                model=body.get("model", ""),
+                messages=[{"role": "input", "content": t} for t in texts],
+                stream=False,
+                max_tokens=None,
+                authorization=request.headers.get("authorization"),
+            )
+            with self._lock:
+                self.received.append(received)
+            behaviour = self._next(received.model)
+            if behaviour.kind == "status":
+                return JSONResponse({"error": {"message": "test failure", "type": "server_error"}},
+                                    behaviour.status_code)
+            dim = int(body.get("dimensions") or EMBEDDING_DIM)
+            data = [{"object": "embedding", "index": i, "embedding": _embedding(t, dim)} for i, t in enumerate(texts)]
+            tokens = sum(_tokens(t) for t in texts)
+            return JSONResponse({"object": "list", "data": data, "model": received.model,
+                                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
 
         # Azure OpenAI's path shape: /openai/deployments/{name}/chat/completions
         @app.post("/openai/deployments/{deployment}/chat/completions")

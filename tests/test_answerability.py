@@ -14,16 +14,17 @@ import pytest
 
 from govai.answerability import train
 from govai.answerability.model import load_model, model_path, save_model
-from govai.answerability.signals import NAMES, Signals, measure
+from govai.answerability.signals import NAMES, Signals, signals_for as measure_signals
 from govai.errors import ConfigError
 from govai.ingest.pipeline import Ingester
 from govai.pipeline.answer import answer_record
 from govai.domain import Outcome
 from govai.pipeline.context import Context
-from govai.pipeline.steps.check_evidence import CheckEvidence
-from govai.pipeline.steps.compose import NOT_FOUND
+from govai.pipeline.replies import DEFAULT_REPLIES
 from govai.profiles.model import ServiceProfile
 from govai.runtime import Runtime
+
+from conftest import WAIVED
 
 KB = "test-answerability"
 PAGES = [
@@ -39,11 +40,13 @@ PAGES = [
                       "## Rent\n\nAllotment rent is £40 a year for a full plot and £20 for a half plot."},
 ]
 STEPS = ("normalise", "retrieve", "check_evidence", "compose", "check_citations")
+NOT_FOUND = DEFAULT_REPLIES["not_found"]
 
 
 def profile(**options) -> ServiceProfile:
     steps = [{"name": n, "options": options} if n == "check_evidence" and options else {"name": n} for n in STEPS]
-    return ServiceProfile.model_validate({"name": "answerability-test", "kb": KB, "steps": steps})
+    return ServiceProfile.model_validate({"name": "answerability-test", "kb": KB, "steps": steps,
+                                          "waived_safeguards": WAIVED})
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +61,7 @@ def runtime(db, tmp_path_factory) -> Runtime:
 
 
 def signals_for(runtime: Runtime, question: str, **search) -> Signals:
-    index = runtime.retriever.index(KB)
-    return measure(runtime.embedder, index, question, runtime.retriever.search(KB, question, **search).passages)
+    return measure_signals(runtime.retriever, KB, question, runtime.retriever.search(KB, question, **search).passages)
 
 
 # ---------------------------------------------------------------- signals
@@ -127,7 +129,8 @@ def test_threshold_option_tunes_how_readily_it_abstains(runtime: Runtime) -> Non
 
 def test_no_passages_is_an_abstention(runtime: Runtime) -> None:
     ctx = Context(question="q", text="q", kb=KB)
-    CheckEvidence(runtime)(ctx)
+    check = runtime.pipeline.steps[[s.name for s in runtime.pipeline.steps].index("check_evidence")]
+    check(ctx)
     assert ctx.outcome is Outcome.ABSTAINED and ctx.reason == "no guidance retrieved"
 
 
@@ -173,9 +176,33 @@ def test_logistic_regression_separates_and_sets_the_threshold() -> None:
                           bool(i % 2), "answerable" if i % 2 else "unanswerable") for i in range(400)]
     model = train.fit(data, false_abstention=0.05)
     assert model.coef[NAMES.index("sentence1")] > 0
-    rates = train.rates(model, data)
+    # The threshold targets questions the model was not fitted on: measure it on a fresh sample.
+    fresh = [train.Example(f"f{i}", replace(base, sentence1=float(rng.normal(0.7 if i % 2 else 0.4, 0.05))),
+                           bool(i % 2), "answerable" if i % 2 else "unanswerable") for i in range(4000)]
+    rates = train.rates(model, fresh)
     assert rates["answerable"] == pytest.approx(0.05, abs=0.02)
     assert rates["unanswerable"] > 0.95
+
+
+
+def test_threshold_is_read_off_out_of_fold_scores_grouped_by_source() -> None:
+    groups = train.source_groups([
+        {"id": "a", "expected_sources": ["https://www.legislation.gov.uk/ukpga/2024/11/section/7"]},
+        {"id": "b", "expected_sources": ["https://www.legislation.gov.uk/ukpga/2024/11/section/1"]},
+        {"id": "c", "expected_sources": ["https://www.gov.uk/carers-allowance/"]},
+        {"id": "u", "expected_sources": []},
+    ])
+    assert groups["a"] == groups["b"] != groups["c"] and groups["u"] == "u"
+    rng = np.random.default_rng(1)
+    base = Signals(*[0.5] * len(NAMES))
+    data = [train.Example(f"q{i}", replace(base, sentence1=float(rng.normal(0.6 if i % 2 else 0.45, 0.08))),
+                          bool(i % 2), "answerable" if i % 2 else "unanswerable") for i in range(300)]
+    model = train.fit(data, false_abstention=0.05)
+    held_out = train.out_of_fold_scores(data)
+    in_sample = [model.score(e.signals) for e in data if e.answerable]
+    oof = [s for s, e in zip(held_out, data) if e.answerable]
+    assert model.threshold == pytest.approx(float(np.quantile(oof, 0.05)))
+    assert model.threshold != pytest.approx(float(np.quantile(in_sample, 0.05)))
 
 
 # ---------------------------------------------------------------- training examples
@@ -188,7 +215,7 @@ def test_training_examples_include_counterfactuals(runtime: Runtime) -> None:
         {"id": "u", "kind": "unanswerable", "question": "How much is a rod fishing licence?",
          "expected_sources": []},
     ]
-    got = train.examples(runtime, KB, rows)
+    got = train.examples(runtime.retriever, KB, rows)
     assert [(e.question_id, e.kind, e.answerable) for e in got] == [
         ("a", "answerable", True), ("a", "counterfactual", False), ("u", "unanswerable", False)]
 
@@ -197,5 +224,5 @@ def test_no_counterfactual_when_the_answer_is_on_another_page_too(runtime: Runti
     rows = [{"id": "b", "kind": "answerable", "question": "Do I have to pay to register my beehives?",
              "expected_sources": ["/register-beehives"], "support_quotes": ["Telephone: 0300 555 0199"]}]
     # The quote is on the pond grant page as well, so withholding the beehive page does not remove it.
-    got = train.examples(runtime, KB, rows)
+    got = train.examples(runtime.retriever, KB, rows)
     assert [e.kind for e in got] == ["answerable"]

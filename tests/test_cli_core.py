@@ -54,8 +54,8 @@ QUESTIONS = [
 runner = CliRunner()
 
 
-def invoke(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
+def invoke(*args: str, input: str | None = None):  # noqa: A002
+    return runner.invoke(app, list(args), catch_exceptions=False, input=input)
 
 
 def one_line(text: str) -> str:
@@ -133,11 +133,20 @@ def test_ask_json(loaded: str) -> None:
     assert isinstance(record["latency_ms"], float) and record["latency_ms"] > 0
 
 
-def test_ask_without_json_shows_the_answer_and_its_sources(loaded: str) -> None:
+def test_ask_without_json_prints_the_answer_and_its_linked_sources_to_stdout(loaded: str) -> None:
     result = invoke("ask", "How much does the pond safety grant pay?", "--kb", loaded)
     assert result.exit_code == 0
-    shown = one_line(result.stderr)
-    assert "£250" in shown and "Sources" in shown and "Garden pond safety grant" in shown
+    lines = result.stdout.splitlines()
+    assert "£250" in lines[0]
+    assert lines[2] == "Sources:"
+    assert lines[3].startswith("1. Garden pond safety grant: file://") and lines[3].endswith("pond-grant.md#what-you-get")
+    assert "answered" in result.stderr and "£250" not in result.stderr
+
+
+def test_ask_reads_the_question_from_stdin(loaded: str) -> None:
+    result = invoke("ask", "-", "--kb", loaded, "--json", input="How much does the pond safety grant pay?\n")
+    assert result.exit_code == 0, result.output
+    assert "£250" in json.loads(result.stdout)["answer"]
 
 
 def test_eval_qa_writes_predictions(loaded: str, tmp_path: Path) -> None:
@@ -147,7 +156,7 @@ def test_eval_qa_writes_predictions(loaded: str, tmp_path: Path) -> None:
     result = invoke("eval", "qa", str(questions), "--kb", loaded, "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "Wrote 3 predictions" in one_line(result.stderr)
-    assert "recall@5" in result.stderr  # the score table, since the rows have kinds
+    assert "recall@5" in result.stdout  # the score table, since the rows have kinds
 
     preds = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [p["id"] for p in preds] == ["t-001", "t-002", "t-003"]

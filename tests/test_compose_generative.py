@@ -53,7 +53,9 @@ def make_runtime(tmp_path: Path, server: OpenAIServer, providers: dict[str, dict
         "name": f"gen-{uuid.uuid4().hex[:8]}",
         "providers": list(providers),
         "providers_file": str(path),
-        "steps": [StepConfig(name=n) for n in ("normalise", "classify", "route", "compose", "review", "audit")],
+        "steps": [StepConfig(name=n) for n in ("normalise", "security_marking", "pseudonymise", "route", "compose",
+                                               "review", "audit")],
+        "waived_safeguards": {"screen_input": "test of composition"},
         **profile,
     }
     return Runtime(profile=ServiceProfile.model_validate(data))
@@ -179,14 +181,14 @@ def test_personal_data_goes_pseudonymised_to_unapproved(db, tmp_path: Path, serv
     })
     server.always("model-u", Behaviour.status(500))
     server.always("model-ap", Behaviour.answer(GOOD))
-    ctx = Context(question="Is [PERSON_1] eligible?", service=rt.profile.name, sources=list(SOURCES),
-                  flags=["personal_data"], state={"pii_original_text": "Is Jane Doe eligible?"})
+    ctx = Context(question="My name is Amina Hussain. Am I eligible?", service=rt.profile.name, sources=list(SOURCES))
     rt.pipeline.run(ctx)
+    assert ctx.text == "My name is [PERSON_1]. Am I eligible?"
     assert ctx.provider == "gen-approved"
     to_unapproved = server.requests_for("model-u")[0].messages[-1]["content"]
     to_approved = server.requests_for("model-ap")[0].messages[-1]["content"]
-    assert "[PERSON_1]" in to_unapproved and "Jane Doe" not in to_unapproved
-    assert "Jane Doe" in to_approved
+    assert "[PERSON_1]" in to_unapproved and "Amina Hussain" not in to_unapproved
+    assert "Amina Hussain" in to_approved
     assert compose_record(ctx)["text_sent"] == "original"
 
 
@@ -207,16 +209,16 @@ def test_daily_budget_stops_spending(db, tmp_path: Path, server: OpenAIServer) -
     assert first.provider == "gen-bud" and first.usage.cost_gbp > 0.0001
     second = ask(rt)
     assert second.provider == "extractive" and len(server.requests_for("model-bud")) == 1
-    assert "budget" in second.state["route"]["rejected"]["gen-bud"]["budget"]
+    assert "budget" in second.routing.rejected["gen-bud"]["budget"]
 
 
 def test_compose_applies_the_policy_without_a_route_step(db, tmp_path: Path, server: OpenAIServer) -> None:
     rt = make_runtime(
         tmp_path, server, {"gen-nr": provider_entry(server, "model-nr")},
         routing={"fallback_to_extractive": False},
-        steps=[StepConfig(name=n) for n in ("normalise", "classify", "compose", "audit")],
+        steps=[StepConfig(name=n) for n in ("normalise", "security_marking", "pseudonymise", "compose", "audit")],
     )
     ctx = ask(rt, "SECRET: the plan")
     assert ctx.outcome is Outcome.REFUSED and "SECRET" in (ctx.answer or "")
     assert server.requests_for("model-nr") == []
-    assert ctx.state["route"]["rejected"]["gen-nr"]["secret_on_premises"]
+    assert ctx.routing is not None and ctx.routing.rejected["gen-nr"]["secret_on_premises"]

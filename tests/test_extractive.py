@@ -14,15 +14,17 @@ from govai.errors import ConfigError
 from govai.evals.qa import normalise_id
 from govai.ingest.pipeline import Ingester
 from govai.pipeline.answer import answer_record
-from govai.domain import Citation, Source
+from govai.domain import Citation, Outcome, Source
 from govai.pipeline.context import Context
 from govai.pipeline.steps.check_citations import CheckCitations
-from govai.pipeline.steps.compose import NOT_FOUND
-from govai.pipeline.steps.normalise import EMPTY
+from govai.pipeline.replies import DEFAULT_REPLIES
 from govai.profiles.model import ServiceProfile
-from govai.providers.extractive import MAX_WORDS, ExtractiveComposer, continuation
-from govai.retrieval.evidence import Sentence
+from govai.providers.base import Draft
+from govai.providers.extractive import MAX_WORDS, ExtractiveComposer, continuation, score_units
+from govai.retrieval.evidence import Sentence, evidence_for
 from govai.runtime import Runtime
+
+from conftest import WAIVED
 from govai.text.answer_types import expected_answer
 from govai.text.parts import question_parts
 
@@ -52,9 +54,38 @@ PASSAGES = [
 ]
 
 
+NOT_FOUND = DEFAULT_REPLIES["not_found"]
+EMPTY = DEFAULT_REPLIES["empty"]
+
+
+class Composer:
+    """The extractive composer as the pipeline drives it: the evidence is read first (here with
+    the real MiniLM embedder and no stored sentence vectors), then handed to it."""
+
+    def __init__(self, embedder) -> None:  # type: ignore[no-untyped-def]
+        self.inner = ExtractiveComposer()
+        self.embed = embedder.embed
+
+    def compose(self, question: str, sources: list[Source]) -> Draft:
+        evidence = evidence_for(self.embed, question, sources) if sources else None
+        return self.inner.compose(question, sources, evidence)
+
+    def score_units(self, question: str, sources: list[Source]) -> list[tuple[str, float]]:
+        evidence = evidence_for(self.embed, question, sources)
+        keep = evidence.within(self.inner.passages)
+        units = [evidence.sentences[i] for i in keep]
+        return list(zip([u.text for u in units],
+                        score_units(question, units, [evidence.similarity[i] for i in keep], sources)))
+
+
 @pytest.fixture(scope="module")
-def composer() -> ExtractiveComposer:
-    return ExtractiveComposer()
+def composer(embedder) -> Composer:  # type: ignore[no-untyped-def]
+    return Composer(embedder)
+
+
+def test_composer_refuses_to_quote_without_the_evidence_for_its_passages() -> None:
+    with pytest.raises(ConfigError, match="evidence"):
+        ExtractiveComposer().compose("How much is the pond grant?", PASSAGES)
 
 
 def segments(answer: str) -> list[tuple[str, int]]:
@@ -67,7 +98,7 @@ def segments(answer: str) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------- composer
 
 
-def test_answer_is_quoted_verbatim_with_a_citation_on_every_sentence(composer: ExtractiveComposer) -> None:
+def test_answer_is_quoted_verbatim_with_a_citation_on_every_sentence(composer: Composer) -> None:
     prose = [PASSAGES[0], PASSAGES[3]]
     draft = composer.compose("How long do I have to register a new bee colony?", prose)
     assert draft.answer is not None
@@ -80,14 +111,14 @@ def test_answer_is_quoted_verbatim_with_a_citation_on_every_sentence(composer: E
     assert draft.cited[0] == "/register-beehives"
 
 
-def test_cited_ids_are_numbered_in_order_of_first_use(composer: ExtractiveComposer) -> None:
+def test_cited_ids_are_numbered_in_order_of_first_use(composer: Composer) -> None:
     draft = composer.compose("What does the pond grant pay for and can I apply?", PASSAGES)
     numbers = [n for _, n in segments(draft.answer)]
     first_use = list(dict.fromkeys(numbers))
     assert first_use == list(range(1, len(draft.cited) + 1))
 
 
-def test_answers_stay_within_120_words(composer: ExtractiveComposer) -> None:
+def test_answers_stay_within_120_words(composer: Composer) -> None:
     long_sentences = " ".join(
         f"Rule {i} says that a fence around a garden pond must be strong, rigid, at least 1.1 metres high, "
         f"without footholds, without gaps a small child could squeeze through, and checked every {i + 2} months "
@@ -100,7 +131,7 @@ def test_answers_stay_within_120_words(composer: ExtractiveComposer) -> None:
     assert len(draft.answer.split()) <= MAX_WORDS
 
 
-def test_one_enormous_sentence_is_cut_to_the_limit(composer: ExtractiveComposer) -> None:
+def test_one_enormous_sentence_is_cut_to_the_limit(composer: Composer) -> None:
     sentence = "A pond fence must " + " and ".join(f"meet safety condition number {i}" for i in range(60)) + "."
     draft = composer.compose("What conditions must a pond fence meet?", [source(8, "/fence", "Pond fences", sentence)])
     assert draft.answer is not None
@@ -114,11 +145,11 @@ def test_an_unknown_option_is_a_clear_error() -> None:
     assert ExtractiveComposer("extractive", {"max_sentences": 3, "margin": 0.1}).max_sentences == 3
 
 
-def test_declines_with_no_passages(composer: ExtractiveComposer) -> None:
+def test_declines_with_no_passages(composer: Composer) -> None:
     assert composer.compose("How much is the pond grant?", []).answer is None
 
 
-def test_a_list_lead_in_is_joined_with_its_items(composer: ExtractiveComposer) -> None:
+def test_a_list_lead_in_is_joined_with_its_items(composer: Composer) -> None:
     draft = composer.compose("Who can apply for the pond safety grant?", PASSAGES)
     assert (
         "You can apply for the grant if you: own your home; have a pond deeper than 60 centimetres; "
@@ -149,7 +180,7 @@ def test_no_answer_type_for_an_open_question() -> None:
     assert expected_answer("Tell me about pond safety") is None
 
 
-def test_who_do_i_ring_prefers_the_line_with_the_phone_number(composer: ExtractiveComposer) -> None:
+def test_who_do_i_ring_prefers_the_line_with_the_phone_number(composer: Composer) -> None:
     ring = composer.compose("Who do I ring about the pond grant?", PASSAGES)
     assert "0300 555 0199" in ring.answer
     assert "/pond-grant#contact" in ring.cited
@@ -159,15 +190,15 @@ def test_who_do_i_ring_prefers_the_line_with_the_phone_number(composer: Extracti
     assert "0300 555 0199" not in amount.answer
 
 
-def test_percentage_question_ranks_the_percentage_first(composer: ExtractiveComposer) -> None:
+def test_percentage_question_ranks_the_percentage_first(composer: Composer) -> None:
     question = "What percentage of the fence cost does the pond grant cover?"
-    best = max(composer.score_units(question, PASSAGES), key=lambda u: u.score)
-    assert "40% and 60%" in best.text
+    best = max(composer.score_units(question, PASSAGES), key=lambda u: u[1])
+    assert "40% and 60%" in best[0]
     # The answer reads in the order of the guidance, and includes it.
     assert "between 40% and 60% of the cost of the fence. [1]" in composer.compose(question, PASSAGES).answer
 
 
-def test_a_sentence_that_refers_back_comes_with_the_one_it_completes(composer: ExtractiveComposer) -> None:
+def test_a_sentence_that_refers_back_comes_with_the_one_it_completes(composer: Composer) -> None:
     passage = source(11, "/pay-pond-licence#reference", "Pay for a pond licence",
                      "Ponds over 10 square metres need a licence from the council. "
                      "You'll need to use your 9-character pond reference when you pay. "
@@ -230,15 +261,15 @@ POND_RULES = source(13, "/pond-grant#rules", GRANT, " ".join([
 ]))
 
 
-def test_each_ask_gets_its_best_sentence(composer: ExtractiveComposer, monkeypatch) -> None:
+def test_each_ask_gets_its_best_sentence(composer: Composer, monkeypatch) -> None:
     question = "Can I apply for the pond grant, and which organisation runs it?"
     assert "Pond Safety Trust" in composer.compose(question, [POND_RULES]).answer
     # Without splitting the asks, the second is crowded out by sentences about applying.
-    monkeypatch.setattr(composer, "part_leads", lambda *args: [])
+    monkeypatch.setattr(composer.inner, "part_leads", lambda *args: [])
     assert "Pond Safety Trust" not in composer.compose(question, [POND_RULES]).answer
 
 
-def test_a_sentence_borrows_similarity_from_a_closer_one_before_it(composer: ExtractiveComposer, monkeypatch) -> None:
+def test_a_sentence_borrows_similarity_from_a_closer_one_before_it(composer: Composer, monkeypatch) -> None:
     import govai.providers.extractive as extractive
 
     passage = source(14, "/pond-check", "Pond safety checks", " ".join([
@@ -247,9 +278,9 @@ def test_a_sentence_borrows_similarity_from_a_closer_one_before_it(composer: Ext
         "Fences must be checked every 3 months by the owner.",
     ]))
     question = "How long have I got to send back the pond safety check form?"
-    with_context = {u.text: u.score for u in composer.score_units(question, [passage])}
+    with_context = dict(composer.score_units(question, [passage]))
     monkeypatch.setattr(extractive, "CONTEXT_WEIGHT", 0.0)
-    alone = {u.text: u.score for u in composer.score_units(question, [passage])}
+    alone = dict(composer.score_units(question, [passage]))
     first, second, third = (u for u in alone)
     assert with_context[first] == alone[first]  # nothing before it
     assert with_context[third] > alone[third]  # follows a sentence closer to the question
@@ -277,7 +308,8 @@ def runtime(db, tmp_path_factory) -> Runtime:
     profile = ServiceProfile.model_validate(
         {"name": "core-test", "kb": KB, "steps": [{"name": n} for n in
                                                   ("normalise", "retrieve", "check_evidence", "compose",
-                                                   "check_citations")]}
+                                                   "check_citations", "review")],
+         "waived_safeguards": WAIVED}
     )
     runtime = Runtime(profile)
     if runtime.knowledge.get(KB):
@@ -298,8 +330,9 @@ def test_runtime_answers_with_valid_citations(runtime: Runtime) -> None:
     assert all(normalise_id(c) in {normalise_id(r) for r in record["retrieved"]} for c in record["citations"])
     assert record["latency_ms"] > 0
     assert record["sources"][0]["url"] == "https://www.gov.uk/register-beehives#when-to-register"
-    assert [r.step for r in ctx.records] == [
-        "normalise", "retrieve", "check_evidence", "route", "compose", "check_citations"]
+    assert [r.step for r in ctx.records] == ["normalise", "retrieve", "check_evidence", "compose", "check_citations",
+                                             "review"]
+    assert ctx.routing is not None and ctx.routing.provider == "extractive"  # compose asked the policy itself
     for _, number in segments(record["answer"]):
         assert 1 <= number <= len(record["citations"])
 
@@ -323,7 +356,7 @@ def test_empty_question_gets_a_canned_refusal(runtime: Runtime, question: str) -
 def test_over_long_question_gets_a_canned_refusal(runtime: Runtime) -> None:
     record = answer_record(runtime.ask("pond " * 500))
     assert record["outcome"] == "refused"
-    assert record["answer"].startswith("Your question is too long") and "2000 characters" in record["answer"]
+    assert record["answer"].startswith("Your message is too long") and "2000 characters" in record["answer"]
     assert record["retrieved"] == []
 
 
@@ -351,3 +384,14 @@ def test_check_citations_accepts_the_page_id_without_anchor() -> None:
     ctx.citations = [Citation(source_id="/pond-grant", url="u", title="t")]
     CheckCitations()(ctx)
     assert [c.source_id for c in ctx.citations] == ["/pond-grant"] and ctx.flags == []
+
+
+def test_an_answer_from_a_knowledge_base_whose_ingest_did_not_finish_says_so(runtime: Runtime, db) -> None:
+    db.conn.execute("UPDATE kb SET complete = false WHERE name = %s", (KB,))
+    try:
+        ctx = runtime.ask("How many days do I have to register a new colony of honey bees?")
+    finally:
+        db.conn.execute("UPDATE kb SET complete = true WHERE name = %s", (KB,))
+    assert ctx.outcome is Outcome.ANSWERED and "incomplete_kb" in ctx.flags
+    assert "28 days" in ctx.answer and ctx.answer.endswith(DEFAULT_REPLIES["incomplete_kb"])
+    assert "incomplete_kb" not in runtime.ask("How many days do I have to register a new colony of honey bees?").flags

@@ -5,7 +5,8 @@ from __future__ import annotations
 from govai.guards.output import check_answer
 from govai.domain import Citation, Outcome, Source
 from govai.pipeline.context import Context
-from govai.pipeline.steps.check_output import CheckOutput
+
+from conftest import build_step
 
 SOURCES = [
     Source(source_id="/child-benefit", doc_id="/child-benefit", chunk_id=0, title="Child Benefit",
@@ -90,7 +91,7 @@ def test_forbidden_terms_fail() -> None:
 def test_step_replaces_a_failing_answer_with_the_canned_reply() -> None:
     ctx = Context(question="How much Child Benefit?", sources=SOURCES, citations=CITES[:1],
                   answer="You get £99 a week for each child. [1]")
-    CheckOutput(None)(ctx)
+    build_step("check_output")(ctx)
     assert ctx.outcome == Outcome.BLOCKED
     assert "couldn't produce an answer" in (ctx.answer or "")
     record = ctx.records[-1].detail
@@ -102,7 +103,7 @@ def test_step_replaces_a_failing_answer_with_the_canned_reply() -> None:
 def test_step_passes_a_good_answer_and_records_the_skipped_judge() -> None:
     ctx = Context(question="How often is Child Benefit paid?", sources=SOURCES, citations=CITES[:1],
                   answer="Child Benefit is usually paid every 4 weeks on a Monday or Tuesday. [1]")
-    CheckOutput(None)(ctx)
+    build_step("check_output")(ctx)
     assert ctx.outcome is None
     checks = {c["check"]: c for c in ctx.records[-1].detail["checks"]}
     assert checks["support"]["passed"]

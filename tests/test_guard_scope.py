@@ -6,16 +6,12 @@ import json
 
 import pytest
 
-from govai.guards.scope import classify
+from govai.guards.scope import scope_of
 from govai.domain import Outcome
 from govai.pipeline.context import Context
-from govai.pipeline.steps.scope import Scope
 from govai.profiles.model import ServiceProfile
 
-
-class _Runtime:  # the step reads only the profile from its runtime
-    def __init__(self, profile: ServiceProfile) -> None:
-        self.profile = profile
+from conftest import build_step
 
 
 @pytest.mark.parametrize(
@@ -37,18 +33,18 @@ class _Runtime:  # the step reads only the profile from its runtime
     ],
 )
 def test_routes(text: str, route: str) -> None:
-    assert classify(text).route == route
+    assert scope_of(text).route == route
 
 
 def test_citizen_questions_stay_in_scope(shared) -> None:
     questions = [json.loads(line)["question"] for line in (shared / "evalsets/dev-qa.jsonl").open()]
-    assert [q for q in questions if classify(q).route != "in_scope"] == []
+    assert [q for q in questions if scope_of(q).route != "in_scope"] == []
 
 
 def test_crisis_reply_signposts_help_at_once() -> None:
     ctx = Context(question="i want to kill myself")
-    Scope(_Runtime(ServiceProfile()))(ctx)
-    assert ctx.route == "crisis"
+    build_step("scope")(ctx)
+    assert ctx.scope == "crisis"
     assert "116 123" in (ctx.answer or "")
     assert "safeguarding" in ctx.flags
 
@@ -56,7 +52,7 @@ def test_crisis_reply_signposts_help_at_once() -> None:
 def test_canned_replies_come_from_the_profile() -> None:
     profile = ServiceProfile(canned={"out_of_scope": "This service only covers parking permits."})
     ctx = Context(question="Tell me a joke")
-    Scope(_Runtime(profile))(ctx)
+    build_step("scope", profile)(ctx)
     assert ctx.outcome == Outcome.REFUSED
     assert ctx.answer == "This service only covers parking permits."
     assert ctx.records[-1].detail["route"] == "out_of_scope"
@@ -64,5 +60,5 @@ def test_canned_replies_come_from_the_profile() -> None:
 
 def test_in_scope_questions_pass_through() -> None:
     ctx = Context(question="How do I register a death?")
-    Scope(_Runtime(ServiceProfile()))(ctx)
-    assert ctx.route == "in_scope" and not ctx.stopped
+    build_step("scope")(ctx)
+    assert ctx.scope == "in_scope" and not ctx.stopped

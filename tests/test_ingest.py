@@ -12,6 +12,7 @@ import pytest
 
 from govai.errors import IngestError
 from govai.ingest.chunking import chunk_document
+from govai.ingest.document import Document, Skipped
 from govai.ingest.pipeline import Ingester, IngestReport
 from govai.ingest.readers.govuk import GovukReader
 from govai.ingest.sources import reader_for
@@ -140,17 +141,37 @@ def test_a_guide_parts_citation_links_to_its_page(store: KnowledgeStore, embedde
     assert first.url == "https://www.gov.uk/allotments#overview"
 
 
-def test_a_bad_json_line_is_reported_by_file_and_line(tmp_path: Path) -> None:
+def test_a_bad_json_line_loses_only_itself_and_is_reported_in_full(tmp_path: Path) -> None:
     path = tmp_path / "broken.jsonl"
-    path.write_text(json.dumps(item("/a", "A", "Text.")) + "\n\n{this is not json\n")
-    with pytest.raises(IngestError, match=r"broken\.jsonl:3: not valid JSON"):
-        list(reader_for(path).read(path))
+    good = [json.dumps(item(f"/page-{n}", f"Page {n}", "Text.")) for n in range(3)]
+    cut_short = '{"base_path": "/x", "title": "X'
+    path.write_text(f"{good[0]}\n\n{{this is not json\n{good[1]}\n{cut_short}\n{good[2]}\n")
+    read = list(reader_for(path).read(path))
+    assert [d.source_id for d in read if isinstance(d, Document)] == ["/page-0", "/page-1", "/page-2"]
+    assert [s.reason for s in read if isinstance(s, Skipped)] == [
+        f"{path}:3: not valid JSON (Expecting property name enclosed in double quotes at column 2); "
+        "each line must be one JSON object",
+        f"{path}:5: not valid JSON (Unterminated string starting at column 30); each line must be one JSON object",
+    ]
 
 
-def test_a_json_line_that_is_not_an_item_is_reported(tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "odd.jsonl", [item("/a", "A", "Text."), {"title": "no base path"}])
-    with pytest.raises(IngestError, match=r"odd\.jsonl:2: not a GOV.UK content item"):
-        list(reader_for(path).read(path))
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ({"title": "no base path"}, "not a GOV.UK content item (no base_path/title)"),
+        (["a", "list"], "not a GOV.UK content item (no base_path/title)"),
+        ({"base_path": 7, "title": "T"}, 'base_path must be a path such as "/child-benefit", not a number'),
+        ({"base_path": "/t", "title": ""}, "title must be non-empty text, not blank"),
+        ({"base_path": "/t", "title": "T", "body_markdown": ["x"]}, "body_markdown must be text, not a list"),
+        ({"base_path": "/t", "title": "T", "details": {"parts": [{"body": {}}]}},
+         "details.parts item 1: body must be text, not an object"),
+    ],
+)
+def test_a_json_line_that_is_not_an_item_is_reported(tmp_path: Path, line: object, reason: str) -> None:
+    path = write_jsonl(tmp_path / "odd.jsonl", [item("/a", "A", "Text."), line, item("/b", "B", "Text.")])
+    read = list(reader_for(path).read(path))
+    assert [d.source_id for d in read if isinstance(d, Document)] == ["/a", "/b"]
+    assert [s.reason for s in read if isinstance(s, Skipped)] == [f"{path}:2: {reason}"]
 
 
 def test_broken_single_json_is_reported(tmp_path: Path) -> None:
@@ -330,23 +351,35 @@ def test_a_bad_file_is_skipped_and_the_rest_lands(store: KnowledgeStore, embedde
     assert source_ids(store, kb) == {str((folder / "hives.md").resolve()), "/pond-grant"}
 
 
-def test_a_file_that_fails_to_parse_keeps_its_documents(store: KnowledgeStore, embedder, tmp_path: Path) -> None:
+def test_a_bad_line_keeps_the_good_lines_and_every_stored_document(store: KnowledgeStore, embedder,
+                                                                   tmp_path: Path) -> None:
     kb = f"{PREFIX}-keep"
     path = write_jsonl(tmp_path / "pages.jsonl", [
         item("/pond-grant", "Pond safety grant", "Up to £250 for a fence."),
         item("/register-hives", "Register beehives", "Register each hive within 28 days."),
     ])
     ingest(store, embedder, kb, path)
-    before = {c.text for c in store.chunks(store.require(kb))}
 
-    # A bad upload: the second line is cut short.
+    # A bad upload: the first line is changed, the second is cut short.
     path.write_text(json.dumps(item("/pond-grant", "Pond safety grant", "Changed text.")) + '\n{"base_path": "/reg\n')
     report = ingest(store, embedder, kb, path)
-    assert len(report.failures) == 1
-    assert "pages.jsonl:2" in report.failures[0][1]
-    assert report.removed == 0 and report.chunks_embedded == 0
+    assert report.failures == [(str(path), f"{path}:2: not valid JSON (Unterminated string starting at column 15); "
+                                           "each line must be one JSON object")]
+    # The good line lands; the document the bad line held before is kept, not removed.
+    assert (report.files, report.updated, report.removed, report.chunks_embedded) == (1, 1, 0, 1)
     assert source_ids(store, kb) == {"/pond-grant", "/register-hives"}
-    assert {c.text for c in store.chunks(store.require(kb))} == before
+    assert {c.text for c in store.chunks(store.require(kb))} == {"Changed text.", "Register each hive within 28 days."}
+
+
+def test_a_file_whose_every_line_is_bad_keeps_its_documents(store: KnowledgeStore, embedder, tmp_path: Path) -> None:
+    kb = f"{PREFIX}-allbad"
+    path = write_jsonl(tmp_path / "pages.jsonl", [item("/pond-grant", "Pond safety grant", "Up to £250 for a fence.")])
+    ingest(store, embedder, kb, path)
+    path.write_text("{not json\n[1, 2]\n")
+    report = ingest(store, embedder, kb, path)
+    assert [reason.split(": ", 1)[0] for _, reason in report.failures] == [f"{path}:1", f"{path}:2"]
+    assert (report.files, report.removed) == (0, 0)
+    assert source_ids(store, kb) == {"/pond-grant"}
 
 
 def test_a_missing_path_is_reported(store: KnowledgeStore, embedder, tmp_path: Path) -> None:

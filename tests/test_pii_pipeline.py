@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import base64
 import re
-from functools import cached_property
 
 import pytest
 
+from govai.domain import PersonalData
 from govai.pipeline.context import Context
 from govai.pipeline.runner import Pipeline
 from govai.pipeline.step import steps
+from govai.profiles.model import ServiceProfile
+from govai.runtime import Services
 
 import govai.pipeline.steps  # noqa: F401  (registers the steps)
-
-
-class TestRuntime:
-    """What the steps need from the runtime: the database."""
-
-    __test__ = False
-
-    def __init__(self, db) -> None:  # noqa: ANN001
-        self._db = db
-
-    @cached_property
-    def db(self):  # noqa: ANN201
-        return self._db
 
 
 class EchoCompose:
@@ -41,18 +30,19 @@ class EchoCompose:
 @pytest.fixture()
 def pipeline(db, monkeypatch: pytest.MonkeyPatch) -> Pipeline:
     monkeypatch.setenv("GOVAI_VAULT_KEY", base64.b64encode(bytes(range(32))).decode())
-    runtime = TestRuntime(db)
-    built = [steps.get(n)(runtime, {}) for n in ("normalise", "pseudonymise")]
-    return Pipeline([*built, EchoCompose(), steps.get("reidentify")(runtime, {})])
+    services = Services(ServiceProfile())
+    built = [steps.get(n)(services, {}) for n in ("normalise", "pseudonymise")]
+    return Pipeline([*built, EchoCompose(), steps.get("reidentify")(services, {})])
 
 
 def test_personal_data_is_pseudonymised_and_restored(pipeline: Pipeline) -> None:
     ctx = Context(question="My name is Amina Hussain and my NI number is AB 12 34 56 C.")
     pipeline.run(ctx)
-    assert ctx.state["pii_original_text"].startswith("My name is Amina Hussain")
+    assert ctx.original_text is not None and ctx.original_text.startswith("My name is Amina Hussain")
+    assert ctx.personal_data is PersonalData.FOUND
     assert "Amina" not in ctx.text and "AB 12 34 56 C" not in ctx.text
     assert "[PERSON_1]" in ctx.text and "[NINO_1]" in ctx.text
-    assert ctx.state["pii"] == {"PERSON": 1, "NINO": 1}
+    assert ctx.pii_found == {"PERSON": 1, "NINO": 1}
     assert ctx.answer == "Thanks Amina Hussain AB 12 34 56 C and [PASSPORT_UK_9]."
     assert "personal_data" in ctx.flags and "invented_placeholder" in ctx.flags
     record = next(r for r in ctx.records if r.step == "pseudonymise")
@@ -76,7 +66,8 @@ def test_text_without_personal_data_passes_untouched(pipeline: Pipeline) -> None
     ctx = Context(question="How do I apply for a Blue Badge?")
     pipeline.run(ctx)
     assert ctx.text == "How do I apply for a Blue Badge?"
-    assert ctx.state["pii"] == {} and "personal_data" not in ctx.flags
+    assert ctx.pii_found == {} and "personal_data" not in ctx.flags
+    assert ctx.personal_data is PersonalData.NONE
 
 
 def test_default_profile_runs_pseudonymise_after_normalise_and_reidentify_after_compose() -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from govai.domain import Classification
-from govai.policy import PersonalDataMode, Request, ServiceRules, TextSent, decide, reasons_against
+from govai.domain import TextSent
+from govai.policy import PersonalDataMode, Request, ServiceRules, decide, reasons_against
 from govai.providers.config import EXTRACTIVE_SPEC, Catalogue, ProviderSpec
 
 LEVELS = list(Classification)

@@ -9,10 +9,11 @@ import pytest
 from govai.errors import ConfigError
 from govai.domain import Classification, Outcome
 from govai.pipeline.context import Context
-from govai.pipeline.steps.classify import Classify, marking_in
+from govai.pipeline.steps.review import exchange_of
+from govai.pipeline.steps.security_marking import SecurityMarking, marking_in
 from govai.policy.review import detectors, matches
 from govai.profiles import load_profile, preset_names
-from govai.profiles.model import ReviewRule
+from govai.profiles.model import DEFAULT_STEPS, SAFEGUARDS, ReviewRule, ServiceProfile
 
 SECTORS = ["defence", "education", "justice", "tax_benefits"]
 
@@ -26,7 +27,7 @@ def test_presets_are_valid_and_routed_and_audited(name: str) -> None:
     profile = load_profile(name)
     steps = [s.name for s in profile.steps]
     # Policy before routing before composing; review and audit last.
-    assert steps.index("classify") < steps.index("route") < steps.index("retrieve") < steps.index("compose")
+    assert steps.index("security_marking") < steps.index("route") < steps.index("retrieve") < steps.index("compose")
     assert steps[-2:] == ["review", "audit"]
     if "pseudonymise" in steps:
         assert steps.index("pseudonymise") < steps.index("route")
@@ -72,7 +73,14 @@ def write(tmp_path: Path, text: str) -> Path:
     [
         ("name: x\nuk_only: maybe\n", "uk_only"),
         ("name: x\nclassification: CONFIDENTIAL\n", "classification"),
-        ("name: x\nbudget: {daily_gbp: 5}\nsteps: [normalise, compose]\n", "add the 'audit' step"),
+        ("name: x\nbudget: {daily_gbp: 5}\nsteps: [normalise, pseudonymise, screen_input, compose]\n"
+         "waived_safeguards: {audit: none}\n", "add the 'audit' step"),
+        ("name: x\nsteps: [normalise, retrieve, compose, audit]\n", "without pseudonymise"),
+        ("name: x\nsteps: [normalise, pseudonymise, retrieve, compose]\n", "waived_safeguards: {screen_input: <why>, audit: <why>}"),
+        ("name: x\nwaived_safeguards: {audit: 'not needed'}\n", "waived but also listed in steps"),
+        ("name: x\nwaived_safeguards: {retrieve: 'not needed'}\n", "is not a safeguard"),
+        ("name: x\nsteps: [normalise, normalise, pseudonymise, screen_input, audit]\n", "more than once"),
+        ("name: x\ncanned: {not_fonud: 'Sorry'}\n", "unknown canned reply key"),
         ("name: x\nsector: justice\n", "must name the person responsible"),
         ("name: x\nreview: [{name: r, action: shout}]\n", "review.0.action"),
         ("name: x\nreview: [{name: r, answer_matches: ['(']}]\n", "bad regular expression"),
@@ -87,6 +95,21 @@ def test_invalid_profiles_are_explained(tmp_path: Path, yaml_text: str, message:
     with pytest.raises(ConfigError, match="service.yaml") as err:
         load_profile(write(tmp_path, yaml_text))
     assert message in str(err.value)
+
+
+def test_a_profile_without_steps_gets_the_full_safeguarded_pipeline(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, "name: bare\n"))
+    names = [s.name for s in profile.steps]
+    assert names == DEFAULT_STEPS
+    assert set(SAFEGUARDS) <= set(names) and profile.waivers() == []
+
+
+def test_waiving_a_safeguard_is_explicit_and_warned_about(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, "name: w\nsteps: [normalise, screen_input, retrieve, compose, audit]\n"
+                                            "waived_safeguards: {pseudonymise: staff search of published guidance}\n"))
+    [warning] = profile.waivers()
+    assert warning.startswith("pseudonymise is waived (staff search of published guidance)")
+    assert "personal data in clear" in warning
 
 
 def test_unknown_preset_lists_the_presets() -> None:
@@ -120,16 +143,16 @@ def test_markings(text: str, level: Classification | None) -> None:
     assert marking_in(text) == level
 
 
-def test_classify_raises_but_never_lowers() -> None:
+def test_security_marking_raises_but_never_lowers() -> None:
     ctx = Context(question="SECRET briefing notes", classification=Classification.OFFICIAL)
-    Classify()(ctx)
+    SecurityMarking()(ctx)
     assert ctx.classification is Classification.SECRET
     assert ctx.records[-1].detail["raised"] is True
     ctx = Context(question="OFFICIAL-SENSITIVE note", classification=Classification.TOP_SECRET)
-    Classify()(ctx)
+    SecurityMarking()(ctx)
     assert ctx.classification is Classification.TOP_SECRET
     ctx = Context(question="SECRET briefing", classification=Classification.OFFICIAL)
-    Classify(detect_markings=False)(ctx)
+    SecurityMarking(detect_markings=False)(ctx)
     assert ctx.classification is Classification.OFFICIAL
 
 
@@ -155,15 +178,16 @@ def answered(answer: str, **kw: object) -> Context:
     ],
 )
 def test_decision_detector(answer: str, decision: bool) -> None:
-    assert detectors.get("decision")(answered(answer)) is decision
+    assert detectors.get("decision")(exchange_of(answered(answer))) is decision
 
 
 def test_rule_conditions_all_must_hold() -> None:
     rule = ReviewRule(name="r", detect=["decision"], min_classification="OFFICIAL-SENSITIVE")
-    assert not matches(rule, answered("You are entitled to it. [1]"))
-    assert matches(rule, answered("You are entitled to it. [1]", classification=Classification.OFFICIAL_SENSITIVE))
+    assert not matches(rule, exchange_of(answered("You are entitled to it. [1]")))
+    assert matches(rule, exchange_of(answered("You are entitled to it. [1]",
+                                              classification=Classification.OFFICIAL_SENSITIVE)))
     crisis = ReviewRule(name="s", routes_any=["crisis"], outcomes=["answered", "refused"])
-    ctx = Context(question="q", route="crisis")
+    ctx = Context(question="q", scope="crisis")
     ctx.stop(Outcome.REFUSED, "Call Samaritans on 116 123.", "crisis")
-    assert matches(crisis, ctx)
-    assert not matches(crisis, answered("x"))
+    assert matches(crisis, exchange_of(ctx))
+    assert not matches(crisis, exchange_of(answered("x")))

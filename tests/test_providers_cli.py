@@ -53,7 +53,7 @@ providers:
     path = tmp_path / "service.yaml"
     path.write_text(
         "name: cli-svc\nuk_only: true\nproviders_file: providers.yaml\nproviders: [us-cloud, local-vllm]\n"
-        "steps: [normalise, classify, route, compose, audit]\n",
+        "steps: [normalise, security_marking, pseudonymise, screen_input, route, compose, audit]\n",
         encoding="utf-8",
     )
     return path
@@ -81,8 +81,8 @@ def test_list_shows_attributes_and_policy(profile: Path) -> None:
     assert "UK-only" in rows["us-cloud"]["policy"]["OFFICIAL"]["plain"]
     assert rows["local-vllm"]["policy"]["OFFICIAL-SENSITIVE"]["personal_data"] == "allowed"
     assert "accredited on-premises" in rows["local-vllm"]["policy"]["SECRET"]["plain"]
-    code, _, err = run("providers", "list", "--profile", str(profile))
-    assert code == 0 and "local-vllm" in err
+    code, out, _ = run("providers", "list", "--profile", str(profile))
+    assert code == 0 and "local-vllm" in out
 
 
 def test_check_reports_reachability_and_fails_when_one_is_down(profile: Path) -> None:
@@ -103,8 +103,8 @@ def test_explain_names_the_provider_and_the_reasons(profile: Path) -> None:
     assert data["provider"] == "local-vllm"
     assert [r["provider"] for r in data["chain"]] == ["local-vllm", "extractive"]
     assert "uk_only" in data["rejected"]["us-cloud"]
-    code, _, err = run("policy", "explain", "--profile", str(profile), "-c", "OFFICIAL-SENSITIVE", "--personal-data")
-    assert code == 0 and "local-vllm" in err and "chosen" in err
+    code, out, _ = run("policy", "explain", "--profile", str(profile), "-c", "OFFICIAL-SENSITIVE", "--personal-data")
+    assert code == 0 and "local-vllm" in out and "chosen" in out
 
 
 def test_explain_runs_the_steps_before_routing(profile: Path) -> None:
@@ -122,11 +122,32 @@ def test_explain_bad_classification(profile: Path) -> None:
 
 def test_explain_notes_when_a_service_has_no_route_step(tmp_path: Path) -> None:
     path = tmp_path / "noroute.yaml"
-    path.write_text("name: noroute\nsteps: [normalise, retrieve, compose]\n", encoding="utf-8")
+    path.write_text("name: noroute\nsteps: [normalise, pseudonymise, screen_input, retrieve, compose, audit]\n",
+                    encoding="utf-8")
     code, out, _ = run("policy", "explain", "--profile", str(path), "--json")
     assert code == 0 and json.loads(out)["route_step"] is False
     code, _, err = run("policy", "explain", "--profile", str(path))
     assert "no 'route' step" in err
+
+
+def test_a_profile_without_a_safeguard_is_refused_unless_waived(tmp_path: Path) -> None:
+    path = tmp_path / "bare.yaml"
+    path.write_text("name: bare\nsteps: [normalise, retrieve, compose]\n", encoding="utf-8")
+    code, out, err = run("policy", "explain", "--profile", str(path))
+    assert code == 1 and out == ""
+    assert "without pseudonymise" in err and "waived_safeguards" in err
+
+
+def test_explain_and_check_warn_about_waived_safeguards(tmp_path: Path) -> None:
+    path = tmp_path / "waived.yaml"
+    path.write_text("name: waived\nsteps: [normalise, screen_input, retrieve, compose, audit]\n"
+                    "waived_safeguards: {pseudonymise: published guidance only}\n", encoding="utf-8")
+    for command in (["policy", "explain", "--json"], ["providers", "check", "--json"]):
+        code, out, err = run(*command, "--profile", str(path))
+        assert code == 0, err
+        assert "pseudonymise is waived (published guidance only)" in " ".join(err.split())
+    assert json.loads(run("policy", "explain", "--json", "--profile", str(path))[1])["waived_safeguards"] == {
+        "pseudonymise": "published guidance only"}
 
 
 def test_bad_provider_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -14,13 +14,11 @@ import pytest
 import govai.ingest.readers  # noqa: F401  (registers the readers)
 from govai.errors import IngestError, UnsupportedSource
 from govai.ingest.document import Document
-from govai.ingest.readers.files import (
-    MarkdownReader,
-    TextReader,
-    decode_text,
-    sections_from_html,
-)
+from govai.ingest.readers.cleaning import decode_text
+from govai.ingest.readers.html import sections_from_html
 from govai.ingest.readers.legislation_xml import LegislationXmlReader, canonical_url
+from govai.ingest.readers.markdown import MarkdownReader
+from govai.ingest.readers.text import TextReader
 from govai.ingest.sources import reader_for
 
 REPO = Path(__file__).resolve().parents[1]

@@ -72,7 +72,7 @@ def test_pgvector_is_installed(db) -> None:
     "name", ["", "has space", "-leading-dash", ".hidden", "semi;colon", "x" * 64, "quote'name", "ümlaut"]
 )
 def test_invalid_kb_names_are_rejected(store: KnowledgeStore, name: str) -> None:
-    with pytest.raises(ConfigError, match="invalid knowledge base name"):
+    with pytest.raises(ConfigError, match="invalid knowledge base name|needs a name|use at most 63"):
         store.ensure(name, "minilm", 384)
     assert store.get(name) is None
 
@@ -193,3 +193,18 @@ def test_a_server_without_pgvector_is_a_clear_error() -> None:
         pytest.skip("the local PostgreSQL has pgvector")
     with pytest.raises(StoreError, match="no pgvector extension"):
         Database(url=url).connect()
+
+
+def test_this_process_holds_the_session_server(db) -> None:
+    """The embedded server counts the test process as a holder until it exits (tests/test_db_lifecycle.py)."""
+    import os
+
+    from govai.config import get_settings
+    from govai.store.embedded import embedded_status
+
+    if not db.embedded:
+        pytest.skip("DATABASE_URL is set")
+    status = embedded_status(get_settings().pgdata)
+    assert status.running and status.state == "ready"
+    assert os.getpid() in status.holders
+    assert db.url == status.uri

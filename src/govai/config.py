@@ -19,9 +19,7 @@ def _default_home() -> Path:
 class Settings(BaseModel):
     home: Path = Field(default_factory=_default_home)
     database_url: str | None = Field(default_factory=lambda: os.environ.get("DATABASE_URL") or None)
-    redis_url: str | None = Field(default_factory=lambda: os.environ.get("GOVAI_REDIS_URL") or None)
     embedder: str = Field(default_factory=lambda: os.environ.get("GOVAI_EMBEDDER", "minilm"))
-    default_kb: str = Field(default_factory=lambda: os.environ.get("GOVAI_KB", "default"))
 
     @property
     def pgdata(self) -> Path:

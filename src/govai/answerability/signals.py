@@ -13,25 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from govai.embeddings.base import Embedder, embed_one
 from govai.domain import Source
-from govai.retrieval.evidence import Sentence, sentences
+from govai.retrieval.evidence import Embed, Evidence, Sentence, evidence_for
 from govai.retrieval.lexical import tokenize
-from govai.retrieval.retriever import KBIndex
+from govai.retrieval.retriever import KBIndex, Retriever
 from govai.text.answer_types import expected_answer
+from govai.text.stopwords import SITUATION_WORDS
 
 PASSAGES = 5  # sentences are read from this many passages, as the composer does
 TYPED_SENTENCES = 8  # sentences of the wanted kind considered, closest first
 TOPIC_WEIGHT = 0.3
-
-# Words that say little about what the guidance must cover: the asker's situation
-# ("my mum", "my boss") and question scaffolding ("how much", "can I get").
-NOT_FOCUS = frozenset(
-    """much many long often old need want know tell happen happens work apply claim pay paid get give go
-    make take still new also way thing someone anyone use able allow allowed mean means sort help
-    mum dad mother father husband wife partner son daughter brother sister nan gran grandma grandad child
-    children kid kids boy girl friend boss m ve ll re d""".split()
-)
 
 NAMES = (
     "sentence1", "sentence2", "passage1", "topic1", "support",
@@ -59,25 +50,28 @@ class Signals:
         return {n: round(float(getattr(self, n)), 4) for n in NAMES}
 
 
-def _passage_vector(embedder: Embedder, index: KBIndex, source: Source) -> tuple[np.ndarray, np.ndarray | None]:
+def _passage_vector(embed: Embed, index: KBIndex, source: Source) -> tuple[np.ndarray, np.ndarray | None]:
     """The stored vector of a passage and its page centroid (a passage not in the index is embedded)."""
     row = index.by_id.get(source.chunk_id)
     if row is None:
-        return embedder.embed([source.text])[0], None
+        return embed([source.text])[0], None
     return index.vectors[row], index.centroids[index.doc_of[row]]
 
 
-def measure(embedder: Embedder, index: KBIndex, question: str, sources: list[Source]) -> Signals:
-    qvec = embed_one(embedder, question)
-    found = sorted(sentences(embedder, question, sources, PASSAGES), key=lambda s: -s.similarity)
+def measure(evidence: Evidence, index: KBIndex, embed: Embed) -> Signals:
+    """The signals of a request's evidence; ``embed`` is for a passage the index does not hold."""
+    question, sources = evidence.question, evidence.sources
+    qvec = evidence.question_vector
+    found = sorted(((evidence.sentences[i], evidence.similarity[i]) for i in evidence.within(PASSAGES)),
+                   key=lambda pair: -pair[1])
     top = sources[:3]
     passage_sims, topic_sims = [], []
     for s in top:
-        vec, centroid = _passage_vector(embedder, index, s)
+        vec, centroid = _passage_vector(embed, index, s)
         passage_sims.append(float(vec @ qvec))
         topic_sims.append(float(centroid @ qvec) if centroid is not None else passage_sims[-1])
 
-    terms = [t for t in dict.fromkeys(tokenize(question)) if t not in NOT_FOCUS]
+    terms = [t for t in dict.fromkeys(tokenize(question)) if t not in SITUATION_WORDS]
     weight = {t: index.bm25.idf(t) for t in terms}
     total = sum(weight.values()) or 1.0
 
@@ -89,20 +83,27 @@ def measure(embedder: Embedder, index: KBIndex, question: str, sources: list[Sou
         return set(tokenize(f"{s.text} {source.title} {' '.join(source.headings)}"))
 
     wanted = expected_answer(question)
-    typed = [s for s in found if wanted.search(s.text)] if wanted is not None else found
-    sentence1 = found[0].similarity if found else 0.0
+    typed = [(s, sim) for s, sim in found if wanted.search(s.text)] if wanted is not None else found
     passage_words: set[str] = set()
     for s in top:
         passage_words |= set(tokenize(f"{s.title} {' '.join(s.headings)} {s.text}"))
     return Signals(
-        sentence1=sentence1,
-        sentence2=found[1].similarity if len(found) > 1 else 0.0,
+        sentence1=found[0][1] if found else 0.0,
+        sentence2=found[1][1] if len(found) > 1 else 0.0,
         passage1=passage_sims[0] if top else 0.0,
         topic1=topic_sims[0] if top else 0.0,
         support=max((p + TOPIC_WEIGHT * t for p, t in zip(passage_sims, topic_sims)), default=0.0),
-        typed=typed[0].similarity if typed else 0.0,
-        typed_cover=max((cover(around(s)) for s in typed[:TYPED_SENTENCES]), default=0.0),
-        context_cover=max((cover(around(s)) for s in found[:5]), default=0.0),
+        typed=typed[0][1] if typed else 0.0,
+        typed_cover=max((cover(around(s)) for s, _ in typed[:TYPED_SENTENCES]), default=0.0),
+        context_cover=max((cover(around(s)) for s, _ in found[:5]), default=0.0),
         term_cover=cover(passage_words),
         open_question=1.0 if wanted is None else 0.0,
     )
+
+
+def signals_for(retriever: Retriever, kb: str, question: str, sources: list[Source]) -> Signals:
+    """The signals for a question outside a request (training and benchmarks): the question
+    is embedded here, with the retriever's own embedder."""
+    index = retriever.index(kb)
+    embed = retriever.embedder.embed
+    return measure(evidence_for(embed, question, sources, index.sentence_vectors), index, embed)

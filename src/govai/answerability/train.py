@@ -14,7 +14,8 @@
   quote is still among the passages (the answer is on another page too).
 
 The threshold is set so that ``--false-abstention`` of the answerable training
-questions would abstain. No evaluation set is read here; ``bench/abstention_bench.py``
+questions would abstain, judged on their out-of-fold scores (folds grouped by the page
+that answers them), never on the fitted rows' own scores. No evaluation set is read here; ``bench/abstention_bench.py``
 measures the model on the development and hold-out sets.
 """
 
@@ -31,8 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from govai.answerability.model import AnswerabilityModel, save_model
-from govai.answerability.signals import NAMES, Signals, measure
+from govai.answerability.signals import NAMES, Signals, signals_for
 from govai.evals.qa import load_questions, normalise_id
+from govai.retrieval.retriever import Retriever
 
 FALSE_ABSTENTION = 0.03  # held-out questions run harder than the training ones: aim below the 0.05 allowed
 FOLDS = 5
@@ -59,9 +61,8 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'")).strip().lower()
 
 
-def examples(runtime, kb: str, rows: list[dict], progress=None) -> list[Example]:
+def examples(retriever: Retriever, kb: str, rows: list[dict], progress=None) -> list[Example]:
     """Signals for every question, and for every answerable one with its answer pages withheld."""
-    retriever, embedder = runtime.retriever, runtime.embedder
     index = retriever.index(kb)
     stored_ids: dict[str, str] = {normalise_id(c.source_id): c.source_id for c in index.chunks}
     out: list[Example] = []
@@ -69,14 +70,14 @@ def examples(runtime, kb: str, rows: list[dict], progress=None) -> list[Example]
         question = row["question"]
         found = retriever.search(kb, question).passages
         answerable = row.get("kind") != "unanswerable"
-        out.append(Example(row["id"], measure(embedder, index, question, found), answerable,
+        out.append(Example(row["id"], signals_for(retriever, kb, question, found), answerable,
                            "answerable" if answerable else "unanswerable"))
         gold = {stored_ids[n] for n in map(normalise_id, row.get("expected_sources", [])) if n in stored_ids}
         if answerable and gold:
             rest = retriever.search(kb, question, exclude=gold).passages
             quotes = [_squash(q) for q in row.get("support_quotes", []) if q.strip()]
             if not any(q in _squash(p.text) for p in rest for q in quotes):
-                out.append(Example(row["id"], measure(embedder, index, question, rest), False, "counterfactual"))
+                out.append(Example(row["id"], signals_for(retriever, kb, question, rest), False, "counterfactual"))
         if progress:
             progress()
     return out
@@ -99,17 +100,54 @@ def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: in
     return w
 
 
-def fit(train: list[Example], false_abstention: float) -> AnswerabilityModel:
-    """Logistic regression on standardised signals; the threshold lets ``false_abstention`` of
-    the answerable examples abstain."""
+def _weights(train: list[Example]) -> AnswerabilityModel:
+    """Logistic regression on standardised signals (threshold still 0)."""
     x = np.stack([e.signals.vector() for e in train])
     y = np.array([e.answerable for e in train], dtype=np.float64)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     w = logistic_regression((x - mean) / scale, y)
-    model = AnswerabilityModel(mean, scale, w[:-1], float(w[-1]), 0.0, {})
-    positives = [model.score(e.signals) for e in train if e.answerable]
-    return replace(model, threshold=float(np.quantile(positives, false_abstention)))
+    return AnswerabilityModel(mean, scale, w[:-1], float(w[-1]), 0.0, {})
+
+
+def source_groups(rows: list[dict]) -> dict[str, str]:
+    """Cross-validation group of each question: the GOV.UK page or Act that answers it, so the
+    three questions written about one page (and their counterfactuals) never straddle folds; an
+    unanswerable question is its own group."""
+    out = {}
+    for row in rows:
+        sources = row.get("expected_sources") or []
+        out[row["id"]] = normalise_id(sources[0]).split("/section/")[0] if sources else row["id"]
+    return out
+
+
+def _folds(data: list[Example], groups: dict[str, str]) -> list[int]:
+    """Fold of each example; a question missing from ``groups`` is its own group."""
+    keys = sorted({groups.get(e.question_id, e.question_id) for e in data})
+    order = np.random.default_rng(SEED).permutation(len(keys))
+    fold = {keys[i]: k % FOLDS for k, i in enumerate(order)}
+    return [fold[groups.get(e.question_id, e.question_id)] for e in data]
+
+
+def out_of_fold_scores(data: list[Example], groups: dict[str, str] | None = None) -> np.ndarray:
+    """Each example's score from a model fitted on the other folds (grouped by source)."""
+    folds = _folds(data, groups or {})
+    scores = np.zeros(len(data))
+    for k in range(FOLDS):
+        model = _weights([e for e, f in zip(data, folds) if f != k])
+        for i, (e, f) in enumerate(zip(data, folds)):
+            if f == k:
+                scores[i] = model.score(e.signals)
+    return scores
+
+
+def fit(train: list[Example], false_abstention: float, groups: dict[str, str] | None = None) -> AnswerabilityModel:
+    """The model on all of ``train``; its threshold lets ``false_abstention`` of the answerable
+    examples abstain, read off out-of-fold scores: in-sample scores of the rows a model was fitted
+    on run high, so a threshold set on them abstains more often on new questions than intended."""
+    scores = out_of_fold_scores(train, groups)
+    positives = [s for s, e in zip(scores, train) if e.answerable]
+    return replace(_weights(train), threshold=float(np.quantile(positives, false_abstention)))
 
 
 def rates(model: AnswerabilityModel, test: list[Example]) -> dict[str, float]:
@@ -121,23 +159,24 @@ def rates(model: AnswerabilityModel, test: list[Example]) -> dict[str, float]:
     return out
 
 
-def cross_validate(data: list[Example], false_abstention: float) -> dict[str, float]:
-    """Grouped by question, so a question and its counterfactual never straddle folds."""
-    ids = sorted({e.question_id for e in data})
-    order = np.random.default_rng(SEED).permutation(len(ids))
-    fold = {ids[i]: k % FOLDS for k, i in enumerate(order)}
+def cross_validate(data: list[Example], false_abstention: float, groups: dict[str, str]) -> dict[str, float]:
+    """Grouped by source (see ``source_groups``): a question, its counterfactual and the other
+    questions about its page stay in one fold; each fold's threshold comes from its training folds alone."""
+    folds = _folds(data, groups)
     results = []
     for k in range(FOLDS):
-        model = fit([e for e in data if fold[e.question_id] != k], false_abstention)
-        results.append(rates(model, [e for e in data if fold[e.question_id] == k]))
+        model = fit([e for e, f in zip(data, folds) if f != k], false_abstention, groups)
+        results.append(rates(model, [e for e, f in zip(data, folds) if f == k]))
     return {kind: float(np.nanmean([r[kind] for r in results])) for kind in results[0]}
 
 
 def main(argv: list[str] | None = None) -> int:
     from rich.progress import Progress
 
-    from govai.profiles import load_profile
-    from govai.runtime import Runtime
+    from govai.config import get_settings
+    from govai.embeddings import get_embedder
+    from govai.store.database import get_database
+    from govai.store.knowledge import KnowledgeStore
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", required=True, help="knowledge base the questions are about")
@@ -150,23 +189,25 @@ def main(argv: list[str] | None = None) -> int:
 
     questions = args.questions or data_path()
     rows = load_questions(questions)
-    runtime = Runtime(load_profile("default"))
+    retriever = Retriever(KnowledgeStore(get_database()), get_embedder(get_settings().embedder))
     with Progress() as bar:
         task = bar.add_task("Measuring evidence", total=len(rows))
-        data = examples(runtime, args.kb, rows, lambda: bar.advance(task))
+        data = examples(retriever, args.kb, rows, lambda: bar.advance(task))
     counts = {kind: sum(e.kind == kind for e in data) for kind in ("answerable", "unanswerable", "counterfactual")}
     print(f"{len(rows)} questions -> examples: {counts}")
-    cv = cross_validate(data, args.false_abstention)
-    print(f"{FOLDS}-fold cross-validation, abstaining on: answerable {cv['answerable']:.3f}, "
+    groups = source_groups(rows)
+    cv = cross_validate(data, args.false_abstention, groups)
+    print(f"{FOLDS}-fold cross-validation grouped by source page, abstaining on: answerable {cv['answerable']:.3f}, "
           f"unanswerable {cv['unanswerable']:.3f}, counterfactual {cv['counterfactual']:.3f}")
     if args.check:
         return 0
-    model = fit(data, args.false_abstention)
+    model = fit(data, args.false_abstention, groups)
     meta = {
         "false_abstention_target": args.false_abstention,
         "data_sha256": data_fingerprint(questions),
         "examples": counts,
         "cross_validation_abstention": {k: round(v, 4) for k, v in cv.items()},
+        "threshold_chosen_on": "out-of-fold scores of the answerable training questions, folds grouped by source page",
     }
     path = save_model(replace(model, meta=meta), args.out)
     print(f"wrote {path} (threshold {model.threshold:.3f}); weights: "

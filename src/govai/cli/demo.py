@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from govai.cli.common import console, handle_errors
+from govai.cli.common import console, handle_errors, print_out
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "demo"
 
@@ -33,4 +33,6 @@ def demo(
         f"{report.unchanged} unchanged ({report.chunks_embedded} chunks embedded)."
     )
     for question in [q.strip() for q in questions.read_text(encoding="utf-8").splitlines() if q.strip()]:
-        show_answer(question, answer_record(runtime.ask(question, kb=kb)))
+        print_out(f"Q: {question}")
+        show_answer(answer_record(runtime.ask(question, kb=kb)))
+        print_out()

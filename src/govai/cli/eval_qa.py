@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from govai.cli.common import console, handle_errors
+from govai.cli.common import console, handle_errors, results
 from govai.cli.eval import eval_app
 
 
@@ -46,5 +46,5 @@ def eval_qa(
         table = Table("metric", "value")
         for name, value in qa.score(rows, preds).items():
             table.add_row(name, f"{value:.3f}" if isinstance(value, float) else str(value))
-        console.print(table)
+        results.print(table)
     console.print(f"Wrote {len(preds)} predictions to {out}")

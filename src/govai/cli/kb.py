@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
-from govai.cli.common import console, handle_errors, print_json
+from govai.cli.common import console, handle_errors, print_json, results
+from govai.store.knowledge import check_kb_name
 
 app = typer.Typer(help="Load official guidance into knowledge bases.", no_args_is_help=True)
 
@@ -26,14 +34,16 @@ def ingest(
     from govai.ingest.pipeline import Ingester
     from govai.runtime import Runtime
 
+    check_kb_name(kb)  # before the model loads
     runtime = Runtime()
     with console.status("Loading the embedding model…"):
         ingester = Ingester(runtime.knowledge, runtime.embedder, kb)
+    # Measured in bytes of input, so a single large file moves the bar as its chunks are embedded.
     with Progress(
-        TextColumn("[bold]Ingesting[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=json_out,
+        TextColumn("[bold]Ingesting[/]"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+        TextColumn("remaining"), TimeRemainingColumn(), console=console, transient=json_out,
     ) as progress:
-        task = progress.add_task("files", total=None)
+        task = progress.add_task("input", total=None)
         report = ingester.run(sources, lambda done, total: progress.update(task, completed=done, total=total))
     if json_out:
         print_json({
@@ -51,7 +61,14 @@ def ingest(
             console.print(f"[yellow]skipped[/] {path}: {reason}", highlight=False)
         for path, warning in report.warnings:
             console.print(f"[yellow]warning[/] {path}: {warning}", highlight=False)
-    if report.failures and not (report.files):
+    if report.failures and not report.files:
+        if ingester.kb is None:
+            outcome = f"knowledge base {kb!r} was not created"
+        elif report.removed:
+            outcome = f"knowledge base {kb!r} lost only the {report.removed} documents whose files are gone"
+        else:
+            outcome = f"knowledge base {kb!r} is unchanged"
+        console.print(f"[bold red]Error:[/] nothing was ingested: every path failed; {outcome}", highlight=False)
         raise typer.Exit(1)
 
 
@@ -65,10 +82,12 @@ def list_kbs(json_out: bool = typer.Option(False, "--json")) -> None:
     if json_out:
         print_json(rows)
         return
-    table = Table("name", "documents", "chunks", "embedder", "revision")
+    table = Table("name", "documents", "chunks", "embedder", "revision", "complete")
     for r in rows:
-        table.add_row(r["name"], str(r["documents"]), str(r["chunks"]), r["embedder"], str(r["revision"]))
-    console.print(table)
+        # Incomplete: an ingest is running, or the last one stopped part way; run it again.
+        complete = "yes" if r["complete"] else "[yellow]no[/]: last ingest did not finish"
+        table.add_row(r["name"], str(r["documents"]), str(r["chunks"]), r["embedder"], str(r["revision"]), complete)
+    results.print(table)
 
 
 @app.command("delete")

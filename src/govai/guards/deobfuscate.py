@@ -280,6 +280,7 @@ def variants(text: str, *, keep_lines: bool = False) -> list[Variant]:
     seen = {plain}
 
     def add(how: str, candidate: str) -> None:
+        candidate = text_normalise.repair_surrogates(candidate)  # "\\ud83d" decoded on its own is no text at all
         candidate = _collapse_within_lines(candidate) if keep_lines else _collapse(candidate)
         if candidate and candidate not in seen and len(found) < MAX_VARIANTS:
             seen.add(candidate)

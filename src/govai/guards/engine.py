@@ -19,14 +19,16 @@ from govai.guards.attack_classifier import load_model
 from govai.guards.deobfuscate import Variant, variants
 from govai.guards.rules import Hit, combine, document_rules, prompt_rules, run_rules
 from govai.registry import Registry
+from govai.text.sentences import split_sentences
+from govai.text.stopwords import GENERIC_WORDS, STOPWORDS
 
 Kind = Literal["prompt", "document"]
 Verdict = Literal["block", "allow"]
 
-# Chosen on the development sets with bench/guard_bench.py: recall is flat over a range
-# of thresholds that keep the false-positive rate on benign rows at or under 2 % (prompts
-# 0.742-0.78, passages 0.46-0.65); we ship the middle of that plateau (docs/guardrails.md).
-DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.76, "document": 0.6}
+# Chosen by `python -m govai.guards.train` on the training data, never on an evaluation set: the
+# best recall at <= 2 % (prompts) / 1 % (documents) false positives over out-of-fold scores, folds
+# grouped by template (recorded in guards/model/*.json; docs/guardrails.md).
+DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.696, "document": 0.827}
 MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
 _SEGMENT_CHARS = 1600  # a longer sentence is cut: the classifier reads the start and end anyway
 _RESHAPED = frozenset({"homoglyphs", "leetspeak", "spaced-letters"})
@@ -91,7 +93,6 @@ guard_layers: Registry[GuardFactory] = Registry("guard layer")
 # --- segmentation of documents ---------------------------------------------
 
 _FENCE = re.compile(r"```.*?(?:```|$)", re.S)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“(\[])")
 
 
 def segments(text: str) -> list[str]:
@@ -113,7 +114,7 @@ def _lines(text: str) -> list[str]:
     """Each line, cut into sentences: an instruction is often slipped in right after a real one."""
     out = []
     for line in text.splitlines():
-        out.extend(p.strip()[:_SEGMENT_CHARS] for p in _SENTENCE.split(line.strip()) if p.strip())
+        out.extend(p[:_SEGMENT_CHARS] for p in split_sentences(line))
     return out
 
 
@@ -234,12 +235,6 @@ def _evidence(text: str) -> float:
 
 
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
-_COMMON_WORDS = frozenset(
-    "that this with from your have will been they them their what when where which while about into more than "
-    "only also must should could would there here some such other each make made find tell send read write give "
-    "take show help need want like just very much many most over under after before then your you're you'll "
-    "does done doing being".split()
-)
 
 
 def _topicality_discount(segment: str, segments: list[str]) -> float:
@@ -248,7 +243,7 @@ def _topicality_discount(segment: str, segments: list[str]) -> float:
     Returns a factor in [0.65, 1]: 1 when no content word of the segment occurs elsewhere
     in the passage, 0.65 when all of them do.
     """
-    words = {w for w in _CONTENT_WORD.findall(segment.lower()) if w not in _COMMON_WORDS}
+    words = {w for w in _CONTENT_WORD.findall(segment.lower()) if w not in STOPWORDS and w not in GENERIC_WORDS}
     if not words:
         return 1.0
     rest = {w for other in segments if other is not segment for w in _CONTENT_WORD.findall(other.lower())}
@@ -275,7 +270,6 @@ class Screen:
         layers: list[str | dict[str, Any]] | None = None,
         threshold: float | None = None,
         max_chars: int | None = None,
-        judge: GuardLayer | None = None,
     ) -> None:
         if kind not in DEFAULT_THRESHOLDS:
             raise ConfigError(f"unknown guard kind {kind!r}: use 'prompt' or 'document'")
@@ -283,7 +277,6 @@ class Screen:
         self.threshold = DEFAULT_THRESHOLDS[kind] if threshold is None else float(threshold)
         self.max_chars = max_chars or MAX_CHARS[kind]
         self.layers = [self._build(spec) for spec in (layers or ["rules", "classifier"])]
-        self.judge = judge
 
     @staticmethod
     def _build(spec: str | dict[str, Any]) -> GuardLayer:
@@ -300,7 +293,9 @@ class Screen:
         readings = variants(text, keep_lines=document)
         return Inspection(self.kind, text, readings, segments(readings[0].text) if document else [])
 
-    def check(self, text: str) -> GuardResult:
+    def check(self, text: str, judge: GuardLayer | None = None) -> GuardResult:
+        """Screen ``text``; ``judge`` is this request's LLM judge layer, when the model-access
+        policy allowed one (it never belongs to the screen: each request is routed afresh)."""
         if not text or not text.strip():
             return GuardResult("allow", 0.0, ["empty"], [], [])
         if len(text) > self.max_chars:
@@ -313,8 +308,8 @@ class Screen:
             verdict = layer.check(item, self.threshold, score)
             verdicts.append(verdict)
             score = max(score, verdict.score)
-        if self.judge is not None:
-            verdict = self.judge.check(item, self.threshold, score)
+        if judge is not None:
+            verdict = judge.check(item, self.threshold, score)
             verdicts.append(verdict)
             score = _with_judge(score, verdict, verdicts, self.threshold)
         return self._result(score, verdicts, item)

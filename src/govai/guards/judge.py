@@ -11,9 +11,12 @@ import logging
 import re
 from typing import Any
 
-from govai.guards.engine import GuardLayer, Inspection, LayerVerdict
+from govai.errors import ConfigError
+from govai.guards.engine import Inspection, LayerVerdict
 
 log = logging.getLogger(__name__)
+
+MODES = ("uncertain", "always")
 
 _PROMPT_SYSTEM = (
     "You are a security filter for a UK government information assistant. You will be shown a user message "
@@ -45,18 +48,23 @@ class JudgeLayer:
 
     name = "judge"
 
-    def __init__(self, chat: Any, mode: str = "uncertain", band: tuple[float, float] = (0.3, 0.97)) -> None:
+    def __init__(self, chat: Any, mode: str = "uncertain", band: tuple[float, float] = (0.3, 0.97),
+                 text: str | None = None) -> None:
+        if mode not in MODES:
+            raise ConfigError(f"judge_mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.chat = chat
         self.mode = mode
         self.band = band
+        self.text = text  # what the judge may see, when policy gives it other text than the layers read
 
     def check(self, item: Inspection, threshold: float, prior: float) -> LayerVerdict:
         if self.mode == "uncertain" and not (self.band[0] <= prior < self.band[1]):
             return LayerVerdict(self.name, "skipped", prior, ["earlier layers were confident"])
+        text = item.text if self.text is None else self.text
         if item.kind == "prompt":
-            system, body, bad = _PROMPT_SYSTEM, f"<message>\n{item.text[:6000]}\n</message>", "ATTACK"
+            system, body, bad = _PROMPT_SYSTEM, f"<message>\n{text[:6000]}\n</message>", "ATTACK"
         else:
-            system, body, bad = _DOCUMENT_SYSTEM, f"<passage>\n{item.text[:6000]}\n</passage>", "INJECTION"
+            system, body, bad = _DOCUMENT_SYSTEM, f"<passage>\n{text[:6000]}\n</passage>", "INJECTION"
         try:
             answer = _ask(self.chat, system, body)
         except Exception as exc:  # a judge outage must not take the service down
@@ -65,15 +73,6 @@ class JudgeLayer:
         if answer.startswith(bad):
             return LayerVerdict(self.name, "block", 0.97, [f"judge: {bad.lower()}"])
         return LayerVerdict(self.name, "allow", 0.0, ["judge: safe"])
-
-
-def judge_from_runtime(runtime: Any, provider_name: str | None, **options: Any) -> GuardLayer | None:
-    """A judge layer for the named provider, or None if none is configured or it cannot chat."""
-    if not provider_name or runtime is None:
-        return None
-    provider = runtime.provider(provider_name)
-    chat = getattr(provider, "chat", None)
-    return JudgeLayer(chat, **options) if callable(chat) else None
 
 
 def sentence_supported(chat: Any, sentence: str, source_text: str) -> bool | None:

@@ -13,23 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from govai.domain import Citation, Source
+from govai.text.sentences import split_sentences
+from govai.text.stopwords import CLAIM_WORDS, STOPWORDS, unapostrophe
 
 # Citation markers a composer may put in an answer: [1], [^1], [link_1], [source: /path], (source: /path).
 _MARKER = re.compile(
     r"\[\^?(\d+)\]|\[link[_ ]?(\d+)\]|[\[(]sources?:\s*([^\])]+)[\])]|\[(/[^\]\s]+|https?://[^\]\s]+)\]",
     re.I,
 )
-# A citation marker belongs to the sentence before it: "… on a Monday. [1] You get …".
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'“(£])|(?<=\])\s+(?=[A-Z0-9\"'“(£])|\n+")
 _WORD = re.compile(r"[a-z0-9£%]+(?:[.,'’][a-z0-9]+)*", re.I)
 _NUMBER = re.compile(r"£?\d[\d,]*(?:\.\d+)?%?")
-_STOP = frozenset(
-    "a an the and or but if then so of to in on at by for with from as is are was were be been being it its this that "
-    "these those you your yours we our us they their them he she his her i me my not no can could may might must "
-    "will would should shall do does did have has had there here what which who whom when where why how all any "
-    "each more most other some such than too very also only just about into over under up down out off again "
-    "further once both few own same s t don't can't won't you'll you're it's they're we'll".split()
-)
 
 # Telling people how to vote or which party is right: never in a public service's voice.
 _POLITICAL = re.compile(
@@ -57,6 +50,9 @@ _PERSONAL = {
 }
 
 
+CHECKS = ("support", "personal_data", "political", "illegal_advice", "forbidden_terms")
+
+
 @dataclass
 class CheckResult:
     name: str
@@ -79,11 +75,13 @@ class OutputReport:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in (m.group(0).lower().strip(".,'’") for m in _WORD.finditer(text)) if w and w not in _STOP]
+    return [w for w in (m.group(0).lower().strip(".,'’") for m in _WORD.finditer(text)) if w and not _ignored(w)]
 
 
-def split_sentences(answer: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(answer) if s and s.strip()]
+def _ignored(word: str) -> bool:
+    """Function words do not make a claim, unless they change it ("before", "until", "must")."""
+    plain = unapostrophe(word)
+    return plain in STOPWORDS and plain not in CLAIM_WORDS
 
 
 def _resolve(marker: re.Match[str], sources: list[Source], citations: list[Citation]) -> list[str]:
@@ -200,7 +198,7 @@ def check_answer(
     min_support: float = 0.75,
     forbidden_terms: Iterable[str] = (),
     allowed_unsupported: Iterable[str] = (),
-    checks: Iterable[str] = ("support", "personal_data", "political", "illegal_advice", "forbidden_terms"),
+    checks: Iterable[str] = CHECKS,
 ) -> OutputReport:
     """Run the deterministic output checks named in ``checks``."""
     wanted = set(checks)

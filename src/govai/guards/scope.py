@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from govai.guards import lexicon as lx
+from govai.guards.rules.self_harm import SELF_HARM, SUICIDE_MENTION
 
 ROUTES = ("in_scope", "out_of_scope", "greeting", "needs_account_data", "crisis")
 
@@ -26,7 +26,7 @@ _DANGER = re.compile(
     r"hitting|threatening) me (?:right )?now|(?:i'?ve|i have) taken (?:an )?overdose|took (?:too many|all my) (?:pills|tablets))\b",
     re.I,
 )
-_SELF_HARM = re.compile(lx.SELF_HARM, re.I)
+_SELF_HARM = re.compile(SELF_HARM, re.I)
 # "What should I do if my son talks about suicide?" asks how to help someone else: answer it.
 _SOMEONE_ELSE = re.compile(
     r"\b(?:someone|somebody|a friend|my (?:\w+ )?(?:friend|son|daughter|child|partner|husband|wife|mum|mom|dad|"
@@ -34,7 +34,7 @@ _SOMEONE_ELSE = re.compile(
 )
 # "Where can I check the status of my application?" asks where to look: guidance answers that.
 _WHERE_TO_LOOK = re.compile(r"^\W*(?:where|how)\b.{0,40}\b(?:check|find|see|track|view|get|look)\b", re.I)
-_SUICIDE = re.compile(lx.SUICIDE_MENTION, re.I)
+_SUICIDE = re.compile(SUICIDE_MENTION, re.I)
 
 _GREETING = re.compile(
     r"^\W*(?:hi|hiya|hello|hey|hey there|hi there|hello there|good (?:morning|afternoon|evening)|morning|"
@@ -95,7 +95,7 @@ class ScopeDecision:
     canned_key: str | None  # None: answer normally
 
 
-def classify(text: str) -> ScopeDecision:
+def scope_of(text: str) -> ScopeDecision:
     """Route a (normalised) question; the first clear match wins, in order of urgency."""
     stripped = text.strip()
     if _DANGER.search(stripped) or _SELF_HARM.search(stripped) or (

@@ -5,8 +5,17 @@
 
 The data are hand-written YAML files in ``guards/data/`` plus prompts generated
 from their templates with a fixed seed (see ``data/DATA_CARD.md``). No evaluation
-set is read here: thresholds are chosen later, on the development sets, by
-``bench/guard_bench.py``. Needs scikit-learn (``pip install govai[train]``).
+set is read here.
+
+Cross-validation is grouped by template (``group_keys``): a template's expansions, and a
+hand-written text with its encoded, suffixed or glued variants, never sit on both sides of
+a fold, so no fold is judged on near-copies of its own training rows. The ungrouped folds
+of earlier releases and folds holding out whole styles are reported beside it. The
+shipped decision threshold (``engine.DEFAULT_THRESHOLDS``) is chosen here, from the
+template-grouped out-of-fold scores of the whole screen (rules + the fold's classifier):
+the lowest threshold whose false-positive rate on the benign training rows stays within
+``MAX_FPR``. The development sets only measure it (``bench/guard_bench.py``).
+Needs scikit-learn (``pip install govai[train]``).
 """
 
 from __future__ import annotations
@@ -15,13 +24,15 @@ import argparse
 import base64
 import codecs
 import hashlib
+import math
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import yaml
@@ -29,9 +40,18 @@ import yaml
 from govai.answerability.train import data_path as citizen_questions_path
 from govai.evals.qa import load_questions
 from govai.guards.attack_classifier import DIMENSIONS, FEATURE_VERSION, featurize, model_dir, save_model
-from govai.guards.engine import instruction_like
+from govai.guards.engine import Screen, instruction_like
 
 SEED = 20240501
+FOLDS = 5
+# The false-positive budget on benign training rows that fixes the shipped threshold.
+MAX_FPR: dict[str, float] = {"prompt": 0.02, "document": 0.01}
+# Encoded variants are made from these hand-written styles (``encoded_forms``): one group
+# when grouping by style.
+_ENCODED_SOURCES = ("hand:override", "hand:sysprompt", "gen:encoded")
+
+Example = tuple[str, int, str]  # (text, label 1 = attack, style)
+Grouping = Literal["rows", "template", "style"]
 MODEL_DATA = {
     "prompt": ("prompts_attack.yaml", "prompts_benign.yaml", "templates.yaml", "multilingual.yaml"),
     "document": ("documents.yaml",),
@@ -115,39 +135,42 @@ def encoded_forms(text: str, rng: random.Random) -> list[str]:
     ]
 
 
-def prompt_examples(rng: random.Random) -> list[tuple[str, int, str]]:
-    """(text, label, style) with label 1 = attack."""
+def prompt_examples(rng: random.Random) -> list[Example]:
+    """(text, label, style) with label 1 = attack. A style may end in ``#key``: the template or
+    hand-written prompt the row comes from (see ``groups``)."""
     attack_yaml = load_yaml("prompts_attack.yaml")
     benign_yaml = load_yaml("prompts_benign.yaml")
     t = load_yaml("templates.yaml")
-    out: list[tuple[str, int, str]] = []
-    out += [(text, 1, f"hand:{style}") for style, text in _flatten(attack_yaml)]
-    out += [(text, 0, f"hand:{style}") for style, text in _flatten(benign_yaml)]
-    out += [(text, 0, "hand:citizen-questions") for text in citizen_questions()]
+    out: list[Example] = []
+    out += [(text, 1, f"hand:{style}#{text_key(text)}") for style, text in _flatten(attack_yaml)]
+    out += [(text, 0, f"hand:{style}#{text_key(text)}") for style, text in _flatten(benign_yaml)]
+    out += [(text, 0, f"hand:citizen-questions#{text_key(text)}") for text in citizen_questions()]
 
     goals = t["harmful_goals"]
-    for goal in goals:
-        out.append((_cap(goal) + rng.choice([".", "", " please.", " in detail."]), 1, "gen:goal"))
-        out.append((rng.choice(["Can you ", "Please ", "I need you to ", "Could you "]) + goal + "?", 1, "gen:goal"))
-        out.append((_cap(goal) + " " + gibberish_suffix(rng), 1, "gen:suffix"))
-        out.append((_cap(goal) + ". " + gibberish_suffix(rng), 1, "gen:suffix"))
-    for frame in t["pair_frames"]:
+    for i, goal in enumerate(goals):  # a goal asked plainly and with a gibberish suffix: one group
+        out.append((_cap(goal) + rng.choice([".", "", " please.", " in detail."]), 1, f"gen:goal#goal{i}"))
+        out.append((rng.choice(["Can you ", "Please ", "I need you to ", "Could you "]) + goal + "?", 1,
+                    f"gen:goal#goal{i}"))
+        out.append((_cap(goal) + " " + gibberish_suffix(rng), 1, f"gen:suffix#goal{i}"))
+        out.append((_cap(goal) + ". " + gibberish_suffix(rng), 1, f"gen:suffix#goal{i}"))
+    for i, frame in enumerate(t["pair_frames"]):
         for goal in rng.sample(goals, 14):
-            out.append((frame.format(goal=goal, Goal=_cap(goal)), 1, "gen:frame"))
-    for template in t["persona_templates"]:
+            out.append((frame.format(goal=goal, Goal=_cap(goal)), 1, f"gen:frame#frame{i}"))
+    for i, template in enumerate(t["persona_templates"]):
         for goal in rng.sample(goals, 14):
-            out.append((template.format(goal=goal), 1, "gen:persona"))
-    for template in t["random_search_templates"]:
+            out.append((template.format(goal=goal), 1, f"gen:persona#persona{i}"))
+    for i, template in enumerate(t["random_search_templates"]):
         for goal in rng.sample(goals, 20):
-            out.append((template.format(goal=goal, suffix=gibberish_suffix(rng)), 1, "gen:rules-template"))
+            out.append((template.format(goal=goal, suffix=gibberish_suffix(rng)), 1, f"gen:rules-template#rs{i}"))
     for text in rng.sample(attack_yaml["override"] + attack_yaml["sysprompt"], 24):
-        for form in encoded_forms(text, rng):
-            out.append((form, 1, "gen:encoded"))
+        for form in encoded_forms(text, rng):  # grouped with the hand-written prompt it encodes
+            out.append((form, 1, f"gen:encoded#{text_key(text)}"))
 
     out += _contrast_examples(t["contrast"], rng)
 
     multilingual = load_yaml("multilingual.yaml")
-    out += [(text, 0, "hand:benign-contrast-multilingual") for text in multilingual.pop("benign_contrast")] * 2
+    out += [(text, 0, f"hand:benign-contrast-multilingual#{text_key(text)}")
+            for text in multilingual.pop("benign_contrast")] * 2
     for lang, slots in multilingual.items():
         mark = "？" if lang == "zh" else "?"
         for start in slots["starts"]:
@@ -166,14 +189,14 @@ def prompt_examples(rng: random.Random) -> list[tuple[str, int, str]]:
     for start in c["starts"]:
         for action in rng.sample(c["actions"], 14):
             out.append((f"{start} {action}{rng.choice(c['endings'])}", 0, "gen:citizen"))
-    for frame in t["benign_frames"]:
+    for i, frame in enumerate(t["benign_frames"]):
         for task in t["benign_tasks"]:
-            out.append((frame.format(task=task, task_lc=_lc(task)), 0, "gen:benign-frame"))
+            out.append((frame.format(task=task, task_lc=_lc(task)), 0, f"gen:benign-frame#bframe{i}"))
     return out
 
 
-def _contrast_examples(c: dict[str, Any], rng: random.Random) -> list[tuple[str, int, str]]:
-    out: list[tuple[str, int, str]] = []
+def _contrast_examples(c: dict[str, Any], rng: random.Random) -> list[Example]:
+    out: list[Example] = []
     for verb in c["harm_verbs"]:
         for target in rng.sample(c["human_targets"], 6):
             out.append((f"{rng.choice(c['howto'])} {verb} {target}?", 1, "gen:contrast-harm"))
@@ -213,47 +236,62 @@ def _contrast_examples(c: dict[str, Any], rng: random.Random) -> list[tuple[str,
     return out
 
 
-def document_examples(rng: random.Random) -> list[tuple[str, int, str]]:
-    """Passage segments (lines) with label 1 = injected instruction."""
+def document_examples(rng: random.Random) -> list[Example]:
+    """Passage segments (lines) with label 1 = injected instruction. The style names the list or
+    slot template a segment comes from, ``#keys`` the hand-written lines or template it was made
+    from, and ``+joined``/``+lead``/``+host`` mark segments built from other segments (see ``groups``)."""
     d = load_yaml("documents.yaml")
-    clean: list[str] = list(d["clean_sentences"]) + list(d["clean_headings"])
-    clean += [f"  * {b}" for b in d["clean_bullets"]]
+
+    def own(texts: list[str], style: str) -> list[tuple[str, str]]:
+        return [(t, f"{style}#{text_key(t)}") for t in texts]
+
+    clean = own(list(d["clean_sentences"]), "doc:clean-sentence") + own(list(d["clean_headings"]), "doc:clean-heading")
+    clean += [(f"  * {b}", f"doc:clean-bullet#{text_key(b)}") for b in d["clean_bullets"]]
     s = d["clean_slots"]
     for _ in range(1500):
         sentence = f"{rng.choice(s['subjects'])} {rng.choice(s['modals'])} {rng.choice(s['actions'])}"
         if rng.random() < 0.5:
             sentence += f" {rng.choice(s['conditions'])}"
-        clean.append(sentence + ".")
+        clean.append((sentence + ".", "doc:clean-slots"))
     for _ in range(400):
-        clean.append(" ".join(rng.sample(d["clean_sentences"], rng.randint(2, 3))))
+        parts = rng.sample(d["clean_sentences"], rng.randint(2, 3))
+        clean.append((" ".join(parts), "doc:clean-sentence+joined#" + ",".join(text_key(p) for p in parts)))
     im = d["clean_imperatives"]
     for _ in range(1500):
         text = f"{rng.choice(im['verbs'])} {rng.choice(im['objects'])}"
         if rng.random() < 0.7:
             text += f" {rng.choice(im['tails'])}"
-        clean.append(text + rng.choice([".", ".", ":", ""]))
-    clean += list(im["questions"]) * 3
+        clean.append((text + rng.choice([".", ".", ":", ""]), "doc:clean-imperative"))
+    clean += own(list(im["questions"]), "doc:clean-question") * 3
     # The classifier only judges instruction-like segments at run time; train it on the same kind.
-    out = [(text, 0, "doc:clean") for text in clean if instruction_like(text)]
+    out: list[Example] = [(text, 0, style) for text, style in clean if instruction_like(text)]
 
     inj = d["injection_slots"]
-    injected: list[str] = list(d["injection_sentences"]) + list(inj["styles"]) + list(inj["tasks"]) + list(inj["questions"])
+    injected = own(list(d["injection_sentences"]), "doc:injection-sentence")
+    injected += own(list(inj["styles"]), "doc:injection-style")
+    injected += own(list(inj["tasks"]), "doc:injection-task") + own(list(inj["questions"]), "doc:injection-question")
     for _ in range(700):
-        injected.append(f"{rng.choice(inj['leads'])} {rng.choice(inj['contents'])} {rng.choice(inj['placements'])}.")
+        injected.append((f"{rng.choice(inj['leads'])} {rng.choice(inj['contents'])} {rng.choice(inj['placements'])}.",
+                         "doc:injection-slots"))
     ot = d["off_task"]
-    for frame in ot["frames"]:
+    for i, frame in enumerate(ot["frames"]):
         for topic in rng.sample(ot["topics"], 12):
-            injected.append(frame.format(t=topic))
-    for task in inj["tasks"] + inj["questions"]:
-        injected.append(rng.choice(["Also, ", "Before answering, ", "Then ", "Additionally: ", ""]) + _lc(task))
-    for lead in inj["code_leads"]:
+            injected.append((frame.format(t=topic), f"doc:off-task#offtask{i}"))
+    asks = own(list(inj["tasks"]), "doc:injection-task") + own(list(inj["questions"]), "doc:injection-question")
+    for task, style in asks:
+        base, _, key = style.partition("#")
+        injected.append((rng.choice(["Also, ", "Before answering, ", "Then ", "Additionally: ", ""]) + _lc(task),
+                         f"{base}+lead#{key}"))
+    for i, lead in enumerate(inj["code_leads"]):
         for code in rng.sample(inj["code_snippets"], 5):
-            injected.append(f"{lead}:\n```\n{code}\n```")
-    for _ in range(500):  # an instruction slipped in right after a real sentence
+            injected.append((f"{lead}:\n```\n{code}\n```", f"doc:injection-code#codelead{i}"))
+    for _ in range(500):  # an instruction slipped in right after a real sentence: grouped with the instruction
         host = rng.choice(d["clean_sentences"])
-        payload = rng.choice(injected)
-        injected.append(f"{host} {payload}" if rng.random() < 0.5 else f"{payload} {host}")
-    out += [(text, 1, "doc:injected") for text in injected]
+        payload, style = rng.choice(injected)
+        base, _, key = style.partition("#")
+        glued = f"{host} {payload}" if rng.random() < 0.5 else f"{payload} {host}"
+        injected.append((glued, base.split("+")[0] + "+host" + (f"#{key}" if key else "")))
+    out += [(text, 1, style) for text, style in injected]
     return out
 
 
@@ -273,32 +311,172 @@ def _matrix(texts: list[str]):  # type: ignore[no-untyped-def]
     return m
 
 
-def fit(examples: list[tuple[str, int, str]], c_value: float) -> tuple[np.ndarray, float, dict[str, Any]]:
+def _logistic(c_value: float):  # type: ignore[no-untyped-def]
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    texts = [e[0] for e in examples]
-    labels = np.array([e[1] for e in examples])
-    x = _matrix(texts)
-    model = LogisticRegression(C=c_value, class_weight="balanced", max_iter=3000, solver="liblinear")
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
-    predicted = cross_val_predict(model, x, labels, cv=folds, method="predict_proba")[:, 1]
-    model.fit(x, labels)
-    cv = {
-        "folds": 5,
-        "accuracy_at_0.5": round(float(((predicted >= 0.5) == labels).mean()), 4),
-        "attack_recall_at_0.5": round(float((predicted[labels == 1] >= 0.5).mean()), 4),
-        "benign_fpr_at_0.5": round(float((predicted[labels == 0] >= 0.5).mean()), 4),
+    return LogisticRegression(C=c_value, class_weight="balanced", max_iter=3000, solver="liblinear")
+
+
+def text_key(text: str) -> str:
+    """A short stable key for one hand-written text (case and spacing folded)."""
+    return "h" + hashlib.sha1(" ".join(text.lower().split()).encode("utf-8")).hexdigest()[:12]
+
+
+def family(style: str) -> str:
+    """``gen:frame#frame3`` -> ``gen:frame``; ``doc:off-task+host#offtask2`` -> ``doc:off-task``."""
+    return style.partition("#")[0].split("+")[0]
+
+
+def group_keys(examples: list[Example], grouping: Grouping) -> list[list[str]]:
+    """The cross-validation group key(s) of each row.
+
+    ``template``: a fixed-wording template (jailbreak frame, persona, benign frame, off-task
+    frame, code lead) is one group with all its expansions; a hand-written text is one group with
+    every variant made from it (encoded, suffixed, prefixed, glued to a host sentence); a row
+    joined from several hand-written sentences carries all their keys; a row of a slot grammar
+    with no fixed wording (citizen questions, narratives, contrast pairs, guidance imperatives)
+    is its own group. ``style``: one group per style, encoded prompts with the styles they encode.
+    ``rows``: one group per row (the old, ungrouped protocol).
+    """
+    out: list[list[str]] = []
+    for i, (text, _, style) in enumerate(examples):
+        tag = style.partition("#")[2]
+        if grouping == "rows":
+            out.append([str(i)])
+        elif grouping == "style":
+            out.append(["encoded+sources" if family(style) in _ENCODED_SOURCES else family(style)])
+        else:
+            out.append(tag.split(",") if tag else [text_key(text)])
+    return out
+
+
+Split = tuple[np.ndarray, np.ndarray]  # (training rows, test rows)
+
+
+def folds(examples: list[Example], labels: np.ndarray, grouping: Grouping) -> tuple[list[Split], int, int]:
+    """Stratified folds that keep each group whole: (train, test) index pairs, the number of
+    groups, and how many rows were left out because their keys fell in different folds (a
+    sentence joined from texts of two folds would carry one fold's text into the other)."""
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+    if grouping == "rows":
+        cut = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+        return list(cut.split(np.zeros(len(labels)), labels)), len(labels), 0
+    keys = group_keys(examples, grouping)
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    first_seen: dict[str, str] = {}
+    for (text, _, _), row_keys in zip(examples, keys):  # identical texts share a group
+        folded = " ".join(text.lower().split())
+        parent[find(row_keys[0])] = find(first_seen.setdefault(folded, row_keys[0]))
+    first = [find(k[0]) for k in keys]
+    roots = sorted(set(first))
+    index = {root: i for i, root in enumerate(roots)}
+    cut = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    fold_of: dict[str, int] = {}
+    for k, (_, test) in enumerate(cut.split(np.zeros(len(labels)), labels, np.array([index[r] for r in first]))):
+        fold_of.update((first[i], k) for i in test)
+    assigned = np.full(len(labels), -1)
+    for i, row_keys in enumerate(keys):
+        home = fold_of[first[i]]
+        if all(fold_of.setdefault(find(k), home) == home for k in row_keys[1:]):
+            assigned[i] = home
+    splits = [(np.flatnonzero((assigned >= 0) & (assigned != k)), np.flatnonzero(assigned == k)) for k in range(FOLDS)]
+    return splits, len(set(fold_of)), int((assigned < 0).sum())
+
+
+def out_of_fold(name: str, examples: list[Example], x: Any, labels: np.ndarray,
+                splits: list[Split], c_value: float) -> tuple[np.ndarray, np.ndarray]:
+    """For every example, from the fold model that did not see it: the classifier's probability,
+    and the whole screen's score (the score DEFAULT_THRESHOLDS is compared with)."""
+    probability = np.full(len(examples), np.nan)  # rows left out of every fold stay NaN
+    screened = np.full(len(examples), np.nan)
+    with tempfile.TemporaryDirectory(prefix="govai-guard-cv-") as tmp:
+        for k, (train_idx, test_idx) in enumerate(splits):
+            model = _logistic(c_value).fit(x[train_idx], labels[train_idx])
+            probability[test_idx] = model.predict_proba(x[test_idx])[:, 1]
+            # Scored by the engine as at run time (decoded readings, evidence weighting, document
+            # segments, rules), with the fold model saved as models ship (float16). The classifier
+            # layer's ``model`` option is a name under guards/model/; an absolute path replaces it.
+            path = Path(tmp) / f"{name}-fold{k}"
+            save_model(path.with_suffix(".npz"), model.coef_[0], float(model.intercept_[0]),
+                       {"feature_version": FEATURE_VERSION})
+            layers: list[str | dict[str, Any]] = ["rules", {"name": "classifier", "model": str(path)}]
+            screen = Screen(name, layers=layers)  # type: ignore[arg-type]
+            screened[test_idx] = [screen.check(examples[i][0]).score for i in test_idx]
+    return probability, screened
+
+
+def choose_threshold(scores: np.ndarray, labels: np.ndarray, max_fpr: float) -> dict[str, float]:
+    """The lowest threshold (to 3 decimals) whose false-positive rate on the benign rows is at most
+    ``max_fpr``, i.e. the best recall within that budget."""
+    benign = np.sort(scores[labels == 0])[::-1]
+    allowed = math.floor(max_fpr * len(benign) + 1e-9)
+    bar = float(benign[allowed]) if allowed < len(benign) else 0.0  # must stay below the threshold
+    threshold = round(min(1.0, math.floor(bar * 1000) / 1000 + 0.001), 3)
+    return {
+        "max_fpr": max_fpr,
+        "value": threshold,
+        "recall": round(float((scores[labels == 1] >= threshold).mean()), 4),
+        "fpr": round(float((scores[labels == 0] >= threshold).mean()), 4),
     }
-    return model.coef_[0].astype(np.float32), float(model.intercept_[0]), cv
 
 
-def train(name: str, examples: list[tuple[str, int, str]], c_value: float, write: bool) -> dict[str, Any]:
+def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return round(float(roc_auc_score(labels, scores)), 4)
+
+
+def cross_validate(name: str, examples: list[Example], x: Any, labels: np.ndarray, grouping: Grouping,
+                   c_value: float) -> tuple[dict[str, Any], np.ndarray]:
+    """Figures for one way of cutting folds, and the out-of-fold screen scores (NaN for rows left out)."""
+    splits, n_groups, left_out = folds(examples, labels, grouping)
+    probability, screened = out_of_fold(name, examples, x, labels, splits, c_value)
+    scored = ~np.isnan(screened)
+    y, prob, screen = labels[scored], probability[scored], screened[scored]
+    return {
+        "folds": FOLDS,
+        "grouping": grouping,
+        "groups": n_groups,
+        "rows_scored": int(scored.sum()),
+        "rows_left_out": left_out,
+        "classifier_auc": _auc(y, prob),
+        "accuracy_at_0.5": round(float(((prob >= 0.5) == y).mean()), 4),
+        "attack_recall_at_0.5": round(float((prob[y == 1] >= 0.5).mean()), 4),
+        "benign_fpr_at_0.5": round(float((prob[y == 0] >= 0.5).mean()), 4),
+        "screen_auc": _auc(y, screen),
+        "screen_at_max_fpr": choose_threshold(screen, y, MAX_FPR[name]),
+    }, screened
+
+
+def per_style(examples: list[Example], scores: np.ndarray, threshold: float) -> dict[str, float]:
+    """Share of each style's scored rows blocked at ``threshold`` (recall for attacks, FPR for benign)."""
+    out: dict[str, list[bool]] = {}
+    for (_, label, style), s in zip(examples, scores):
+        if not np.isnan(s):
+            out.setdefault(f"{'attack' if label else 'benign'}:{family(style)}", []).append(bool(s >= threshold))
+    return {k: round(sum(v) / len(v), 4) for k, v in sorted(out.items())}
+
+
+def train(name: str, examples: list[Example], c_value: float, write: bool) -> dict[str, Any]:
     start = time.perf_counter()
-    weights, bias, cv = fit(examples, c_value)
+    x = _matrix([e[0] for e in examples])
+    labels = np.array([e[1] for e in examples])
+    cv: dict[str, dict[str, Any]] = {}
+    for grouping in ("template", "style", "rows"):
+        cv[grouping], scores = cross_validate(name, examples, x, labels, grouping, c_value)
+        if grouping == "template":
+            threshold, template_scores = cv[grouping]["screen_at_max_fpr"], scores
+    model = _logistic(c_value).fit(x, labels)
     styles: dict[str, int] = {}
     for _, _, style in examples:
-        styles[style] = styles.get(style, 0) + 1
+        styles[style.partition("#")[0]] = styles.get(style.partition("#")[0], 0) + 1
     meta = {
         "model": name,
         "kind": "logistic regression over hashed char 2-5-grams and word 1-2-grams",
@@ -310,14 +488,25 @@ def train(name: str, examples: list[tuple[str, int, str]], c_value: float, write
         "positives": sum(e[1] for e in examples),
         "styles": dict(sorted(styles.items())),
         "cross_validation": cv,
+        # engine.DEFAULT_THRESHOLDS[name] must equal this value (tests/test_guard_train.py).
+        "threshold": {**threshold, "chosen_on": "out-of-fold screen scores, training data, folds grouped by template"},
+        "template_cv_blocked_per_style": per_style(examples, template_scores, threshold["value"]),
         "data_files": list(MODEL_DATA[name]),
         "data_sha256": data_fingerprint(name),
         "licence": "CC0-1.0 (training data written for GovAI); model weights under the project licence",
         "train_seconds": round(time.perf_counter() - start, 1),
     }
     if write:
-        save_model(model_dir() / f"{name}.npz", weights, bias, meta)
+        save_model(model_dir() / f"{name}.npz", model.coef_[0].astype(np.float32), float(model.intercept_[0]), meta)
     return meta
+
+
+def _summary(cv: dict[str, Any]) -> str:
+    t = cv["screen_at_max_fpr"]
+    return (f"{cv['groups']} groups, {cv['rows_scored']} rows scored; classifier AUC {cv['classifier_auc']:.4f}, "
+            f"at 0.5 recall {cv['attack_recall_at_0.5']:.4f} FPR {cv['benign_fpr_at_0.5']:.4f}; screen AUC "
+            f"{cv['screen_auc']:.4f}, FPR <= {t['max_fpr']:.0%} at threshold {t['value']:.3f}: "
+            f"recall {t['recall']:.4f}, FPR {t['fpr']:.4f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -330,14 +519,26 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("Training needs scikit-learn: pip install 'govai[train]'", file=sys.stderr)
         return 1
+    from govai.guards.engine import DEFAULT_THRESHOLDS
+
     jobs = {"prompt": (prompt_examples, 4.0), "document": (document_examples, 4.0)}
     for name, (make, c_value) in jobs.items():
         if args.only and args.only != name:
             continue
         examples = make(random.Random(SEED))
         meta = train(name, examples, c_value, write=not args.check)
-        print(f"{name}: {meta['examples']} examples ({meta['positives']} positive), cv {meta['cross_validation']}, "
-              f"{meta['train_seconds']} s")
+        cv = meta["cross_validation"]
+        print(f"{name}: {meta['examples']} examples ({meta['positives']} positive), {meta['train_seconds']} s")
+        for grouping, label in (("rows", "ungrouped (old)"), ("template", "grouped by template"),
+                                ("style", "grouped by style")):
+            print(f"  {label:20s} {_summary(cv[grouping])}")
+        blocked = meta["template_cv_blocked_per_style"]
+        worst = sorted(blocked.items(), key=lambda kv: -kv[1] if kv[0].startswith("benign") else kv[1] - 1)[:6]
+        print("  grouped by template, worst styles at that threshold (share blocked): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in worst))
+        chosen, shipped = meta["threshold"]["value"], DEFAULT_THRESHOLDS[name]
+        print(f"  threshold from grouped-by-template CV: {chosen} (engine.DEFAULT_THRESHOLDS[{name!r}] = {shipped}"
+              + (")" if chosen == shipped else "; ship the new value)"))
     return 0
 
 

@@ -34,3 +34,10 @@ class Document(BaseModel):
             [SPLIT_VERSION, self.title, self.url, [s.model_dump() for s in self.sections]], ensure_ascii=False
         )
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class Skipped(BaseModel):
+    """A part of a source that could not be read, such as one bad line of a JSON Lines
+    file; a reader yields it in place of that part and goes on with the rest."""
+
+    reason: str  # names the file and line: "pages.jsonl:12: not valid JSON (...)"

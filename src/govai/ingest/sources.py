@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from govai.errors import UnsupportedSource
-from govai.ingest.document import Document
+from govai.ingest.document import Document, Skipped
 from govai.registry import Registry
 
 
@@ -18,8 +18,9 @@ class SourceReader(Protocol):
     def matches(self, path: Path) -> bool:
         """True if this reader understands ``path`` (a file)."""
 
-    def read(self, path: Path) -> Iterator[Document]:
-        """Yield the documents in ``path``; raise IngestError if it is corrupt."""
+    def read(self, path: Path) -> Iterator[Document | Skipped]:
+        """Yield the documents in ``path``, and a Skipped for each part of it that cannot
+        be read while the rest can; raise IngestError if the file as a whole is corrupt."""
 
 
 source_readers: Registry[SourceReader] = Registry("ingest source")

@@ -1,7 +1,8 @@
 """Word lists that give names and addresses UK-specific evidence.
 
-Lists ship as package data (``govai/pii/data/*.txt``); keys are lower case with
-apostrophes removed, so "O'Brien", "OBRIEN" and "o’brien" all match.
+Lists ship as package data (``govai/pii/data/*.txt``, each with a header saying what
+it is); keys are lower case with apostrophes removed, so "O'Brien", "OBRIEN" and
+"o’brien" all match.
 """
 
 from __future__ import annotations
@@ -17,15 +18,22 @@ def key(word: str) -> str:
     return _APOSTROPHES.sub("", word).lower()
 
 
+def _lines(name: str) -> list[str]:
+    """The entries of ``data/<name>.txt``: its non-blank lines that are not # comments."""
+    text = (resources.files("govai.pii") / "data" / f"{name}.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @lru_cache(maxsize=None)
 def word_list(name: str) -> frozenset[str]:
-    text = (resources.files("govai.pii") / "data" / f"{name}.txt").read_text(encoding="utf-8")
-    words: set[str] = set()
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        words.update(key(w) for w in line.split())
-    return frozenset(words)
+    """Every word in the list, as a ``key`` (a line may hold several words)."""
+    return frozenset(key(w) for line in _lines(name) for w in line.split())
+
+
+@lru_cache(maxsize=None)
+def phrase_list(name: str) -> tuple[str, ...]:
+    """One entry per line, in file order, as written: entries may be several words ("prepared by")."""
+    return tuple(_lines(name))
 
 
 def first_names() -> frozenset[str]:

@@ -14,7 +14,7 @@ def answer_record(ctx: Context) -> dict[str, Any]:
         "abstained": ctx.outcome != Outcome.ANSWERED,
         "citations": [c.source_id for c in ctx.citations],
         "retrieved": ctx.retrieved[:10],
-        "latency_ms": round(float(ctx.state.get("latency_ms", 0.0)), 1),
+        "latency_ms": round(ctx.latency_ms, 1),
         "outcome": str(ctx.outcome) if ctx.outcome else None,
         "reason": ctx.reason,
         "provider": ctx.provider,

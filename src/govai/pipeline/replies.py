@@ -69,6 +69,11 @@ DEFAULT_REPLIES: dict[str, str] = {
         "Sorry, I couldn't produce an answer I can be sure is accurate and safe. "
         "Please check GOV.UK or contact the service directly."
     ),
+    # a knowledge base whose last ingest did not finish (added after the reply)
+    "incomplete_kb": (
+        "Note: the guidance this service answers from was not fully loaded, so this answer may be "
+        "incomplete. Check GOV.UK for the full guidance."
+    ),
     # human review
     "review_hold": (
         "A member of staff needs to check this answer before you get it. "

@@ -5,24 +5,22 @@ from __future__ import annotations
 import logging
 import time
 
-from govai.errors import GovAIError
 from govai.domain import Outcome
+from govai.errors import GovAIError
 from govai.pipeline.context import Context, StepRecord
+from govai.pipeline.replies import Replies
 from govai.pipeline.step import Step
 
 log = logging.getLogger(__name__)
 
-SERVICE_ERROR = (
-    "Sorry, the service is not working right now. Please try again later, "
-    "or use GOV.UK to find the guidance you need."
-)
-
 
 class Pipeline:
-    def __init__(self, steps: list[Step], finally_steps: list[Step] | None = None) -> None:
+    def __init__(self, steps: list[Step], finally_steps: list[Step] | None = None,
+                 replies: Replies | None = None) -> None:
         self.steps = steps
         # Steps that always run, even after a stop (e.g. audit).
         self.finally_steps = finally_steps or []
+        self.replies = replies or Replies()
 
     @property
     def names(self) -> list[str]:
@@ -39,16 +37,17 @@ class Pipeline:
             self._run_step(step, ctx)
         return ctx
 
-    @staticmethod
-    def _run_step(step: Step, ctx: Context) -> None:
+    def _run_step(self, step: Step, ctx: Context) -> None:
         start = time.perf_counter()
         before = len(ctx.records)
         try:
             step(ctx)
         except Exception as exc:  # a failing dependency must not crash the request
             kind = "GovAIError" if isinstance(exc, GovAIError) else type(exc).__name__
-            log.exception("step %s failed", step.name)
-            ctx.stop(Outcome.ERROR, SERVICE_ERROR, f"step {step.name} failed: {kind}: {exc}")
+            # The message may quote the request: log the kind only, keep the detail for the audit trail.
+            log.error("step %s failed: %s", step.name, type(exc).__name__)
+            log.debug("step %s failed", step.name, exc_info=True)
+            ctx.stop(Outcome.ERROR, self.replies("service_error"), f"step {step.name} failed: {kind}: {exc}")
         ms = (time.perf_counter() - start) * 1000
         # A step may have added its own record with details; time it either way.
         if len(ctx.records) > before and ctx.records[-1].step == step.name:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from govai.domain import ModelCall, PersonalData, RoutedRequest, TextSent
-from govai.policy.routing import Decision, Route, decide
+from govai.domain import ModelCall, RoutedRequest, TextSent
+from govai.policy.routing import Decision, Route, decide, text_for
 from govai.policy.rules import Request, ServiceRules, reasons_against
 from govai.providers.base import Provider
 from govai.providers.config import Catalogue, ProviderSpec
@@ -27,7 +28,7 @@ class Grant:
 
     spec: ProviderSpec
     text: TextSent  # which text it may be given
-    open: Callable[[], Provider]  # builds (once) and returns the provider; may raise
+    open: Callable[[], Any]  # builds (once) and returns the provider; may raise
     fallback: bool = False
 
     @property
@@ -35,18 +36,12 @@ class Grant:
         return self.spec.name
 
     @property
-    def provider(self) -> Provider:
+    def provider(self) -> Any:
         return self.open()
 
 
 def request_of(req: RoutedRequest) -> Request:
     return Request(classification=req.classification, personal_data=req.personal_data)
-
-
-def text_for(spec: ProviderSpec, personal_data: PersonalData) -> TextSent:
-    if personal_data is PersonalData.NONE:
-        return TextSent.AS_IS
-    return TextSent.ORIGINAL if spec.personal_data else TextSent.PSEUDONYMISED
 
 
 class ModelAccess:
@@ -129,4 +124,4 @@ class ModelAccess:
             return self._providers[spec.name]
 
 
-__all__ = ["Grant", "ModelAccess", "Route", "request_of", "text_for"]
+__all__ = ["Grant", "ModelAccess", "Route", "request_of"]

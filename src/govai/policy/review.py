@@ -2,7 +2,8 @@
 
 A rule matches when every condition it gives holds (within one list, any item
 will do). ``hold`` withholds the answer and queues it for the named reviewer;
-``flag`` delivers it and marks it. Detectors are named checks a profile can use.
+``flag`` delivers it and marks it. Detectors are named checks a profile can use;
+a department adds its own through a plugin (``govai.plugins``).
 """
 
 from __future__ import annotations
@@ -10,15 +11,31 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from govai.pipeline.context import Context
+from govai.domain import Citation, Classification, Outcome
 from govai.profiles.model import ReviewRule
 from govai.registry import Registry
+from govai.text.sentences import split_sentences
 
-Detector = Callable[[Context], bool]
+
+@dataclass(frozen=True)
+class Exchange:
+    """What review rules look at: one question and what the service made of it."""
+
+    question: str  # the working text (pseudonymised when the PII step ran)
+    answer: str | None
+    outcome: Outcome | None
+    flags: frozenset[str]
+    scope: str | None  # in_scope, crisis, ...
+    classification: Classification
+    composer: str | None  # the provider that composed the answer
+
+
+Detector = Callable[[Exchange], bool]
 detectors: Registry[Detector] = Registry("review detector")
 
 # Wording that presents an outcome for the person as decided: entitlement,
@@ -38,51 +55,51 @@ _DECISION = re.compile(
 
 # Conditional or hedged wording is guidance ("you're eligible if..."), not a decision.
 _HEDGED = re.compile(r"\b(?:if|when|unless|as long as|provided|may|might|could|usually|generally|normally)\b", re.I)
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 
 
 @detectors.register("decision")
-def reads_as_decision(ctx: Context) -> bool:
+def reads_as_decision(exchange: Exchange) -> bool:
     """A sentence states an outcome for this person without a condition or hedge."""
-    sentences = _SENTENCES.split(ctx.answer or "")
+    sentences = split_sentences(exchange.answer or "")
     return any(_DECISION.search(s) and not _HEDGED.search(s) for s in sentences)
 
 
 @detectors.register("generated")
-def generated_by_model(ctx: Context) -> bool:
+def generated_by_model(exchange: Exchange) -> bool:
     """Composed by a generative model rather than extracted from the guidance."""
-    return bool(ctx.answer) and ctx.usage.provider not in (None, "extractive")
+    return bool(exchange.answer) and exchange.composer not in (None, "extractive")
 
 
-def matches(rule: ReviewRule, ctx: Context) -> bool:
-    checks: list[Callable[[], bool]] = [lambda: ctx.outcome in rule.outcomes]
+def matches(rule: ReviewRule, exchange: Exchange) -> bool:
+    checks: list[Callable[[], bool]] = [lambda: exchange.outcome in rule.outcomes]
     if rule.detect:
-        checks.append(lambda: any(detectors.get(d)(ctx) for d in rule.detect))
+        checks.append(lambda: any(detectors.get(d)(exchange) for d in rule.detect))
     if rule.answer_matches:
-        checks.append(lambda: any(re.search(p, ctx.answer or "", re.IGNORECASE) for p in rule.answer_matches))
+        checks.append(lambda: any(re.search(p, exchange.answer or "", re.IGNORECASE) for p in rule.answer_matches))
     if rule.question_matches:
-        checks.append(lambda: any(re.search(p, ctx.text, re.IGNORECASE) for p in rule.question_matches))
+        checks.append(lambda: any(re.search(p, exchange.question, re.IGNORECASE) for p in rule.question_matches))
     if rule.flags_any:
-        checks.append(lambda: bool(set(rule.flags_any) & set(ctx.flags)))
+        checks.append(lambda: bool(set(rule.flags_any) & exchange.flags))
     if rule.routes_any:
-        checks.append(lambda: ctx.route in rule.routes_any)
+        checks.append(lambda: exchange.scope in rule.routes_any)
     if rule.min_classification is not None:
-        checks.append(lambda: ctx.classification.rank >= rule.min_classification.rank)  # type: ignore[union-attr]
+        checks.append(lambda: exchange.classification.rank >= rule.min_classification.rank)  # type: ignore[union-attr]
     return all(check() for check in checks)
 
 
-def enqueue(conn: psycopg.Connection, ctx: Context, rule: ReviewRule, keep_days: int) -> int:
+def enqueue(conn: psycopg.Connection, *, request_id: str, service: str, rule: ReviewRule, answer: str,
+            citations: list[Citation], keep_days: int) -> int:
     """Queue a held answer for sign-off; returns the queue id."""
     row = conn.execute(
         "INSERT INTO review_queue (request_id, service, rule, reviewer, answer, citations, delete_after)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
         (
-            ctx.request_id,
-            ctx.service,
+            request_id,
+            service,
             rule.name,
             rule.reviewer,
-            ctx.answer or "",
-            json.dumps([c.model_dump() for c in ctx.citations]),
+            answer,
+            json.dumps([c.model_dump() for c in citations]),
             datetime.now(UTC) + timedelta(days=max(keep_days, 1)),
         ),
     ).fetchone()

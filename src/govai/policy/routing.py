@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from govai.domain import PersonalData, TextSent
 from govai.policy.rules import Request, ServiceRules, reasons_against
-from govai.providers.config import EXTRACTIVE, Catalogue
-
-
-class TextSent(StrEnum):
-    AS_IS = "as_is"  # no personal data found
-    ORIGINAL = "original"  # personal data, provider approved for it
-    PSEUDONYMISED = "pseudonymised"  # personal data replaced by placeholders
+from govai.providers.config import EXTRACTIVE, Catalogue, ProviderSpec
 
 
 @dataclass(frozen=True)
@@ -44,7 +38,8 @@ class Decision:
     def explanation(self) -> str:
         """One line, safe to show and audit: names and reasons, never content."""
         cls = self.request.classification
-        pd = " with personal data" if self.request.personal_data else ""
+        pd = {PersonalData.NONE: "", PersonalData.FOUND: " with personal data",
+              PersonalData.UNCHECKED: " not screened for personal data"}[self.request.personal_data]
         if not self.chain:
             why = " | ".join(f"{p}: {'; '.join(r.values())}" for p, r in self.rejected.items())
             why = why or "no providers configured"
@@ -62,12 +57,19 @@ class Decision:
     def as_dict(self) -> dict[str, Any]:
         return {
             "classification": str(self.request.classification),
-            "personal_data": self.request.personal_data,
+            "personal_data": str(self.request.personal_data),
             "provider": self.provider,
             "chain": [{"provider": r.provider, "text": str(r.text), "fallback": r.fallback} for r in self.chain],
             "rejected": self.rejected,
             "explanation": self.explanation(),
         }
+
+
+def text_for(spec: ProviderSpec, personal_data: PersonalData) -> TextSent:
+    """Which text a provider allowed to take a request is given."""
+    if personal_data is PersonalData.NONE:
+        return TextSent.AS_IS
+    return TextSent.ORIGINAL if spec.personal_data else TextSent.PSEUDONYMISED
 
 
 def decide(
@@ -93,22 +95,5 @@ def decide(
         if reasons:
             decision.rejected[name] = reasons
             continue
-        if not request.personal_data:
-            text = TextSent.AS_IS
-        else:
-            text = TextSent.ORIGINAL if spec.personal_data else TextSent.PSEUDONYMISED
-        decision.chain.append(Route(name, text, fallback=name not in preferred))
+        decision.chain.append(Route(name, text_for(spec, request.personal_data), fallback=name not in preferred))
     return decision
-
-
-def reasons_not_to_send(runtime: Any, ctx: Any, name: str) -> dict[str, str]:
-    """Why provider ``name`` may not receive this request's text (empty: it may).
-
-    For steps that call a provider directly rather than through the route step,
-    such as an LLM judge: call this first and skip the provider if it answers.
-    """
-    from govai.providers.config import load_catalogue
-
-    request = Request(classification=ctx.classification, personal_data="personal_data" in ctx.flags)
-    spec = load_catalogue(runtime.profile.providers_file).get(name)
-    return reasons_against(spec, request, runtime.profile.service_rules())

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from govai.domain import Classification
+from govai.domain import Classification, PersonalData
 from govai.providers.config import ProviderSpec
 from govai.registry import Registry
 
@@ -26,10 +26,22 @@ class PersonalDataMode(StrEnum):
 
 @dataclass(frozen=True)
 class Request:
-    """What routing needs to know about a request (never its content)."""
+    """What routing needs to know about a request (never its content).
+
+    ``personal_data`` accepts a bool for convenience (True: found and pseudonymised).
+    A request whose personal data was never screened is treated as holding it in clear.
+    """
 
     classification: Classification = Classification.OFFICIAL
-    personal_data: bool = False
+    personal_data: PersonalData = PersonalData.NONE
+
+    def __post_init__(self) -> None:
+        if isinstance(self.personal_data, bool):
+            object.__setattr__(self, "personal_data", PersonalData.FOUND if self.personal_data else PersonalData.NONE)
+
+    @property
+    def may_hold_personal_data(self) -> bool:
+        return self.personal_data is not PersonalData.NONE
 
 
 @dataclass(frozen=True)
@@ -46,8 +58,7 @@ class ServiceRules:
 
 Rule = Callable[[ProviderSpec, Request, ServiceRules], str | None]
 
-# Classification.rank builds a list on every call; rules run per provider per request.
-_RANK = {level: i for i, level in enumerate(Classification)}
+_RANK = {level: level.rank for level in Classification}
 rules: Registry[Rule] = Registry("routing rule")
 
 
@@ -86,7 +97,7 @@ def on_premises_only(spec: ProviderSpec, req: Request, svc: ServiceRules) -> str
 def training_use(spec: ProviderSpec, req: Request, svc: ServiceRules) -> str | None:
     if not spec.trains_on_prompts:
         return None
-    if req.personal_data:
+    if req.may_hold_personal_data:
         return "may train on prompts, and the request holds personal data"
     if _RANK[req.classification] >= _RANK[Classification.OFFICIAL_SENSITIVE]:
         return f"may train on prompts, and the request is {req.classification}"
@@ -104,7 +115,11 @@ def prompt_retention(spec: ProviderSpec, req: Request, svc: ServiceRules) -> str
 
 @rules.register("personal_data")
 def personal_data(spec: ProviderSpec, req: Request, svc: ServiceRules) -> str | None:
-    if req.personal_data and not spec.personal_data and svc.personal_data is PersonalDataMode.APPROVED_ONLY:
+    if spec.personal_data:
+        return None
+    if req.personal_data is PersonalData.UNCHECKED:
+        return "not approved for personal data, and the service does not pseudonymise (personal data may be in clear)"
+    if req.personal_data is PersonalData.FOUND and svc.personal_data is PersonalDataMode.APPROVED_ONLY:
         return "not approved for personal data, and the service sends it only to approved providers"
     return None
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from govai.config import read_yaml_file
 from govai.errors import ConfigError
@@ -27,7 +27,32 @@ class StepConfig(BaseModel):
     options: dict[str, Any] = {}
 
 
-DEFAULT_STEPS = ["normalise", "retrieve", "compose", "check_citations"]
+# The full safeguarded pipeline: what a service gets unless its profile lists its own steps.
+DEFAULT_STEPS = [
+    "normalise",         # Unicode clean-up, hidden characters, length limit
+    "security_marking",  # raise the classification to any protective marking in the text
+    "pseudonymise",      # personal data -> placeholders (the original kept for approved providers)
+    "screen_input",      # prompt-attack guard: rules, classifier, optional LLM judge
+    "scope",             # greeting, out of scope, account data, crisis (help at once)
+    "route",             # which providers may take this request, and why not the others
+    "retrieve",          # hybrid retrieval; the question is embedded once here
+    "screen_sources",    # drop passages that carry injected instructions
+    "check_evidence",    # abstain when the guidance does not answer
+    "compose",           # a cited answer from the first allowed provider, with fallback
+    "reidentify",        # the citizen's own details back into the answer
+    "check_output",      # support, personal data, persuasion, illegal advice, forbidden terms
+    "check_citations",   # every citation points at a retrieved passage
+    "review",            # human-review rules and notices (always runs)
+    "audit",             # the hash-chained decision record (always runs)
+]
+
+# Steps a profile may leave out only by waiving them, with a reason, in ``waived_safeguards``.
+SAFEGUARDS = {
+    "pseudonymise": "personal data reaches providers and logs unpseudonymised; routing treats every request "
+                    "as holding personal data in clear",
+    "screen_input": "prompt attacks and requests for other people's data are not screened",
+    "audit": "decisions are not recorded in the audit trail (and spending limits cannot be counted)",
+}
 
 
 def _default_steps() -> list[StepConfig]:
@@ -123,6 +148,7 @@ class RiskRecord(_Section):
 
 class ServiceProfile(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    _origin: str = PrivateAttr(default="service profile")  # the file or preset it came from, for errors
 
     name: str = "default"
     title: str = "GovAI assistant"
@@ -133,7 +159,6 @@ class ServiceProfile(BaseModel):
     uk_only: bool = False  # only UK-jurisdiction, UK-hosted (or on-premises) providers
     providers: list[str] = ["extractive"]  # composition providers, in preference order
     providers_file: str | None = None  # provider registry YAML (else $GOVAI_PROVIDERS)
-    judge: str | None = None  # provider for LLM checks by guard steps, if any
     routing: Routing = Field(default_factory=Routing)
     budget: Budget = Field(default_factory=Budget)
     retention: Retention = Field(default_factory=Retention)
@@ -142,11 +167,43 @@ class ServiceProfile(BaseModel):
     notices: list[str] = []  # shown after every answer (e.g. "not legal advice")
     risk_record: RiskRecord | None = None
     steps: list[StepConfig] = Field(default_factory=_default_steps)
+    waived_safeguards: dict[str, str] = {}  # safeguard step -> why this service runs without it
     canned: dict[str, str] = {}  # canned replies by key, overriding the built-in wording
+
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _step_names(cls, steps: Any) -> Any:
+        """A step is written as its name, or as {name, options}."""
+        if isinstance(steps, list):
+            return [{"name": s} if isinstance(s, str) else s for s in steps]
+        return steps
+
+    @field_validator("canned")
+    @classmethod
+    def _known_replies(cls, canned: dict[str, str]) -> dict[str, str]:
+        from govai.pipeline.replies import check_overrides
+
+        check_overrides(canned)
+        return canned
 
     @model_validator(mode="after")
     def _coherent(self) -> ServiceProfile:
         names = [s.name for s in self.steps]
+        duplicated = sorted({n for n in names if names.count(n) > 1})
+        if duplicated:
+            raise ValueError(f"steps: {', '.join(duplicated)} listed more than once")
+        missing = [n for n in SAFEGUARDS if n not in names and not self.waived_safeguards.get(n, "").strip()]
+        if missing:
+            raise ValueError(
+                "steps: " + "; ".join(f"without {n}, {SAFEGUARDS[n]}" for n in missing)
+                + ". Keep the step, or waive it explicitly: waived_safeguards: {"
+                + ", ".join(f"{n}: <why>" for n in missing) + "}"
+            )
+        for name in self.waived_safeguards:
+            if name not in SAFEGUARDS:
+                raise ValueError(f"waived_safeguards: {name!r} is not a safeguard (safeguards: {', '.join(SAFEGUARDS)})")
+            if name in names:
+                raise ValueError(f"waived_safeguards: {name!r} is waived but also listed in steps; remove one")
         if self.budget.limits_spend and "audit" not in names:
             raise ValueError("budget: spending limits are counted from the audit trail; add the 'audit' step")
         if not self.providers:
@@ -155,11 +212,14 @@ class ServiceProfile(BaseModel):
             raise ValueError("responsible: a justice service must name the person responsible for its answers")
         return self
 
-    def step_options(self, name: str) -> dict[str, Any]:
-        for step in self.steps:
-            if step.name == name:
-                return step.options
-        return {}
+    @property
+    def origin(self) -> str:
+        return self._origin
+
+    def waivers(self) -> list[str]:
+        """One warning line per safeguard this service runs without."""
+        return [f"{name} is waived ({reason.strip()}): {SAFEGUARDS[name]}"
+                for name, reason in self.waived_safeguards.items()]
 
     def service_rules(self, *, budget_exhausted: bool = False) -> ServiceRules:
         return ServiceRules(
@@ -175,18 +235,19 @@ class ServiceProfile(BaseModel):
 def _parse(data: Any, origin: str, base_dir: Path | None = None) -> ServiceProfile:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: a service profile must be a YAML mapping")
-    data = {**data, "steps": [s if isinstance(s, dict) else {"name": s} for s in data.get("steps", DEFAULT_STEPS)]}
     # A relative provider file is relative to the profile that names it.
     if base_dir is not None and data.get("providers_file"):
         data["providers_file"] = str((base_dir / Path(str(data["providers_file"])).expanduser()).resolve())
     try:
-        return ServiceProfile.model_validate(data)
+        profile = ServiceProfile.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'profile'}: {e['msg'].removeprefix('Value error, ')}"
             for e in exc.errors()
         )
         raise ConfigError(f"{origin}: invalid service profile: {problems}") from None
+    profile._origin = origin
+    return profile
 
 
 def preset_names() -> list[str]:

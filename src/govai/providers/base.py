@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
 from govai.domain import Source, Usage
 from govai.registry import Registry
+
+if TYPE_CHECKING:
+    from govai.retrieval.evidence import Evidence
 
 
 class Draft(BaseModel):
@@ -20,9 +23,12 @@ class Draft(BaseModel):
 
 
 class Provider(Protocol):
+    """Composes a cited draft. ``evidence`` is the request's sentence evidence for these
+    sources (the offline composer quotes from it; generative models may ignore it)."""
+
     name: str
 
-    def compose(self, question: str, sources: list[Source]) -> Draft: ...
+    def compose(self, question: str, sources: list[Source], evidence: Evidence | None = None) -> Draft: ...
 
 
 @runtime_checkable

@@ -194,6 +194,11 @@ EXTRACTIVE_SPEC = ProviderSpec(
 )
 
 
+def in_process_spec(name: str) -> ProviderSpec:
+    """A model that runs inside GovAI's own process (the shipped embedder): nothing leaves it."""
+    return EXTRACTIVE_SPEC.model_copy(update={"name": name, "kind": "in_process"})
+
+
 @dataclass
 class Catalogue:
     """The providers a deployment knows about, by name."""

@@ -1,7 +1,9 @@
 """The offline composer: answers with the fewest sentences from the retrieved
 guidance that answer the question, each carrying its citation.
 
-It never writes a word of its own, so everything it says is in the guidance.
+It never writes a word of its own, so everything it says is in the guidance. It
+reads the request's evidence (sentences and their similarity to the question and
+to each ask, measured once per request), so it needs no model of its own.
 """
 
 from __future__ import annotations
@@ -10,13 +12,12 @@ import math
 import re
 from typing import Any
 
-from govai.errors import ConfigError
 from govai.domain import Source, Usage
+from govai.errors import ConfigError
 from govai.providers.base import Draft, provider_kinds
-from govai.retrieval.evidence import Sentence, sentences
+from govai.retrieval.evidence import Evidence, Sentence
 from govai.retrieval.lexical import tokenize
 from govai.text.answer_types import expected_answer
-from govai.text.parts import question_parts
 
 MAX_WORDS = 120
 TYPE_BONUS = 0.08  # a sentence of the kind of answer asked for ("how much" -> an amount)
@@ -53,6 +54,35 @@ def continuation(units: list[Sentence], chosen: Sentence, wanted: re.Pattern[str
     return None
 
 
+def score_units(question: str, units: list[Sentence], similarity: list[float], sources: list[Source]) -> list[float]:
+    """How well each sentence answers ``question``: its (context-aware) similarity, its share of
+    the question's distinctive terms, the retrieval rank of its passage and its answer type."""
+    q_terms = set(tokenize(question))
+    unit_terms = [set(tokenize(u.text)) for u in units]
+    df: dict[str, int] = {}
+    for terms in unit_terms:
+        for t in terms & q_terms:
+            df[t] = df.get(t, 0) + 1
+    weight = {t: math.log(1 + len(units) / (1 + df.get(t, 0))) for t in q_terms}
+    total = sum(weight.values()) or 1.0
+    wanted = expected_answer(question)
+    # A question term in the page's title is met by every sentence of that page: "When did
+    # the Pedicabs Act come into force?" should favour the sentence about coming into force,
+    # not the one that repeats the Act's name.
+    titles = [set(tokenize(s.title)) for s in sources]
+    before = {(u.source, u.order + 1): i for i, u in enumerate(units)}
+    scores = []
+    for i, (u, terms) in enumerate(zip(units, unit_terms)):
+        coverage = sum(weight[t] for t in (terms | titles[u.source]) & q_terms) / total
+        prior = 0.04 * (1.0 / (1 + u.source))  # retrieval rank as a tie-breaker
+        typed = TYPE_BONUS if wanted is not None and wanted.search(u.text) else 0.0
+        prev = before.get((u.source, u.order))
+        sim = similarity[i] if prev is None else max(
+            similarity[i], CONTEXT_WEIGHT * similarity[prev] + (1 - CONTEXT_WEIGHT) * similarity[i])
+        scores.append(float(0.7 * sim + 0.3 * coverage + prior + typed))
+    return scores
+
+
 class ExtractiveComposer:
     """Options: ``max_sentences`` and ``margin`` (further sentences must score within
     ``margin`` of the best), ``passages`` (how many retrieved passages to quote from),
@@ -60,6 +90,7 @@ class ExtractiveComposer:
     call; this composer only declines when there is nothing to quote."""
 
     OPTIONS = frozenset({"max_sentences", "margin", "passages", "max_words"})
+    needs_evidence = True
 
     def __init__(self, name: str = "extractive", options: dict[str, Any] | None = None) -> None:
         opts = options or {}
@@ -73,64 +104,35 @@ class ExtractiveComposer:
         self.passages = int(opts.get("passages", 5))
         self.max_words = int(opts.get("max_words", MAX_WORDS))
 
-    def _embedder(self):
-        from govai.config import get_settings
-        from govai.embeddings import get_embedder
-
-        return get_embedder(get_settings().embedder)
-
-    def score_units(self, question: str, sources: list[Source]) -> list[Sentence]:
-        units = sentences(self._embedder(), question, sources, self.passages)
-        if not units:
-            return []
-        q_terms = set(tokenize(question))
-        unit_terms = [set(tokenize(u.text)) for u in units]
-        df: dict[str, int] = {}
-        for terms in unit_terms:
-            for t in terms & q_terms:
-                df[t] = df.get(t, 0) + 1
-        weight = {t: math.log(1 + len(units) / (1 + df.get(t, 0))) for t in q_terms}
-        total = sum(weight.values()) or 1.0
-        wanted = expected_answer(question)
-        # A question term in the page's title is met by every sentence of that page: "When did
-        # the Pedicabs Act come into force?" should favour the sentence about coming into force,
-        # not the one that repeats the Act's name.
-        titles = [set(tokenize(s.title)) for s in sources]
-        before = {(u.source, u.order + 1): u for u in units}
-        for u, terms in zip(units, unit_terms):
-            coverage = sum(weight[t] for t in (terms | titles[u.source]) & q_terms) / total
-            prior = 0.04 * (1.0 / (1 + u.source))  # retrieval rank as a tie-breaker
-            typed = TYPE_BONUS if wanted is not None and wanted.search(u.text) else 0.0
-            prev = before.get((u.source, u.order))
-            sim = u.similarity if prev is None else max(
-                u.similarity, CONTEXT_WEIGHT * prev.similarity + (1 - CONTEXT_WEIGHT) * u.similarity)
-            u.score = float(0.7 * sim + 0.3 * coverage + prior + typed)
-        return units
-
-    def part_leads(self, question: str, sources: list[Source], units: list[Sentence]) -> list[Sentence]:
+    def part_leads(self, evidence: Evidence, keep: list[int], units: list[Sentence], scores: list[float]) -> list[Sentence]:
         """The best sentence for each separate ask of the question ("...and how much could I
         borrow?"), scored half on the ask and half on the whole question, so the subject
         named only in the first ask still counts."""
-        asks = question_parts(question)
-        if len(asks) < 2:
-            return []
         leads: list[Sentence] = []
-        for ask in asks:
-            scored = self.score_units(ask, sources)  # same passages, same split: aligned with units
-            blended = [0.5 * (a.score + b.score) for a, b in zip(units, scored)]
+        for ask, similarity in zip(evidence.asks, evidence.ask_similarity):
+            scored = score_units(ask, units, [similarity[i] for i in keep], evidence.sources)
+            blended = [0.5 * (a + b) for a, b in zip(scores, scored)]
             lead = units[max(range(len(units)), key=blended.__getitem__)]
             if lead not in leads:
                 leads.append(lead)
         return leads
 
-    def compose(self, question: str, sources: list[Source]) -> Draft:
-        units = self.score_units(question, sources)
+    def compose(self, question: str, sources: list[Source], evidence: Evidence | None = None) -> Draft:
+        if not sources:
+            return Draft(answer=None)
+        if evidence is None or not evidence.covers(sources):
+            raise ConfigError("the extractive composer needs the request's evidence for these passages")
+        question = evidence.question  # the working text, as retrieval and the evidence saw it
+        keep = evidence.within(self.passages)
+        units = [evidence.sentences[i] for i in keep]
         if not units:
             return Draft(answer=None)
+        scores = score_units(question, units, [evidence.similarity[i] for i in keep], sources)
+        score_of = dict(zip(units, scores))
         wanted = expected_answer(question)
-        ranked = sorted(units, key=lambda u: -u.score)
+        ranked = sorted(units, key=lambda u: -score_of[u])
         best = ranked[0]
-        leads = self.part_leads(question, sources, units)
+        leads = self.part_leads(evidence, keep, units, scores)
         chosen: list[Sentence] = []
         words = 0
 
@@ -155,7 +157,7 @@ class ExtractiveComposer:
         take(best)
         picked = 1 + sum(take(u) for u in leads)  # each ask's best sentence, whatever its overall rank
         for u in ranked[1:]:
-            if picked >= self.max_sentences or u.score < best.score - self.margin:
+            if picked >= self.max_sentences or score_of[u] < score_of[best] - self.margin:
                 break
             picked += take(u)
         # Read in the order of the guidance: by source rank, then position.

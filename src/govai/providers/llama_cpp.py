@@ -90,7 +90,7 @@ class LlamaCppProvider:
         text, _ = self.spec.resilience().run(lambda: self.complete(messages, max_tokens))
         return text
 
-    def compose(self, question: str, sources: list[Source]) -> Draft:
+    def compose(self, question: str, sources: list[Source], evidence: Any = None) -> Draft:
         if not sources:
             return Draft(answer=None, usage=Usage(provider=self.name, model=self.model))
         text, usage = self.complete(build_messages(question, sources), self.spec.max_output_tokens)

@@ -170,7 +170,7 @@ class OpenAIChatProvider:
         text, _ = self.spec.resilience().run(lambda: self.complete(messages, max_tokens))
         return text.strip()
 
-    def compose(self, question: str, sources: list[Source]) -> Draft:
+    def compose(self, question: str, sources: list[Source], evidence: Any = None) -> Draft:
         """A grounded answer citing only the given sources (one attempt)."""
         if not sources:
             return Draft(answer=None, usage=Usage(provider=self.name, model=self.model))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from govai.text.sentences import split_sentences
 from govai.domain import Source
 
 MAX_WORDS = 120
@@ -37,7 +38,6 @@ _NOT_FOUND = re.compile(
     r"(?:find|see|locate|answer)\b[^.]*?\b(?:guidance|passages?|sources?|information)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])")
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def parse_answer(reply: str, linked: LinkedSources, max_words: int = MAX_WORDS) 
     full = False
     for paragraph in (p for p in reply.splitlines() if p.strip()):
         pending: list[str] = []
-        for sentence in _SENTENCE_END.split(strip_urls(paragraph)):
+        for sentence in split_sentences(strip_urls(paragraph)):
             if _NOT_FOUND.search(sentence):
                 dropped_sentences += 1
                 continue

@@ -1,56 +1,104 @@
 """The sentences of the retrieved passages and how close each is to the question.
 
-Shared by the answerability check (is the answer here at all?) and the extractive
-composer (which sentences answer it?). Sentence vectors computed at ingest are used
-where the passage is unchanged, so only the question is embedded per request.
+Read once per request and shared by the answerability check (is the answer here at
+all?) and the extractive composer (which sentences answer it?). Sentence vectors
+computed at ingest are used where the passage is unchanged, so a request embeds only
+its question (and, for a question with several asks, each ask).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from govai.embeddings.base import Embedder, embed_one
 from govai.domain import Source
-from govai.retrieval import units as unit_vectors
+from govai.text.parts import question_parts
 from govai.text.units import split_units, unit_embed_text
 
+Embed = Callable[[list[str]], np.ndarray]
 
-@dataclass
+
+@dataclass(frozen=True)
 class Sentence:
     """A quotable piece: a sentence, or a lead-in line with its list."""
 
     text: str
     source: int  # index into the passages
     order: int  # position within the passage
-    similarity: float = 0.0  # dense similarity to the question: the evidence strength
-    score: float = 0.0  # the composer's ranking score
 
 
-def sentences(embedder: Embedder, question: str, sources: list[Source], passages: int) -> list[Sentence]:
-    """Every sentence of the first ``passages`` sources, with its similarity to the question."""
-    found = [Sentence(text, k, order) for k, s in enumerate(sources[:passages])
-             for order, text in enumerate(split_units(s.text))]
-    if not found:
-        return []
-    qvec = embed_one(embedder, question)
-    counts = Counter(s.source for s in found)
-    stored: dict[int, np.ndarray | None] = {}
-    missing: list[Sentence] = []
+@dataclass
+class Evidence:
+    """Every sentence of the passages, its vector, and its similarity to the question and to each ask."""
+
+    question: str
+    question_vector: np.ndarray
+    sources: list[Source]
+    sentences: list[Sentence]
+    vectors: list[np.ndarray]  # one per sentence
+    similarity: list[float]  # to the whole question: the evidence strength
+    asks: list[str] = field(default_factory=list)  # the question's separate asks, when it has two or more
+    ask_similarity: list[list[float]] = field(default_factory=list)  # per ask, per sentence
+
+    def covers(self, sources: list[Source]) -> bool:
+        """Was this evidence read from exactly these passages?"""
+        return [(s.chunk_id, s.text) for s in sources] == [(s.chunk_id, s.text) for s in self.sources]
+
+    def within(self, passages: int) -> list[int]:
+        """Indexes of the sentences that come from the first ``passages`` passages."""
+        return [i for i, s in enumerate(self.sentences) if s.source < passages]
+
+
+def read_evidence(
+    question: str,
+    question_vector: np.ndarray,
+    sources: list[Source],
+    stored: Callable[[Source], np.ndarray | None],
+    embed: Embed,
+) -> Evidence:
+    """Split every passage into sentences and measure each against the question.
+
+    ``stored`` gives a passage's sentence vectors from ingest (None if unknown or stale);
+    ``embed`` embeds what is missing and the separate asks of the question.
+    """
+    found = [Sentence(text, k, order) for k, s in enumerate(sources) for order, text in enumerate(split_units(s.text))]
+    counts: dict[int, int] = {}
     for s in found:
-        if s.source not in stored:
-            source = sources[s.source]
-            vectors = unit_vectors.lookup(source.chunk_id, source.text)
-            stored[s.source] = vectors if vectors is not None and len(vectors) == counts[s.source] else None
-        vectors = stored[s.source]
-        if vectors is None:
-            missing.append(s)
+        counts[s.source] = counts.get(s.source, 0) + 1
+    vectors: list[np.ndarray | None] = [None] * len(found)
+    similarity = [0.0] * len(found)
+    known: dict[int, np.ndarray | None] = {}
+    missing: list[int] = []
+    for i, s in enumerate(found):
+        if s.source not in known:
+            rows = stored(sources[s.source])
+            known[s.source] = rows if rows is not None and len(rows) == counts[s.source] else None
+        rows = known[s.source]
+        if rows is None:
+            missing.append(i)
         else:
-            s.similarity = float(vectors[s.order] @ qvec)
+            vectors[i] = rows[s.order]
+            similarity[i] = float(rows[s.order] @ question_vector)
     if missing:
-        fresh = embedder.embed([unit_embed_text(sources[s.source].title, s.text) for s in missing]) @ qvec
-        for s, sim in zip(missing, fresh):
-            s.similarity = float(sim)
-    return found
+        fresh = embed([unit_embed_text(sources[found[i].source].title, found[i].text) for i in missing])
+        sims = fresh @ question_vector
+        for row, i in enumerate(missing):
+            vectors[i] = fresh[row]
+            similarity[i] = float(sims[row])
+    evidence = Evidence(question, question_vector, list(sources), found, vectors, similarity)  # type: ignore[arg-type]
+    asks = question_parts(question)
+    if len(asks) >= 2 and found:
+        evidence.asks = asks
+        for ask in asks:  # one at a time, as the question was: a batch pads, and padding moves the last digits
+            ask_vector = embed([ask])[0]
+            evidence.ask_similarity.append([float(v @ ask_vector) for v in evidence.vectors])
+    return evidence
+
+
+def evidence_for(embed: Embed, question: str, sources: list[Source],
+                 stored: Callable[[Source], np.ndarray | None] = lambda source: None) -> Evidence:
+    """The evidence for a question outside a request (training, benchmarks, tests): the
+    question is embedded with ``embed`` directly."""
+    return read_evidence(question, embed([question])[0], sources, stored, embed)

@@ -15,11 +15,10 @@ from enum import StrEnum
 
 import numpy as np
 
-from govai.embeddings.base import Embedder, embed_one
 from govai.domain import Source
+from govai.embeddings.base import Embedder
 from govai.retrieval.lexical import BM25Index
 from govai.retrieval.rerank import rerank
-from govai.retrieval.units import remember as remember_units
 from govai.retrieval.units import unpack
 from govai.store.knowledge import KnowledgeBase, KnowledgeStore, StoredChunk
 
@@ -43,12 +42,20 @@ class KBIndex:
     vectors: np.ndarray  # unit vectors, one row per chunk
     doc_of: np.ndarray  # row -> document number
     centroids: np.ndarray  # document number -> unit mean of its chunk vectors: what the page is about
+    # chunk id -> (hash of the chunk text, its sentence vectors from ingest). The text check keeps a
+    # passage that did not come from the store (or was altered) from borrowing another's vectors.
+    units: dict[int, tuple[int, np.ndarray]]
+
+    def sentence_vectors(self, source: Source) -> np.ndarray | None:
+        entry = self.units.get(source.chunk_id)
+        return entry[1] if entry is not None and entry[0] == hash(source.text) else None
 
 
 @dataclass
 class Retrieval:
     ranked: list[str]  # source ids (no anchor), best first, deduplicated
     passages: list[Source]  # best passages for composition, best first
+    complete: bool = True  # False when the knowledge base's last ingest did not finish
 
 
 def _centroids(chunks: list[StoredChunk], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,29 +83,34 @@ class Retriever:
                 chunks = self.store.chunks(kb, with_vectors=True)
                 texts = [f"{c.title}\n{' '.join(c.headings)}\n{c.text}" for c in chunks]
                 vectors = np.stack([c.embedding for c in chunks]) if chunks else np.zeros((0, kb.dim), np.float32)
+                units: dict[int, tuple[int, np.ndarray]] = {}
                 for c in chunks:
                     c.embedding = None  # keep one copy, in the matrix
-                    units = unpack(c.unit_vectors, kb.dim)
-                    if units is not None:
-                        remember_units(c.id, c.text, units)
+                    unit_vectors = unpack(c.unit_vectors, kb.dim)
+                    if unit_vectors is not None:
+                        units[c.id] = (hash(c.text), unit_vectors)
                     c.unit_vectors = None
                 doc_of, centroids = _centroids(chunks, vectors)
                 cached = KBIndex(
-                    kb, chunks, {c.id: i for i, c in enumerate(chunks)}, BM25Index(texts), vectors, doc_of, centroids
+                    kb, chunks, {c.id: i for i, c in enumerate(chunks)}, BM25Index(texts), vectors, doc_of, centroids,
+                    units,
                 )
                 self._indexes[kb_name] = cached
+            else:
+                cached.kb = kb  # same content; keep what the store says now (e.g. whether loading finished)
             return cached
 
     def search(
-        self, kb_name: str, query: str, *, k: int = 10, passages: int = 8, mode: Mode = Mode.FULL,
-        exclude: Collection[str] = (),
+        self, kb_name: str, query: str, *, vector: np.ndarray | None = None, k: int = 10, passages: int = 8,
+        mode: Mode = Mode.FULL, exclude: Collection[str] = (),
     ) -> Retrieval:
         """The best ``k`` source ids and ``passages`` passages; sources in ``exclude``
-        (document source ids, no anchor) are left out, as if withdrawn."""
+        (document source ids, no anchor) are left out, as if withdrawn. ``vector`` is the
+        query's embedding when the caller has it (the pipeline embeds through model access)."""
         idx = self.index(kb_name)
         if not idx.chunks:
-            return Retrieval([], [])
-        qvec = embed_one(self.embedder, query)
+            return Retrieval([], [], idx.kb.complete)
+        qvec = self.embedder.embed([query])[0] if vector is None else vector
         pool = CANDIDATES * 2 if exclude else CANDIDATES  # room for what is left out
         lexical = idx.bm25.search(query, pool) if mode != Mode.DENSE else []
         dense = []
@@ -116,7 +128,9 @@ class Retriever:
             scored = sorted(fused.items(), key=lambda x: -x[1])
             if mode == Mode.FULL:
                 scored = rerank(query, qvec, idx, [i for i, _ in scored], lexical, dense)
-        return self._dedupe(idx, scored, k, passages, frozenset(exclude))
+        found = self._dedupe(idx, scored, k, passages, frozenset(exclude))
+        found.complete = idx.kb.complete
+        return found
 
     @staticmethod
     def _dedupe(

@@ -3,18 +3,89 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import unquote
 
 import psycopg
 from pgvector.psycopg import register_vector
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from govai.config import Settings, get_settings
 from govai.errors import StoreError
 from govai.store.embedded import start_embedded
 
 log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 10
+URL_HELP = "postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+UNSET_HELP = "or unset DATABASE_URL to use GovAI's embedded server"
+
+# The user part's password runs to the last @ before the host (an unencoded @ in it is common).
+_URI_PASSWORD = re.compile(r"(://[^:/@?#]*:)([^/?#]*)(@)")
+_KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:\\.|[^'])*'|[^\s&]*)", re.IGNORECASE)
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password (in the user part, a query parameter or key=value form) replaced by ***."""
+    return _KV_PASSWORD.sub(r"\1***", _URI_PASSWORD.sub(r"\1***\3", url))
+
+
+def _passwords(url: str) -> set[str]:
+    found = {m.group(2) for m in _URI_PASSWORD.finditer(url)}
+    found |= {m.group(2).strip("'") for m in _KV_PASSWORD.finditer(url)}
+    found |= {piece for p in found for piece in p.split("@")}  # libpq splits at the first @, not the last
+    found |= {unquote(p) for p in found}
+    return {p for p in found if p}
+
+
+def scrub(message: str, url: str) -> str:
+    """One line, with no password from ``url`` in it (libpq may quote parts of the URL)."""
+    for password in sorted(_passwords(url), key=len, reverse=True):
+        message = message.replace(password, "***")
+    return " ".join(message.split())
+
+
+def check_url(url: str) -> dict[str, str]:
+    """The connection parameters of ``url``; a StoreError saying what is wrong if it is not a PostgreSQL URL."""
+    scheme = url.split("://", 1)[0] if "://" in url else None
+    if scheme is not None and scheme not in ("postgresql", "postgres"):
+        raise StoreError(
+            f"DATABASE_URL must be a PostgreSQL URL ({URL_HELP}), not a {scheme}:// URL; "
+            f"fix it, {UNSET_HELP}"
+        )
+    if scheme is not None and url.split("://", 1)[1].split("/", 1)[0].count("@") > 1:
+        raise StoreError(
+            "DATABASE_URL has more than one @ before the host; write an @ in the user name or password as %40, "
+            + UNSET_HELP
+        )
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise StoreError(
+            f"DATABASE_URL is not a valid PostgreSQL URL ({scrub(str(exc), url)}); "
+            f"set it to {URL_HELP}, {UNSET_HELP}"
+        ) from None
+    return {k: str(v) for k, v in params.items() if v is not None}
+
+
+@dataclass
+class ServerInfo:
+    """What ``govai db status`` reports about the ``DATABASE_URL`` server."""
+
+    url: str  # password redacted
+    host: str
+    port: int
+    database: str | None
+    running: bool = False
+    error: str | None = None
+    server_version: str | None = None
+    pgvector: str | None = None
+    data_directory: str | None = None
+    disk_bytes: int | None = None
 
 
 class Database:
@@ -23,6 +94,8 @@ class Database:
     def __init__(self, url: str | None = None, pgdata: Path | None = None) -> None:
         if url is None and pgdata is None:
             raise ValueError("need a URL or an embedded data directory")
+        if url is not None:
+            check_url(url)  # fail before anything runs, with a message rather than libpq's traceback
         self._url = url
         self._pgdata = pgdata
         self._lock = threading.Lock()
@@ -48,12 +121,31 @@ class Database:
 
     def connect(self) -> psycopg.Connection:
         """A new connection with pgvector types registered."""
+        return self._connect(self.url)
+
+    def describe(self) -> str:
+        """Where the database is, for messages: never with a password."""
+        if self._pgdata is not None:
+            return f"the embedded PostgreSQL in {self._pgdata}"
+        return f"PostgreSQL at {redact_url(self._url or '')}"
+
+    def _connect(self, url: str, timeout_s: int = CONNECT_TIMEOUT_S) -> psycopg.Connection:
+        # A firewalled host would otherwise hang for minutes; a timeout in the URL wins.
+        conninfo = url if "connect_timeout" in check_url(url) else make_conninfo(url, connect_timeout=timeout_s)
         try:
-            conn = psycopg.connect(self.url, autocommit=True)
-        except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
+            conn = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            fix = (
+                "run 'govai db status', or 'govai db stop' and try again"
+                if self.embedded
+                else f"check that the server is running and DATABASE_URL is right, {UNSET_HELP}"
+            )
+            raise StoreError(f"cannot connect to {self.describe()}: {scrub(str(exc), url)}; {fix}") from None
         try:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            with conn.transaction():
+                # Two first connections (say two commands on a fresh server) would both try to create it.
+                conn.execute("SELECT pg_advisory_xact_lock(7423002)")
+                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
         except psycopg.Error as exc:
             conn.close()
             raise StoreError(
@@ -62,6 +154,34 @@ class Database:
             ) from None
         register_vector(conn)
         return conn
+
+    def probe(self, timeout_s: int = 5) -> ServerInfo:
+        """Whether the ``DATABASE_URL`` server answers, and what it is; creates and changes nothing."""
+        if self._url is None:
+            raise ValueError("probe() is for DATABASE_URL; see store.embedded.embedded_status")
+        params = check_url(self._url)
+        info = ServerInfo(
+            url=redact_url(self._url),
+            host=params.get("host") or params.get("hostaddr") or "localhost",
+            port=int(params["port"]) if params.get("port", "").isdigit() else 5432,
+            database=params.get("dbname") or params.get("user"),
+        )
+        try:
+            with psycopg.connect(self._url, autocommit=True, connect_timeout=timeout_s) as conn:
+                info.running = True
+                info.server_version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+                info.database, info.disk_bytes = conn.execute(  # type: ignore[misc]
+                    "SELECT current_database(), pg_database_size(current_database())").fetchone()
+                row = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
+                info.pgvector = row[0] if row else None
+                try:  # superusers and pg_read_all_settings members only
+                    info.data_directory = conn.execute("SHOW data_directory").fetchone()[0]  # type: ignore[index]
+                except psycopg.Error:
+                    info.data_directory = None
+        except psycopg.Error as exc:
+            info.running = False
+            info.error = scrub(str(exc), self._url)
+        return info
 
     @property
     def conn(self) -> psycopg.Connection:

@@ -84,3 +84,13 @@ def normalise(text: str, *, fold_homoglyphs: bool = True) -> Normalised:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_surrogates(text: str) -> str:
+    """Join surrogate halves that pair up (decoded "\\ud83d\\ude00") into the character they
+    encode; a lone half becomes U+FFFD. No consumer of text (UTF-8, PostgreSQL, a model) takes
+    a lone surrogate."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-_SENTENCES = re.compile(r"(?<=[.?!])\s+")
+from govai.text.sentences import split_sentences
+
 _WH = r"(?:how|what|whats|what's|when|where|who|which|why|can|could|do|does|did|is|are|will|would|should|if|whether)"
 # ", and how much...", "and at what rate", "or do I...": a coordinator, then a new question.
 _JOIN = re.compile(
@@ -21,7 +22,7 @@ MIN_WORDS = 2
 
 def question_parts(question: str) -> list[str]:
     """The asks, in order; a question with a single ask gives one part (the question itself)."""
-    asks = [s.strip() for s in _SENTENCES.split(question.strip()) if s.strip().endswith("?")]
+    asks = [s for s in split_sentences(question, any_case=True) if s.endswith("?")]
     parts = [p.strip(" ,;?") for ask in asks for p in _JOIN.split(ask)]
     parts = [p for p in parts if len(p.split()) >= MIN_WORDS]
     return parts if len(parts) > 1 else [question]

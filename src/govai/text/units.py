@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 
+from govai.text.sentences import split_sentences
+
 # Bump when the split changes: stored unit vectors belong to one split, so ingest
 # re-embeds every document written under another.
 SPLIT_VERSION = 2
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-Z0-9£])")
 _LIST_ITEM = re.compile(r"^\s*(?:- |\(\w{1,4}\) )")
 _LABEL = re.compile(r"^\s*\((\w{1,4})\) ")
 _ITEM_END = re.compile(r"[;,]\s*(?:or|and)$|[;,.:—\- ]+$")
@@ -75,7 +76,7 @@ def split_units(passage: str) -> list[str]:
             i = j
             continue
         text = _LIST_ITEM.sub("", line)
-        units.extend(s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= 3)
+        units.extend(s for s in split_sentences(text) if len(s.split()) >= 3)
         i += 1
     return units
 

@@ -1,4 +1,12 @@
-"""Built-in ingest sources; importing this package registers them."""
+"""Built-in ingest sources, one module per format; importing this package registers them."""
 
-from govai.ingest.readers import govuk, legislation  # noqa: F401
-from govai.ingest.readers import files, legislation_xml  # noqa: F401
+from govai.ingest.readers import (  # noqa: F401
+    docx,
+    govuk,
+    html,
+    legislation,
+    legislation_xml,
+    markdown,
+    pdf,
+    text,
+)

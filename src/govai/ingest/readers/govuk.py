@@ -9,20 +9,59 @@ from pathlib import Path
 from typing import Any
 
 from govai.errors import IngestError
-from govai.ingest.document import Document, Section
+from govai.ingest.document import Document, Section, Skipped
 from govai.ingest.markdown import clean_markdown, sections_from_markdown, slugify
 from govai.ingest.sources import source_readers
-from govai.jsonl import read_jsonl
+from govai.jsonl import BadLine, iter_jsonl, parse_json, replace_in_strings
 
 GOVUK = "https://www.gov.uk"
 
 
-def _looks_like_item(item: Any) -> bool:
-    return isinstance(item, dict) and "base_path" in item and "title" in item
+_NUL = re.compile("\x00")
+_TEXT_FIELDS = ("url", "description", "body_markdown", "document_type")
+_PART_FIELDS = ("title", "slug", "body")
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def item_problem(item: Any) -> str | None:
+    """Why a parsed JSON value cannot be read as a GOV.UK content item, or None if it can."""
+    if not isinstance(item, dict) or "base_path" not in item or "title" not in item:
+        return "not a GOV.UK content item (no base_path/title)"
+    base_path, title = item["base_path"], item["title"]
+    if not isinstance(base_path, str) or not base_path.startswith("/"):
+        return f"base_path must be a path such as \"/child-benefit\", not {_json_type(base_path)}"
+    if not isinstance(title, str) or not title.strip():
+        return f"title must be non-empty text, not {'blank' if isinstance(title, str) else _json_type(title)}"
+    for key in _TEXT_FIELDS:
+        if item.get(key) is not None and not isinstance(item[key], str):
+            return f"{key} must be text, not {_json_type(item[key])}"
+    details = item.get("details")
+    if details is None:
+        return None
+    if not isinstance(details, dict):
+        return f"details must be an object, not {_json_type(details)}"
+    if details.get("body") is not None and not isinstance(details["body"], str):
+        return f"details.body must be text, not {_json_type(details['body'])}"
+    parts = details.get("parts")
+    if parts is None:
+        return None
+    if not isinstance(parts, list):
+        return f"details.parts must be a list, not {_json_type(parts)}"
+    for number, part in enumerate(parts, 1):
+        if not isinstance(part, dict):
+            return f"details.parts item {number} must be an object, not {_json_type(part)}"
+        for key in _PART_FIELDS:
+            if part.get(key) is not None and not isinstance(part[key], str):
+                return f"details.parts item {number}: {key} must be text, not {_json_type(part[key])}"
+    return None
 
 
 def _html_sections(html: str) -> list[Section]:
-    from govai.ingest.readers.files import sections_from_html
+    from govai.ingest.readers.html import sections_from_html
 
     return sections_from_html(html)
 
@@ -118,21 +157,42 @@ class GovukReader:
             return False
         return '"base_path"' in head
 
-    def read(self, path: Path) -> Iterator[Document]:
+    def read(self, path: Path) -> Iterator[Document | Skipped]:
         origin = str(path.resolve())
         if path.suffix == ".json":
             try:
-                item = json.loads(path.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                item, warnings = parse_json(path.read_text(encoding="utf-8"), path.name)
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
                 raise IngestError(f"{path.name}: not valid JSON ({exc})") from None
-            if not _looks_like_item(item):
-                raise IngestError(f"{path.name}: not a GOV.UK content item (no base_path/title)")
-            yield document_from_item(item, origin)
+            if problem := item_problem(item):
+                raise IngestError(f"{path.name}: {problem}")
+            yield _document(item, origin, path.name, warnings)
             return
-        for number, item in read_jsonl(path, IngestError):
-            if not _looks_like_item(item):
-                raise IngestError(f"{path}:{number}: not a GOV.UK content item (no base_path/title)")
-            yield document_from_item(item, origin)
+        # One bad line loses only itself: the reason is reported and every good line still loads.
+        for line in iter_jsonl(path, IngestError):
+            if isinstance(line, BadLine):
+                yield Skipped(reason=line.reason)
+            elif problem := item_problem(line.value):
+                yield Skipped(reason=f"{path}:{line.number}: {problem}")
+            else:
+                try:
+                    doc = _document(line.value, origin, f"{path}:{line.number}", list(line.warnings))
+                except RecursionError:
+                    yield Skipped(reason=f"{path}:{line.number}: the item is nested too deeply to read")
+                    continue
+                yield doc
+
+
+def _document(item: dict[str, Any], origin: str, label: str, warnings: list[str]) -> Document:
+    """The document for a checked item. PostgreSQL text cannot hold NUL, so NULs
+    (only ever from a \\u0000 escape) are dropped."""
+    item, nuls = replace_in_strings(item, _NUL, "")
+    doc = document_from_item(item, origin)
+    if nuls:
+        warnings = [*warnings, f"{label}: {nuls} NUL character(s) removed"]
+    if warnings:
+        doc.metadata["warnings"] = warnings
+    return doc
 
 
 source_readers.add("govuk", GovukReader())

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from govai.errors import IngestError
 from govai.ingest.document import Document, Section
-from govai.ingest.readers.files import FileReader, squash
+from govai.ingest.readers.base import FileReader
+from govai.ingest.readers.cleaning import squash
 from govai.ingest.sources import source_readers
 
 CLML = "http://www.legislation.gov.uk/namespaces/legislation"

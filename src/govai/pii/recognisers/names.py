@@ -20,83 +20,13 @@ from govai.pii.entities import Entity
 from govai.pii.ner import DEFAULT_MODEL, entity_spans
 from govai.pii.registry import TextDoc, pii_recognisers
 
-TITLES = frozenset("mr mrs ms miss mx dr prof professor sir dame lady lord rev revd reverend cllr councillor hhj".split())
-
-STOP = frozenset(
-    """a an and or but nor of in on at to for from by with as is are was were be been being it its this that these
-    those i me my we our us you your he him his she her they their them who what when where why how which not no
-    yes please thanks thank dear hi hello hiya hey regards best kind wishes yours sincerely faithfully many cheers
-    re fw fwd subject date ref reference name address phone tel mobile email tel. e-mail fax web website
-    january february march july september october november december jan feb mar apr jul
-    aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
-    council borough county city district court tribunal service services office department agency authority team
-    unit centre center trust nhs hmrc dwp dvla dvsa uc universal credit tax benefit benefits housing pension
-    allowance support payment payments account bank building society ltd limited plc llp inc company group school
-    college academy university primary junior infant infants secondary high nursery hospital surgery practice
-    clinic health medical care social children child family families adult adults community mental police fire
-    ambulance government ministry gov uk england wales scotland northern ireland britain british english welsh
-    scottish irish self assessment national insurance number revenue customs majesty passport driving licence
-    vehicle claim claimant claimants defendant applicant respondent notice hearing order form return record report
-    letter summary note notes journal case action owner manager officer worker director secretary chair head
-    teacher doctor nurse gp dsl mash cpoms reception year class pupil student patient tenant landlord employee
-    employer parent carer guardian partner son daughter mother father mum dad brother sister wife husband kin
-    next qualifying paying receiving home residential correspondence protected property rent arrears deposit
-    invoice vat registration registered nationality occupation christmas easter covid street road avenue lane
-    drive close way crescent terrace place gardens grove the total balance amount due overpayment debt
-    management discount single person persons people customer customers client clients new old change changes
-    circumstances information details request requests application applications appeal appeals decision
-    decisions review reviews hmcts moj ofsted cqc dbs id ni utr sa vat paye p45 p60 p11d n1 confidential
-    restricted official sensitive secret urgent important private personal attention attn fao cc bcc mobile
-    work coach coaches caseworker caseworkers referral referrals concern concerns safeguarding meeting meetings
-    appointment appointments assessment assessments plan plans thanks ok okay sorry also however because so
-    if then there here all any some each every other another same such only just very more most less least
-    first second third last previous current following above below after before during while until since
-    about against between into through over under again further once yes no mon tue wed thu fri sat sun am pm
-    morning afternoon evening night week weeks month months year years day days time times www http https com
-    org net co gmail hotmail outlook yahoo icloud btinternet sky live virginmedia talktalk aol protonmail
-    british nationality electrician engineer retired unemployed student director secretary total vat
-    england scotland wales europe european united kingdom great""".split()
-)
-
-# A run ending in one of these is an organisation, not a person.
-ORG_WORDS = frozenset(
-    """ltd limited plc llp inc corp corporation co council school college academy court trust group services
-    service partnership partners associates solicitors surgery practice hospital centre center bank society
-    union club church foundation housing homes catering landscapes consulting consultancy construction
-    management solutions systems holdings enterprises industries international logistics transport motors
-    garage cafe restaurant hotel stores store shop supermarket pharmacy dental clinic nursery university
-    department office agency authority commission committee board team unit tribunal ministry borough county
-    district city parish assembly parliament government police fire ambulance charity fund network alliance
-    federation institute institution association agency studio studios media press publishing records primary
-    secondary junior infants infant grammar comprehensive rc ce cofe ltd. plumbing cleaning print digital
-    builders electrical roofing joinery cars taxis lettings estates properties""".split()
-)
-
-LABEL_WORDS = (
-    "name", "claimant", "patient", "tenant", "landlord", "director", "employee", "pupil", "student", "child",
-    "parent", "carer", "owner", "kin", "from", "to", "applicant", "appellant", "respondent", "defendant",
-    "contact", "caseworker", "officer", "gp", "doctor", "teacher", "dsl", "witness", "partner", "spouse",
-    "signed", "customer", "client", "resident", "occupant", "user", "beneficiary", "deceased", "executor",
-    "guardian", "member", "staff", "author", "prepared by", "attn", "attention", "fao", "cc", "referrer",
-    "manager", "worker", "adviser", "advisor", "agent", "representative", "appointee", "nominee", "secretary",
-    "person", "individual", "lodger", "occupier", "holder", "payee", "sender", "recipient", "mother", "father",
-    "son", "daughter", "emergency contact", "by", "surname", "forename", "forenames", "first name", "family name",
-    "full name", "given name", "shareholder", "officer", "solicitor", "social worker", "midwife", "consultant",
-    "nurse", "clinician", "coach", "interpreter", "referred by", "completed by", "reviewed by", "approved by",
-    "requested by", "reported by", "logged by", "employee name", "ordered by", "victim", "suspect", "offender",
-)
-
-STRONG_CUES = (
-    "my name is", "name is", "i am", "i'm", "im", "it's", "its", "this is", "called", "named", "dear", "hi", "hello", "hiya", "hey",
-    "morning", "afternoon", "partner", "husband", "wife", "son", "daughter", "mother", "father", "mum", "dad",
-    "brother", "sister", "friend", "neighbour", "grandson", "granddaughter", "grandmother", "grandfather", "nan",
-    "uncle", "aunt", "auntie", "cousin", "nephew", "niece", "stepson", "stepdaughter", "fiance", "fiancé",
-    "girlfriend", "boyfriend", "carer", "dsl", "queries to", "raised by", "spoke to", "spoke with", "speak to",
-    "talk to", "talked to", "contact", "attn", "fao", "c/o", "signed", "named", "client", "tenant", "landlord",
-    "pupil", "patient", "colleague", "caseworker", "work coach", "manager", "teacher", "ask for", "thanks",
-    "from", "informed", "employee", "director", "claimant", "applicant", "defendant", "assigned to", "cc",
-)
-WEAK_CUES = ("to", "by", "with", "and", "for", "per", "as")
+# Word lists in govai/pii/data/ (each file's header says what it holds).
+TITLES = gazetteer.word_list("titles")
+STOP = gazetteer.word_list("name_stop_words")  # capitalised, but never part of a name
+ORG_WORDS = gazetteer.word_list("organisation_words")  # a run ending in one is an organisation
+LABEL_WORDS = gazetteer.phrase_list("name_labels")  # "Patient:", "Prepared by:"
+STRONG_CUES = gazetteer.phrase_list("name_cues_strong")  # "my name is", "Dear"
+WEAK_CUES = gazetteer.phrase_list("name_cues_weak")  # "to", "by"
 
 
 def _ends_with_any(cues: tuple[str, ...]) -> re.Pattern[str]:
@@ -129,7 +59,7 @@ POST_ROLE = re.compile(
 )
 LOWER_INTRO = re.compile(r"(?<![a-z'])(?:my name is|my name's|name is|i am|i'm|im|this is|it's|its|names)\s+")
 
-_PARTICLES = frozenset("ap ab van von de da di del della der den bin binti al el le la du dos das".split())
+_PARTICLES = gazetteer.word_list("name_particles")  # "Hywel ap Rhys", "Ludwig van Beethoven"
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

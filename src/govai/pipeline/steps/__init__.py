@@ -5,7 +5,6 @@ from govai.pipeline.steps import (  # noqa: F401
     check_citations,
     check_evidence,
     check_output,
-    classify,
     compose,
     normalise,
     pseudonymise,
@@ -16,4 +15,5 @@ from govai.pipeline.steps import (  # noqa: F401
     scope,
     screen_input,
     screen_sources,
+    security_marking,
 )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.pipeline.context import Context
 from govai.pipeline.step import steps
+
+if TYPE_CHECKING:
+    from govai.runtime import Services
 
 
 class CheckCitations:
@@ -19,9 +22,9 @@ class CheckCitations:
         ctx.citations = [c for c in ctx.citations if c.source_id in allowed]
         ctx.record(self.name, dropped=dropped)
         if dropped:
-            ctx.flags.append("citation_dropped")
+            ctx.flag("citation_dropped")
 
 
 @steps.register("check_citations")
-def build(runtime: Any, options: dict[str, Any]) -> CheckCitations:
+def build(services: Services, options: dict[str, Any]) -> CheckCitations:
     return CheckCitations()

@@ -8,64 +8,84 @@ Answers delivered carry the service's notices (e.g. "not legal advice").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import psycopg
+
 from govai.domain import Outcome
+from govai.errors import ConfigError
 from govai.pipeline.context import Context
+from govai.pipeline.replies import Replies
 from govai.pipeline.step import steps
-from govai.pipeline.steps.route import canned
-from govai.policy.review import detectors, enqueue, matches
+from govai.policy.review import Exchange, detectors, enqueue, matches
+from govai.profiles.model import ReviewRule
 
 if TYPE_CHECKING:
-    from govai.runtime import Runtime
+    from govai.runtime import Services
 
-HELD = (
-    "A member of staff needs to check this answer before you get it. "
-    "You will hear back once {reviewer} has reviewed it."
-)
+
+def exchange_of(ctx: Context) -> Exchange:
+    return Exchange(question=ctx.text, answer=ctx.answer, outcome=ctx.outcome, flags=frozenset(ctx.flags),
+                    scope=ctx.scope, classification=ctx.classification, composer=ctx.usage.provider)
 
 
 class Review:
     name = "review"
     always_runs = True
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.profile = runtime.profile
-        for rule in self.profile.review:
+    def __init__(self, rules: list[ReviewRule], notices: list[str], replies: Replies,
+                 queue: Callable[[], psycopg.Connection], keep_days: int, responsible: str | None = None) -> None:
+        for rule in rules:
             for d in rule.detect:
                 detectors.get(d)  # unknown detector names fail at start-up
+        self.rules = rules
+        self.notices = notices
+        self.replies = replies
+        self.queue = queue
+        self.keep_days = keep_days
+        self.responsible = responsible
 
     def __call__(self, ctx: Context) -> None:
-        matched = [rule for rule in self.profile.review if matches(rule, ctx)]
+        exchange = exchange_of(ctx)
+        matched = [rule for rule in self.rules if matches(rule, exchange)]
         notify = sorted({r.notify for r in matched if r.notify})
         for rule in matched:
-            if rule.add_flag and rule.add_flag not in ctx.flags:
-                ctx.flags.append(rule.add_flag)
-            if rule.action == "flag" and "review_requested" not in ctx.flags:
-                ctx.flags.append("review_requested")
+            if rule.add_flag:
+                ctx.flag(rule.add_flag)
+            if rule.action == "flag":
+                ctx.flag("review_requested")
         hold = next((r for r in matched if r.action == "hold" and ctx.answer), None)
         detail: dict[str, Any] = {"matched": [r.name for r in matched], "notify": notify, "held": False}
-        if notify:
-            ctx.state["notify"] = notify
+        ctx.notify = notify
         if hold is not None:
-            queue_id = enqueue(self.runtime.db.conn, ctx, hold, self.profile.retention.conversation_days)
+            queue_id = enqueue(self.queue(), request_id=ctx.request_id, service=ctx.service, rule=hold,
+                               answer=ctx.answer or "", citations=ctx.citations, keep_days=self.keep_days)
             reviewer = hold.reviewer or "a reviewer"
             ctx.stop(
                 Outcome.REFUSED,
-                canned(self.profile, "review_hold", HELD, reviewer=reviewer),
+                self.replies("review_hold", reviewer=reviewer),
                 f"held for human review under rule {hold.name!r} (reviewer: {reviewer}, queue id {queue_id})",
             )
-            ctx.flags.append("held_for_review")
+            ctx.flag("held_for_review")
             detail |= {"held": True, "rule": hold.name, "reviewer": reviewer, "queue_id": queue_id}
-        elif ctx.outcome is Outcome.ANSWERED and ctx.answer and self.profile.notices:
-            ctx.answer = "\n\n".join([ctx.answer, *self.profile.notices])
-            detail["notices"] = len(self.profile.notices)
-        if self.profile.responsible is not None:
-            detail["responsible"] = self.profile.responsible.name
+        else:
+            notices = list(self.notices) if ctx.outcome is Outcome.ANSWERED and ctx.answer else []
+            if "incomplete_kb" in ctx.flags and ctx.outcome in (Outcome.ANSWERED, Outcome.ABSTAINED) and ctx.answer:
+                notices.append(self.replies("incomplete_kb"))
+            if notices:
+                ctx.answer = "\n\n".join([ctx.answer or "", *notices])
+                detail["notices"] = len(notices)
+        if self.responsible is not None:
+            detail["responsible"] = self.responsible
         ctx.record(self.name, **detail)
 
 
 @steps.register("review")
-def build(runtime: Runtime, options: dict[str, Any]) -> Review:
-    return Review(runtime)
+def build(services: Services, options: dict[str, Any]) -> Review:
+    if options:
+        raise ConfigError(f"review: takes no options (got {', '.join(sorted(options))}); "
+                          "rules and notices are the profile's 'review' and 'notices'")
+    profile = services.profile
+    return Review(profile.review, profile.notices, services.replies, lambda: services.db.conn,
+                  profile.retention.conversation_days, profile.responsible.name if profile.responsible else None)

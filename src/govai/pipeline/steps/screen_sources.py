@@ -8,12 +8,12 @@ here in either direction.
 ``ctx.sources`` — what composition sees — loses the injected passages.
 
 Options: ``action`` ("drop", the default, or "quarantine": also keep them in
-``ctx.state["quarantined_sources"]`` for review), ``threshold``, ``layers``.
+``ctx.quarantined`` for review), ``threshold``, ``layers``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.errors import ConfigError
 from govai.guards.engine import Screen
@@ -21,12 +21,14 @@ from govai.guards.source import screen_passages
 from govai.pipeline.context import Context
 from govai.pipeline.step import steps
 
+if TYPE_CHECKING:
+    from govai.runtime import Services
+
 
 class ScreenSources:
     name = "screen_sources"
 
-    def __init__(self, runtime: Any, action: str = "drop", threshold: float | None = None,
-                 layers: list[Any] | None = None) -> None:
+    def __init__(self, action: str = "drop", threshold: float | None = None, layers: list[Any] | None = None) -> None:
         if action not in ("drop", "quarantine"):
             raise ConfigError(f"screen_sources action must be 'drop' or 'quarantine', not {action!r}")
         self.action = action
@@ -42,15 +44,13 @@ class ScreenSources:
                 dropped.append({"source_id": v.source_id, "score": score, "reasons": reasons})
         if dropped:
             bad = {v.index for v in verdicts if v.injected}
-            removed = [s for i, s in enumerate(ctx.sources) if i in bad]
-            ctx.sources = [s for i, s in enumerate(ctx.sources) if i not in bad]
             if self.action == "quarantine":
-                ctx.state.setdefault("quarantined_sources", []).extend(s.model_dump() for s in removed)
-            if "injected_source" not in ctx.flags:
-                ctx.flags.append("injected_source")
+                ctx.quarantined.extend(s for i, s in enumerate(ctx.sources) if i in bad)
+            ctx.sources = [s for i, s in enumerate(ctx.sources) if i not in bad]
+            ctx.flag("injected_source")
         ctx.record(self.name, screened=len(verdicts), action=self.action, dropped=dropped)
 
 
 @steps.register("screen_sources")
-def build(runtime: Any, options: dict[str, Any]) -> ScreenSources:
-    return ScreenSources(runtime, **options)
+def build(services: Services, options: dict[str, Any]) -> ScreenSources:
+    return ScreenSources(**options)

@@ -1,4 +1,4 @@
-"""classify: every request carries a security classification.
+"""security_marking: every request carries a security classification.
 
 The request's own classification (or the profile's default) is raised, never
 lowered, when the text carries a protective marking such as "OFFICIAL-SENSITIVE"
@@ -8,11 +8,14 @@ or "SECRET" written in capitals, as pasted documents do.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govai.domain import Classification
 from govai.pipeline.context import Context
 from govai.pipeline.step import steps
+
+if TYPE_CHECKING:
+    from govai.runtime import Services
 
 # Markings as written on documents: capitals, whole words. "a secret" is not a marking.
 _MARKINGS = [
@@ -30,8 +33,8 @@ def marking_in(text: str) -> Classification | None:
     return None
 
 
-class Classify:
-    name = "classify"
+class SecurityMarking:
+    name = "security_marking"
 
     def __init__(self, detect_markings: bool = True) -> None:
         self.detect_markings = detect_markings
@@ -50,6 +53,6 @@ class Classify:
         )
 
 
-@steps.register("classify")
-def build(runtime: Any, options: dict[str, Any]) -> Classify:
-    return Classify(**options)
+@steps.register("security_marking")
+def build(services: Services, options: dict[str, Any]) -> SecurityMarking:
+    return SecurityMarking(**options)
