@@ -238,12 +238,16 @@ class Runtime:
         kb: str | None = None,
         classification: Classification | None = None,
         conversation_id: str | None = None,
+        tenant: str | None = None,
+        history: list[str] | None = None,
     ) -> Context:
         ctx = Context(
             question=question,
             kb=kb or self.profile.kb,
             service=self.profile.name,
             classification=classification or self.profile.classification,
+            tenant=tenant,
+            history=list(history or []),
         )
         if conversation_id:
             ctx.conversation_id = conversation_id
@@ -256,8 +260,11 @@ class Runtime:
         kb: str | None = None,
         classification: Classification | None = None,
         conversation_id: str | None = None,
+        tenant: str | None = None,
+        history: list[str] | None = None,
     ) -> Context:
-        ctx = self.context(question, kb=kb, classification=classification, conversation_id=conversation_id)
+        ctx = self.context(question, kb=kb, classification=classification, conversation_id=conversation_id,
+                           tenant=tenant, history=history)
         start = time.perf_counter()
         self.pipeline.run(ctx)
         ctx.latency_ms = (time.perf_counter() - start) * 1000

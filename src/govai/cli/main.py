@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from govai.cli import ask, audit, db, demo, guard, kb, pii, plugins, policy, providers
+from govai.cli import ask, audit, db, demo, guard, kb, pii, plugins, policy, providers, review, serve, tenants
 from govai.cli.common import Options
 from govai.cli.eval import eval_app
 
@@ -34,6 +34,10 @@ app.add_typer(audit.app, name="audit")
 app.command("ask")(ask.ask)
 app.command("demo")(demo.demo)
 app.command("plugins")(plugins.plugins)
+app.command("serve")(serve.serve)
+app.add_typer(tenants.tenants_app, name="tenants")
+app.add_typer(tenants.keys_app, name="keys")
+app.add_typer(review.app, name="review")
 
 
 @app.callback()

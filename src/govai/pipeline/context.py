@@ -34,6 +34,8 @@ class Context(BaseModel):
     question: str  # exactly what the user typed
     kb: str = "default"
     service: str = "default"
+    tenant: str | None = None  # the department the request came through (the HTTP service sets it)
+    history: list[str] = []  # earlier questions of the conversation (pseudonymised), oldest first
     classification: Classification = Classification.OFFICIAL
     conversation_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     request_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
@@ -54,6 +56,7 @@ class Context(BaseModel):
     draft: str | None = None  # the answer as composed, before personal data was put back
     answer: str | None = None
     citations: list[Citation] = []
+    notices: list[str] = []  # framing added after the answer by the review step ("not legal advice")
     notify: list[str] = []  # who must be told (review rules)
 
     # How it ended, and the record of it.
@@ -84,6 +87,13 @@ class Context(BaseModel):
         if sent is TextSent.ORIGINAL and self.original_text is not None:
             return self.original_text
         return self.text
+
+    def pseudonymised_answer(self) -> str:
+        """The answer as delivered, but with placeholders in place of the citizen's details: what
+        may be stored (the vault puts the details back when the conversation is read)."""
+        if self.personal_data is not PersonalData.FOUND or self.draft is None or self.outcome is not Outcome.ANSWERED:
+            return self.answer or ""
+        return "\n\n".join([self.draft, *self.notices])
 
     def record(self, step: str, **detail: Any) -> None:
         """Note a step's verdicts for the audit trail (the runner adds the timing)."""

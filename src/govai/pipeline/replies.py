@@ -64,6 +64,11 @@ DEFAULT_REPLIES: dict[str, str] = {
         "Sorry, the service is not working right now. Please try again later, "
         "or use GOV.UK to find the guidance you need."
     ),
+    # the kill switch
+    "unavailable": (
+        "Sorry, this service is not available at the moment. Please try again later, "
+        "or use GOV.UK to find the guidance you need."
+    ),
     # output guard
     "blocked_output": (
         "Sorry, I couldn't produce an answer I can be sure is accurate and safe. "
@@ -75,6 +80,10 @@ DEFAULT_REPLIES: dict[str, str] = {
         "incomplete. Check GOV.UK for the full guidance."
     ),
     # human review
+    "review_rejected": (
+        "A member of staff has checked this question and could not confirm an answer from the guidance. "
+        "Please contact the service directly."
+    ),
     "review_hold": (
         "A member of staff needs to check this answer before you get it. "
         "You will hear back once {reviewer} has reviewed it."

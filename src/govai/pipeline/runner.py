@@ -37,6 +37,13 @@ class Pipeline:
             self._run_step(step, ctx)
         return ctx
 
+    def finish(self, ctx: Context) -> Context:
+        """Run only the steps that always run (review, audit), for a request already stopped
+        before the pipeline (e.g. by the kill switch)."""
+        for step in self.finally_steps:
+            self._run_step(step, ctx)
+        return ctx
+
     def _run_step(self, step: Step, ctx: Context) -> None:
         start = time.perf_counter()
         before = len(ctx.records)

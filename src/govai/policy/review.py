@@ -88,11 +88,13 @@ def matches(rule: ReviewRule, exchange: Exchange) -> bool:
 
 
 def enqueue(conn: psycopg.Connection, *, request_id: str, service: str, rule: ReviewRule, answer: str,
-            citations: list[Citation], keep_days: int) -> int:
-    """Queue a held answer for sign-off; returns the queue id."""
+            citations: list[Citation], keep_days: int, tenant_id: str | None = None,
+            conversation_id: str | None = None, question: str | None = None) -> int:
+    """Queue a held answer for sign-off; returns the queue id. ``question`` and ``answer`` are
+    the pseudonymised text (placeholders, not the citizen's details)."""
     row = conn.execute(
-        "INSERT INTO review_queue (request_id, service, rule, reviewer, answer, citations, delete_after)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        "INSERT INTO review_queue (request_id, service, rule, reviewer, answer, citations, delete_after,"
+        " tenant_id, conversation_id, question) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
         (
             request_id,
             service,
@@ -101,6 +103,9 @@ def enqueue(conn: psycopg.Connection, *, request_id: str, service: str, rule: Re
             answer,
             json.dumps([c.model_dump() for c in citations]),
             datetime.now(UTC) + timedelta(days=max(keep_days, 1)),
+            tenant_id,
+            conversation_id,
+            question,
         ),
     ).fetchone()
     assert row is not None

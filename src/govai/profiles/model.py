@@ -157,6 +157,9 @@ class ServiceProfile(BaseModel):
     kb: str = "default"
     classification: Classification = Classification.OFFICIAL  # default for requests that name none
     uk_only: bool = False  # only UK-jurisdiction, UK-hosted (or on-premises) providers
+    tenant: str | None = None  # the department that owns the service (the HTTP service needs one)
+    switched_off: bool = False  # the kill switch: answer only "unavailable", touch no model
+    end_user_rate_per_minute: int = Field(default=20, ge=1)  # per end user, across every key and worker
     providers: list[str] = ["extractive"]  # composition providers, in preference order
     providers_file: str | None = None  # provider registry YAML (else $GOVAI_PROVIDERS)
     routing: Routing = Field(default_factory=Routing)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -13,6 +15,7 @@ from urllib.parse import unquote
 import psycopg
 from pgvector.psycopg import register_vector
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg_pool import ConnectionPool
 
 from govai.config import Settings, get_settings
 from govai.errors import StoreError
@@ -21,6 +24,7 @@ from govai.store.embedded import start_embedded
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 10
+POOL_SIZE = 8  # tenant-scoped connections per process (the server)
 URL_HELP = "postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
 UNSET_HELP = "or unset DATABASE_URL to use GovAI's embedded server"
 
@@ -99,7 +103,10 @@ class Database:
         self._url = url
         self._pgdata = pgdata
         self._lock = threading.Lock()
-        self._conn: psycopg.Connection | None = None
+        self._local = threading.local()  # one connection per thread: a psycopg connection runs one thing at a time
+        self._conns: list[psycopg.Connection] = []
+        self._migrated = False
+        self._pool: ConnectionPool | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Database:
@@ -185,19 +192,41 @@ class Database:
 
     @property
     def conn(self) -> psycopg.Connection:
-        """A shared connection for this process, migrated on first use."""
+        """This thread's connection (GovAI's own, as the table owner), migrated on first use."""
+        conn: psycopg.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self.connect()
+            with self._lock:
+                if not self._migrated:
+                    migrate(conn)
+                    self._migrated = True
+                self._conns = [c for c in self._conns if not c.closed] + [conn]
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def tenant(self, tenant_id: str) -> Iterator[psycopg.Connection]:
+        """A transaction that runs as one tenant: row-level security admits only its rows, whatever
+        the query asks for (see migration 0009)."""
+        self.conn  # migrated, so the role and the policies exist
         with self._lock:
-            if self._conn is None or self._conn.closed:
-                conn = self.connect()
-                migrate(conn)
-                self._conn = conn
-            return self._conn
+            if self._pool is None:
+                self._pool = ConnectionPool(self.url, min_size=1, max_size=POOL_SIZE, open=True,
+                                            kwargs={"autocommit": False}, configure=register_vector)
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SET LOCAL ROLE govai_tenant")
+            conn.execute("SELECT set_config('govai.tenant', %s, true)", (tenant_id,))
+            yield conn
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            for conn in self._conns:
+                conn.close()
+            self._conns = []
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+        self._local = threading.local()
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -7,6 +7,7 @@ evidence read later.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,21 @@ if TYPE_CHECKING:
 INCOMPLETE = "incomplete_kb"  # the knowledge base's last ingest did not finish
 
 
+# "and how much is it?", "what about for my partner?": a follow-up leans on the question before.
+_REFERS_BACK = re.compile(
+    r"^\W*(?:and|but|also|so|what about|how about|and if|if so|what if|then|is it|does it|can i still)\b|"
+    r"\b(?:it|that|this|they|them|those|these|there)\b", re.I)
+FOLLOW_UP_WORDS = 12
+
+
+def retrieval_query(text: str, history: list[str]) -> str:
+    """What to search for: the question, joined to the one before it when it is a short
+    follow-up that refers back; the answer is still chosen for the question as asked."""
+    if history and len(text.split()) <= FOLLOW_UP_WORDS and _REFERS_BACK.search(text):
+        return f"{history[-1]} {text}"
+    return text
+
+
 class Retrieve:
     name = "retrieve"
 
@@ -36,18 +52,21 @@ class Retrieve:
         self.mode = Mode(mode)
 
     def __call__(self, ctx: Context) -> None:
+        query = retrieval_query(ctx.text, ctx.history)
         try:
             ctx.question_vector = self.embed(ctx, [ctx.text])[0]
+            query_vector = ctx.question_vector if query == ctx.text else self.embed(ctx, [query])[0]
         except PolicyRefusal as exc:
             ctx.stop(Outcome.REFUSED, self.replies("policy_refused", classification=ctx.classification), str(exc))
             return
-        result = self.retriever().search(ctx.kb, ctx.text, vector=ctx.question_vector, k=self.k,
+        result = self.retriever().search(ctx.kb, query, vector=query_vector, k=self.k,
                                        passages=self.passages, mode=self.mode)
         ctx.retrieved = result.ranked
         ctx.sources = result.passages
         if not result.complete:
             ctx.flag(INCOMPLETE)  # the review step tells the user
-        ctx.record(self.name, retrieved=result.ranked, passages=len(result.passages), kb_complete=result.complete)
+        ctx.record(self.name, retrieved=result.ranked, passages=len(result.passages), kb_complete=result.complete,
+                   follow_up=query != ctx.text)
 
 
 @steps.register("retrieve")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
-from govai.domain import Outcome
+from govai.domain import Outcome, PersonalData
 from govai.errors import ConfigError
 from govai.pipeline.context import Context
 from govai.pipeline.replies import Replies
@@ -59,8 +59,11 @@ class Review:
         detail: dict[str, Any] = {"matched": [r.name for r in matched], "notify": notify, "held": False}
         ctx.notify = notify
         if hold is not None:
+            # The reviewer sees the pseudonymised question and the answer as composed (placeholders).
+            draft = ctx.draft if ctx.personal_data is PersonalData.FOUND and ctx.draft else ctx.answer
             queue_id = enqueue(self.queue(), request_id=ctx.request_id, service=ctx.service, rule=hold,
-                               answer=ctx.answer or "", citations=ctx.citations, keep_days=self.keep_days)
+                               answer=draft or "", citations=ctx.citations, keep_days=self.keep_days,
+                               tenant_id=ctx.tenant, conversation_id=ctx.conversation_id, question=ctx.text)
             reviewer = hold.reviewer or "a reviewer"
             ctx.stop(
                 Outcome.REFUSED,
@@ -74,6 +77,7 @@ class Review:
             if "incomplete_kb" in ctx.flags and ctx.outcome in (Outcome.ANSWERED, Outcome.ABSTAINED) and ctx.answer:
                 notices.append(self.replies("incomplete_kb"))
             if notices:
+                ctx.notices = notices
                 ctx.answer = "\n\n".join([ctx.answer or "", *notices])
                 detail["notices"] = len(notices)
         if self.responsible is not None:

@@ -1,0 +1,1 @@
+"""The HTTP service: the service API, the OpenAI-compatible gateway, review, audit and operations."""

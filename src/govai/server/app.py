@@ -1,0 +1,151 @@
+"""The FastAPI application: ``create_app()`` (``govai serve`` runs it under uvicorn).
+
+Middleware, outermost first: a request id on every response; input limits (body size, JSON
+nesting) before anything parses the body; one structured JSON log line per request (method,
+route, status, time, service, tenant, key id, outcome: never the question, the answer or a key).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio.to_thread
+from fastapi import FastAPI, Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from govai.server import errors, metrics
+from govai.server.routes import admin, audit, health, review, services
+from govai.server.state import ServerState
+
+access_log = logging.getLogger("govai.access")
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32
+WORKER_THREADS = 8  # requests answered at once per worker; each holds a database connection
+
+
+class InputLimits:
+    """Refuse an oversized body (413) or JSON nested too deep (422) before it is parsed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+            await _refuse(scope, send, 413, "too_large", f"the request body is over {MAX_BODY_BYTES // 1024} KiB")
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_BODY_BYTES:
+                await _refuse(scope, send, 413, "too_large", f"the request body is over {MAX_BODY_BYTES // 1024} KiB")
+                return
+        if _depth(body) > MAX_JSON_DEPTH:
+            await _refuse(scope, send, 422, "invalid_request", f"the JSON is nested over {MAX_JSON_DEPTH} levels deep")
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _depth(body: bytes) -> int:
+    """How deep brackets nest, outside strings (a cheap scan, not a parse)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": {"code": code, "message": message, "request_id": None}}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(state: ServerState | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+        if not access_log.handlers:  # one JSON line per request on stderr, whatever uvicorn configures
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            access_log.addHandler(handler)
+            access_log.setLevel(logging.INFO)
+            access_log.propagate = False
+        if getattr(app.state, "govai", None) is None:
+            app.state.govai = await anyio.to_thread.run_sync(ServerState.from_environment)
+        yield
+
+    app = FastAPI(
+        title="GovAI",
+        version="1",
+        summary="Grounded, guarded, sovereign AI assistants for UK public services.",
+        description="The service API, human review, audit and operations. Authenticate with an API key: "
+                    "`Authorization: Bearer gk_...` (`govai keys create`). Errors are always "
+                    '`{"error": {"code", "message", "request_id"}}`.',
+        lifespan=lifespan,
+    )
+    app.state.govai = state
+    errors.install(app)
+    for module in (services, review, admin, audit, health):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request.state.request_id = uuid.uuid4().hex
+        start = time.perf_counter()
+        response = await call_next(request)
+        response.headers["X-Request-Id"] = request.state.request_id
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.HTTP.labels(path, str(response.status_code)).inc()
+        entry: dict[str, Any] = {
+            "request_id": request.state.request_id, "method": request.method, "route": path,
+            "status": response.status_code, "ms": round((time.perf_counter() - start) * 1000, 1),
+        }
+        for name in ("service", "tenant", "key_id", "outcome"):
+            value = getattr(request.state, name, None)
+            if value is not None:
+                entry[name] = value
+        access_log.info(json.dumps(entry))
+        return response
+
+    app.add_middleware(InputLimits)  # type: ignore[arg-type]
+    return app
