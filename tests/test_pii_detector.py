@@ -73,6 +73,37 @@ def test_sort_code_needs_its_cue_and_a_bare_account_needs_a_bank() -> None:
         ("SORT_CODE", "08-41-75"), ("ACCOUNT_NUMBER", "82344362")]
 
 
+def test_bank_details_in_the_layouts_people_write() -> None:
+    assert found("Barclays 20-32-06 / 63456789") == [("SORT_CODE", "20-32-06"), ("ACCOUNT_NUMBER", "63456789")]
+    assert found("acc no 0012 3456, s/c 60-95-11") == [("ACCOUNT_NUMBER", "0012 3456"), ("SORT_CODE", "60-95-11")]
+    assert found("User: 309634 01928374\n") == [("SORT_CODE", "309634"), ("ACCOUNT_NUMBER", "01928374")]
+
+
+def test_ranks_and_collar_numbers_before_or_after_a_name() -> None:
+    assert [f for f in found("PS Hargreaves 2291 and PC 4417 Adeyemi attended.") if f[0] == "PERSON"] == [
+        ("PERSON", "Hargreaves"), ("PERSON", "Adeyemi")]
+
+
+def test_places_and_shops_named_like_people_are_not_people() -> None:
+    assert found("I went to Marks and Spencer, then to John Lewis.") == []
+    assert found("His grandfather in Hong Kong is unwell.") == []
+    assert ("PERSON", "Bolton") not in found("She lives on Cherry Tree Lane in Bolton.")
+
+
+def test_streets_without_a_house_number_after_an_address_phrase() -> None:
+    assert ("ADDRESS", "ashgrove avenue") in found("we moved to ashgrove avenue last year")
+    assert ("ADDRESS", "Clarendon Street") in found("staying at an address on Clarendon Street.")
+    assert found("I walked down the high street") == []
+
+
+def test_lone_lower_case_first_names_in_chat() -> None:
+    assert found("can u tell chinedu to call me") == [("PERSON", "chinedu")]
+
+
+def test_numeric_ordinal_birth_dates() -> None:
+    assert ("DATE_OF_BIRTH", "3rd of the 9th, 1951") in found("And his date of birth?\nCALLER: 3rd of the 9th, 1951.")
+
+
 def test_passport_company_licence_and_vehicle() -> None:
     text = ("Passport number 227499509. Company number SC123456. Driving licence MORGA 753116 SM9IJ. "
             "My car AB12 CDE was clamped.")

@@ -3,7 +3,9 @@
 Cues are searched in a window before the match (and a short one after), and the
 nearest cue counts most, so "NHS No: ... Tax reference: 1234567890" gives the
 number to the nearer "Tax reference". A cue only counts inside the same line,
-or on the previous line when the match starts its own line (label above value).
+or on the previous line when the match starts its own line (label above value)
+or answers it: in transcripts and chat, "Agent: date of birth?" is answered on
+the next line, after the speaker's label ("Customer: 19.09.88").
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from govai.pii.registry import TextDoc
 
 
 @lru_cache(maxsize=512)
-def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = sorted((re.escape(c.lower()) for c in cues), key=len, reverse=True)
     # Cues match whole words; punctuation inside a cue ("d.o.b", "a/c") is literal.
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
@@ -29,12 +31,77 @@ class Cue:
     distance: int  # characters between the cue and the match (0 = touching)
 
 
+# A speaker's label at the start of a transcript or chat line: "[00:01:12] Agent:", "CALLER:",
+# "Advisor (Shauna):", "Q:". Form labels ("Name:", "Date of birth:") are not speakers.
+_SPEAKER = re.compile(
+    r"[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<label>[^\W\d_][\w'’.\- ]{0,30}?(?:[ \t]*\([^)\n]{1,30}\))?)"
+    r"[ \t]*:(?=[ \t]+\S)"
+)
+_FORM_LABEL = re.compile(
+    r"(?i)\b(?:name|names|surname|forenames?|address|date|dob|d\.o\.b|birth|number|no|postcode|phone|tel|mobile|"
+    r"email|e-mail|ref|reference|subject|re|to|from|cc|sent|time|location|age|occupation|nationality|relationship|"
+    r"account|sort|code|bank|iban|nino|ni|nhs|utr|vat|passport|licence|reg|vehicle|reason|town|county|city|country|"
+    r"property|rent|amount|note|notes|action|outcome|status|type|category|priority|result|present|apologies|"
+    r"attendees|incident|location|offence|crime|case|claim|appointment|dear|hi|hello|re|fao|attn|ps)\b"
+)
+# What a reply may say before the value it gives ("it's the", "yeah", "I think it's").
+_REPLY_FILLER = re.compile(
+    r"(?:[ \t]*(?:yes|yeah|yep|ok|okay|oh|um|erm|er|uh|right|sure|so|well|sorry|hi|hello|it's|its|it is|that's|thats|"
+    r"i think it's|i think its|i think|my name is|my name's|my names|this is|i'm|im|the|mine is|his is|hers is|"
+    r"her name is|his name is|it was|only his first name|only her first name|just)[,.!]?)*[ \t]*"
+)
+
+
+# A chat question without a question mark ("and your name", "date of birth please").
+_ASKS = re.compile(r"(?:name|surname|d\.?o\.?b|date of birth|birthday|postcode|address|number|sort code|account)\W*"
+                   r"(?:please|pls|plz)?\W*$")
+
+
+def speaker_label_end(doc: TextDoc, line_start: int) -> int | None:
+    """End of the speaker's label that opens this line (just after the colon), or None."""
+    m = _SPEAKER.match(doc.text, line_start)
+    if m is None or "\n" in m.group(0) or _FORM_LABEL.search(m.group("label")):
+        return None
+    if len(m.group("label").split()) > 4:
+        return None
+    return m.end()
+
+
+def _previous_line(doc: TextDoc, line_start: int) -> tuple[int, int] | None:
+    end = line_start - 1
+    while end > 0:
+        start = doc.line_start(end)
+        if doc.text[start:end].strip():
+            return start, end
+        end = start - 1
+    return None
+
+
+def answer_line_question(doc: TextDoc, pos: int) -> str | None:
+    """The previous line (lower case) when the text before ``pos`` on its line only replies to it:
+    nothing, a speaker's label, or filler such as "it's the"."""
+    line_start = doc.line_start(pos)
+    if line_start == 0:
+        return None
+    prefix_start = speaker_label_end(doc, line_start) or line_start
+    if not _REPLY_FILLER.fullmatch(doc.lower, prefix_start, pos):
+        return None
+    prev = _previous_line(doc, line_start)
+    if prev is None:
+        return None
+    question = doc.lower[prev[0] : prev[1]]
+    return question if "?" in question or _ASKS.search(question) else None
+
+
 def window_before(doc: TextDoc, start: int, size: int) -> tuple[int, str]:
-    """The lower-cased text a cue may sit in: this line, or the previous one when the match opens its line."""
+    """The lower-cased text a cue may sit in: this line, or the previous one when the match opens its line
+    or replies to it."""
     line_start = doc.line_start(start)
     lo = max(line_start, start - size)
-    if doc.text[line_start:start].strip() == "" and line_start > 0:
-        lo = max(doc.line_start(line_start - 1), start - size)
+    if line_start > 0 and (doc.text[line_start:start].strip() == "" or answer_line_question(doc, start) is not None):
+        prev = _previous_line(doc, line_start)
+        if prev is not None:
+            lo = max(prev[0], start - size - (line_start - 1 - prev[1]))
     return lo, doc.lower[lo:start]
 
 
@@ -44,9 +111,32 @@ def nearest_cue_before(doc: TextDoc, start: int, cues: Iterable[str], size: int 
         return None
     lo, window = window_before(doc, start, size)
     best: Cue | None = None
-    for m in _cue_pattern(cues).finditer(window):
+    for m in cue_pattern(cues).finditer(window):
         best = Cue(m.group(0), len(window) - m.end())
+    if best is None:
+        question = reply_to(doc, start)
+        m = cue_pattern(cues).search(question) if question else None
+        if m is not None:
+            best = Cue(m.group(0), size // 2)  # asked on the line above ("And the account number?")
     return best
+
+
+def reply_to(doc: TextDoc, start: int) -> str | None:
+    """The question (lower case) on the line above, when this line replies to it: the line opens with a
+    speaker's label, or the line above ends in a question mark; the reply may say a little first
+    ("Hang on, I've got the card here... it's")."""
+    line_start = doc.line_start(start)
+    if line_start == 0 or start - line_start > 60:
+        return None
+    prev = _previous_line(doc, line_start)
+    if prev is None:
+        return None
+    question = doc.lower[prev[0] : prev[1]]
+    if "?" not in question and not _ASKS.search(question):
+        return None
+    if speaker_label_end(doc, line_start) is None and not question.rstrip().endswith("?"):
+        return None
+    return question
 
 
 def cue_after(doc: TextDoc, end: int, cues: Iterable[str], size: int = 16) -> Cue | None:
@@ -55,7 +145,7 @@ def cue_after(doc: TextDoc, end: int, cues: Iterable[str], size: int = 16) -> Cu
         return None
     line_end = doc.line_end(end)
     window = doc.lower[end : min(line_end, end + size)]
-    m = _cue_pattern(cues).search(window)
+    m = cue_pattern(cues).search(window)
     return Cue(m.group(0), m.start()) if m else None
 
 

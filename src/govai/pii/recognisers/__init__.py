@@ -1,3 +1,11 @@
 """Built-in recognisers. Importing this package registers every one by name."""
 
-from govai.pii.recognisers import address, contact, dates, identifiers, names  # noqa: F401
+from govai.pii.recognisers import (  # noqa: F401
+    account_number,
+    address,
+    contact,
+    dates,
+    identifiers,
+    names,
+    sort_code,
+)

@@ -9,7 +9,7 @@ stops at a label ("Address:"), a sentence, a name line, or a blank line.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +23,11 @@ STREET_SUFFIXES = frozenset(
     meadow meadows croft wynd brae loan causeway circus boulevard broadway embankment quay yard passage approach
     chase dene garth heights hollow lea leys mount orchard path promenade ridge strand villas wood woods glade
     copse paddock market cottages buildings precinct circle gardens grange lawn lawns nook oval pastures reach
-    retreat ride spinney steps terrace thorpe top vale vista wharf brow shaw holme dale""".split()
+    retreat ride spinney steps terrace thorpe top vale vista wharf brow shaw holme dale lanes""".split()
 )
 WELSH_STREET_WORDS = frozenset("heol ffordd stryd lon lôn maes cae rhodfa llwyn bryn pant cwm clos teras plas".split())
 BUILDING_WORDS = frozenset(
-    """house cottage cottages farm farmhouse lodge forge barn mill hall manor court wharf villa bungalow ty tŷ
+    """house cottage cottages farm farmhouse lodge forge barn mill hall manor court wharf villa bungalow ty tŷ tý
     bryn plas building buildings block tower towers mansions chambers granary rectory vicarage oast coach stables
     maltings works barracks cottage croft lodge grange place point heights view house""".split()
 )
@@ -116,6 +116,8 @@ def kind(text: str) -> str | None:
     flat_prefix = _FLAT_PREFIX.match(text)
     if flat_prefix and kind(text[flat_prefix.end() :]) == "street":
         return "street"  # "Flat 4 38 Mill Lane" written without a comma
+    if flat_prefix and kind(text[flat_prefix.end() :]) == "building":
+        return "flat"  # "Flat 6 Beech House"
     if HOUSE_NUMBER.match(text) and any(w.isalpha() for w in words[1:]):
         return "street"
     if any(ch.isdigit() for ch in text):
@@ -138,11 +140,15 @@ def _looks_like_name(text: str) -> bool:
     words = text.split()
     if words and words[0].lower().rstrip(".") in _TITLES:
         return True
+    last = words[-1].lower().strip(".,") if words else ""
     return (
         2 <= len(words) <= 3
         and gazetteer.is_first_name(words[0])
         and gazetteer.is_surname(words[-1])
         and not gazetteer.is_town(words[-1])
+        # "Carlton Court", "Stanley Street", "Ty Gwyn": a building or street named like a person
+        and last not in STREET_SUFFIXES and last not in BUILDING_WORDS and last not in WELSH_STREET_WORDS
+        and not any(w.lower() in WELSH_STREET_WORDS | BUILDING_WORDS for w in words)
     )
 
 
@@ -229,6 +235,50 @@ class AddressRecogniser:
             if "street" in kinds or ("building" in kinds and "place" in kinds) or "flat" in kinds and len(kinds) > 1:
                 out.append(Entity(start, end, "ADDRESS", 0.88, self.name, ("postcode_anchor", *sorted(kinds))))
         out.extend(self._streets_without_postcode(doc, out))
+        out.extend(self._streets_in_words(doc, out))
+        return out
+
+    def _streets_in_words(self, doc: TextDoc, anchored: list[Entity]) -> list[Entity]:
+        """Addresses with no postcode and no capitals or no house number: "22 hawthorn drive",
+        "flat 4 jubilee house, albion street, hull", "Holly Cottage, Back Street, Ripon". A street needs a
+        house number, a building or flat before it, or an address phrase ("I live at") to count."""
+        out: list[Entity] = []
+        for m in _street_matches(doc.text):
+            start, end = m.span()
+            if any(e.start < end and start < e.end for e in (*anchored, *out)):
+                continue
+            words = m.group("words").split()
+            lower = m.group(0) == m.group(0).lower()
+            if any(w.lower() in _NOT_STREET_WORDS for w in words[1:] if w.lower() != "st") or (
+                words[0].lower() in _NOT_STREET_WORDS - {"the"}) or (words[0].lower() == "the" and len(words) > 1):
+                continue
+            num = m.group("num") or ""
+            if num[:2] in ("19", "20") and len(num) == 4:
+                continue  # a year: "5 April 2024 must reach us"
+            if lower and m.group("suffix").lower() not in _PLAIN_STREET_SUFFIXES and not num:
+                continue  # "the claim will close": in lower case only a plain street word will do
+            if not lower and not all(w[0].isupper() or w.lower() in CONNECTORS or w.lower() == "the" for w in words):
+                continue  # "the street light", "a quiet road"
+            comps = _components_before(doc, start)
+            first = start
+            has_building = False
+            for comp in comps[:2]:
+                part = _address_tail(comp)
+                k = kind_any_case(part.text) if part else None
+                if part is not None and (k in ("flat", "building") or (k == "street" and not lower)):
+                    first, has_building = part.start, True
+                    if k == "flat" or part.truncated:
+                        break
+                else:
+                    break
+            flat = _FLAT_BEFORE.search(doc.text, max(0, first - 24), first)
+            if flat:
+                first, has_building = flat.start(1), True
+            end = _extend_places_any_case(doc, end, lower)
+            cue = _ADDRESS_CUE.search(doc.lower, max(0, first - 40), first)
+            if not (m.group("num") or has_building or cue):
+                continue
+            out.append(Entity(first, end, "ADDRESS", 0.72, self.name, ("street_in_words",)))
         return out
 
     def _streets_without_postcode(self, doc: TextDoc, anchored: list[Entity]) -> list[Entity]:
@@ -250,6 +300,87 @@ class AddressRecogniser:
 _NUMBERED_STREET = re.compile(
     r"(?<![\w£$.,:])\d{1,4}[A-Za-z]?,?[ ]+(?:[A-Z][\w'’\-]*[ ]+){1,3}(?P<suffix>[A-Z][a-z]+)\b"
 )
+
+
+_SUFFIX_ALTERNATIVES = "|".join(sorted(STREET_SUFFIXES - {"end", "side", "top", "bank", "steps"}, key=len, reverse=True))
+_ANY_STREET = re.compile(
+    r"(?<![\w£$.,:/])(?:(?P<num>\d{1,4}[A-Za-z]?),?[ \t]+)?(?P<words>(?:[^\W\d_][\w'’\-]*[ \t]+){1,3})"
+    r"(?P<suffix>" + _SUFFIX_ALTERNATIVES + r")\b(?![ \t]+(?:light|lights|sign|signs|works|closure))",
+    re.I,
+)
+def _street_matches(text: str) -> Iterator[re.Match[str]]:
+    """Every street-shaped run, and where an address phrase runs into a street's name ("she lives on Cherry
+    Tree Lane", "we moved to ashgrove avenue") also the run after the phrase."""
+    for m in _ANY_STREET.finditer(text):
+        yield m
+        words = list(re.finditer(r"\S+", m.group("words")))
+        stops = [w for w in words if w.group(0).lower() in _NOT_STREET_WORDS]
+        if stops and not m.group("num") and stops[-1] is not words[-1]:
+            pos = m.start("words") + words[words.index(stops[-1]) + 1].start()
+            if not _ADDRESS_CUE.search(text.lower(), max(0, pos - 40), pos):
+                continue  # only an address phrase just before: "the school on Elm Grove" is not an address
+            again = _ANY_STREET.match(text, pos)
+            if again is not None and again.end() == m.end():
+                yield again
+
+
+# Words that are never part of a street's name: a sentence, not an address ("outside the school on Elm Grove").
+_NOT_STREET_WORDS = frozenset(
+    """a an the on in at to of for and or my your his her our their this that these those outside near by from with
+    is was are were be been i we you he she they it its me us him them into onto down up along across behind past
+    opposite round around off over under every each some any no not same other another busy quiet dark must will
+    can could should would may might shall has have had do does did get got""".split()
+)
+_FLAT_BEFORE = re.compile(r"(?i)(?:^|[^\w])((?:flat|apartment|apt|unit|room)[ \t]+\d{1,4}[a-z]?,?[ \t]+)$")
+_ADDRESS_CUE = re.compile(
+    r"(?:live at|lives at|living at|lived at|live on|lives on|living on|lived on|staying at|stays at|address is|"
+    r"address:|address on|address in|addy is|moved to|moving to|moved into|moving into|"
+    r"new address|resides at|residing at|home at|visited|attended|attend|broke into[^,.]{0,20}at|at)[ \t]*$"
+)
+
+
+_PLAIN_STREET_SUFFIXES = frozenset(
+    "road rd street avenue ave lane ln drive crescent cres terrace tce gardens gdns grove mews parade boulevard".split()
+)
+
+
+def _address_tail(comp: Component) -> Component | None:
+    """The component, or its longest tail that reads as a flat or a building ("... at Holly Cottage")."""
+    tokens = list(_TOKEN.finditer(comp.text))
+    best = None
+    for i in range(len(tokens) - 1, max(-1, len(tokens) - 6), -1):
+        first_word = tokens[i].group(0).lower()
+        if first_word in _NOT_STREET_WORDS - {"the"}:
+            break
+        text = comp.text[tokens[i].start() :]
+        if kind_any_case(text) in ("flat", "building", "street") and (
+            text[0].isupper() or text[0].isdigit() or first_word in ("flat", "apartment", "unit", "room", "the")
+            or comp.text == comp.text.lower()
+        ):
+            best = Component(comp.start + tokens[i].start(), comp.end, text, truncated=i > 0)
+    return best
+
+
+def kind_any_case(text: str) -> str | None:
+    """``kind`` for text in any case: "flat 4 jubilee house" is a flat, "holly cottage" a building."""
+    k = kind(text)
+    if k is not None or text != text.lower():
+        return k
+    return kind(" ".join(w[:1].upper() + w[1:] for w in text.split()))
+
+
+def _extend_places_any_case(doc: TextDoc, end: int, lower: bool) -> int:
+    """Localities and a post town after the street, capitalised or, in lower-case text, known towns."""
+    end = _extend_places(doc, end)
+    if not lower:
+        return end
+    for _ in range(2):
+        m = re.match(r",?[ \t]+([a-z][a-z'’\-]+(?:[ \t]+(?:upon|on|le|in|by)[ \t]+[a-z][a-z'’\-]+)?)(?=[ \t]*(?:[,.\n!?]|$|[a-z]{1,2}\d))",
+                     doc.text[end : end + 40])
+        if not m or (gazetteer.is_english_word(m.group(1)) and not gazetteer.is_town(m.group(1))):
+            break
+        end += m.end()
+    return end
 
 
 def _extend_places(doc: TextDoc, end: int) -> int:

@@ -45,7 +45,7 @@ def _is_role_mailbox(local: str) -> bool:
         return False
     if all(p in ROLE_MAILBOXES for p in parts):
         return True
-    if any(gazetteer.is_first_name(p) or gazetteer.is_surname(p) for p in parts):
+    if any(gazetteer.is_core_name(p) or gazetteer.is_name_word(p) for p in parts):
         return False
     if any(stem in letters for stem in _ROLE_STEMS):
         return True

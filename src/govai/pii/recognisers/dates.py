@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from govai.pii.context import Cue, nearest_cue_before, proximity_boost
@@ -27,18 +27,64 @@ MONTHS = {
 _MON = "(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _ORD = r"(?:st|nd|rd|th)?"
 
+# Spoken and written-out dates: "third of march eighty-two", "twelfth of the twelfth, two thousand and three",
+# "March the second, sixty-one", "5th of October 88".
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+          "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+    "thirtieth": 30,
+}
+for _tens, _value in (("twenty", 20), ("thirty", 30)):
+    for _unit, _n in zip(("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"),
+                         range(1, 10)):
+        if _value + _n <= 31:
+            _ORDINALS[f"{_tens}-{_unit}"] = _ORDINALS[f"{_tens} {_unit}"] = _value + _n
+_NUMBERS = {w: i + 1 for i, w in enumerate(_UNITS)} | {w: i + 10 for i, w in enumerate(_TEENS)} | _TENS
+for _tens, _value in _TENS.items():
+    for _i, _unit in enumerate(_UNITS):
+        _NUMBERS[f"{_tens}-{_unit}"] = _NUMBERS[f"{_tens} {_unit}"] = _value + _i + 1
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"[ \-]") for w in sorted(words, key=len, reverse=True))
+
+
+_ORD_WORD = _alternatives(_ORDINALS)
+_NUMBER_WORD = _alternatives(_NUMBERS)
+# A year said alone is "eighty-two", never "one" or "twelve" ("the first of May, one of them").
+_TWO_DIGIT_WORD = _alternatives(w for w, n in _NUMBERS.items() if n >= 20)
+_DAY = r"(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD + r")"
+_MONTH_SPOKEN = r"(?:" + _MON + r"|the[ \t]+(?P<mord>" + _ORD_WORD + r"|\d{1,2}(?:st|nd|rd|th)))"  # "3rd of the 9th"
+_YEAR_SPOKEN = (r"(?P<y>(?:19|20)\d{2}|['’]\d{2}|\d{2}(?![\d/])|(?:nineteen|twenty)[ \-](?:" + _NUMBER_WORD + r"|hundred)|"
+                r"two thousand(?:[ \t]+and)?(?:[ \t]+(?:" + _NUMBER_WORD + r"))?|" + _TWO_DIGIT_WORD + r")")
+SPOKEN_PATTERNS = [
+    re.compile(r"(?<![\w])" + _DAY + r"(?:[ \t]+of)?[ \t]+" + _MONTH_SPOKEN + r",?[ \t]+(?:in[ \t]+)?" + _YEAR_SPOKEN
+               + r"(?![\w\-])", re.I),
+    re.compile(r"(?<![\w])" + _MON + r"[ \t]+(?:the[ \t]+)?(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD + r"),?[ \t]+"
+               + _YEAR_SPOKEN + r"(?![\w\-])", re.I),
+]
+
 DATE_PATTERNS = [
-    re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?![\d/\-]|\.\d)"),
+    re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|['’]?\d{2})(?![\d/\-]|\.\d)"),
     re.compile(r"(?<![\d/.\-])(?P<y>(?:19|20)\d{2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d/\-]|\.\d)"),
     re.compile(r"(?<![\w])(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"(?<![\w])" + _MON + r"\s+(?P<d>\d{1,2})" + _ORD + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"(?<![\w])" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
+    # "09 09 1975": spaces only with a four-digit year, so sort codes and phone numbers stay out
+    re.compile(r"(?<![\d\-/.])(?P<d>\d{1,2}) (?P<m>\d{1,2}) (?P<y>(?:19|20)\d{2})(?![\d\-/]|\.\d| \d)"),
+    *SPOKEN_PATTERNS,
 ]
 
 BIRTH_CUES = ("date of birth", "dob", "d.o.b", "d.o.b.", "born", "birth date", "birthdate", "birthday",
               "date geni", "dyddiad geni", "ganwyd", "b.", "d o b", "birth", "born on")
 # Cues for other kinds of date: when one of these is nearer, the date is not a birth date.
-OTHER_DATE_CUES = ("date of death", "died", "deceased", "issued", "issue date", "expiry", "expires", "valid until",
+OTHER_DATE_CUES = ("date of death", "died", "issued", "issue date", "expiry", "expires", "valid until",
                    "moved", "deadline", "due", "hearing", "dated", "date:", "until", "since",
                    "before", "after", "between", "started", "start date", "leaving", "left", "received", "sent", "paid", "reported",
                    "appointed", "filed", "incorporated", "arrived", "closed", "opened", "signed", "tenancy")
@@ -48,26 +94,56 @@ OTHER_DATE_CUES = ("date of death", "died", "deceased", "issued", "issue date", 
 _BIRTH_AFTER = re.compile(r"\s*[(\[\-–,]\s*(dob|d\.o\.b\.?|date of birth|born|birth date)\b")
 
 
-def parse_date(m: re.Match[str], today: dt.date) -> dt.date | None:
-    groups = m.groupdict()
-    month = MONTHS[groups["mon"].lower()] if groups.get("mon") else int(groups["m"])
-    day = int(groups["d"]) if groups.get("d") else 1
-    year = int(groups["y"])
+def _day(text: str) -> int:
+    digits = re.match(r"\d+", text)
+    return int(digits.group(0)) if digits else _ORDINALS[re.sub(r"[ \t\-]+", "-", text.lower())]
+
+
+def _year(text: str, today: dt.date) -> int | None:
+    """1985, '85, 85, "nineteen eighty-five", "eighty-five", "two thousand and three", "twenty twelve"."""
+    t = re.sub(r"[ \t\-]+", " ", text.lower().lstrip("'’")).strip()
+    if t.isdigit():
+        year = int(t)
+    elif t.startswith("two thousand"):
+        rest = t.removeprefix("two thousand").removeprefix(" and").strip()
+        year = 2000 + (_NUMBERS.get(rest.replace(" ", "-"), 0) if rest else 0)
+    elif t.startswith(("nineteen ", "twenty ")) and t.split(" ", 1)[1] != "":
+        century, rest = t.split(" ", 1)
+        if rest == "hundred":
+            return 1900 if century == "nineteen" else 2000
+        year = (1900 if century == "nineteen" else 2000) + _NUMBERS.get(rest.replace(" ", "-"), -100)
+    else:
+        year = _NUMBERS.get(t.replace(" ", "-"), -1)
+    if year < 0:
+        return None
     if year < 100:
         year += 1900 if year > today.year % 100 else 2000
-    return calendar_date(year, month, day)
+    return year
+
+
+_NAME_THEN_PAREN = re.compile(r"[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){0,3}[ \t]*\([ \t]*(?:dob:?[ \t]*|b\.?[ \t]*)?$")
+
+
+def parse_date(m: re.Match[str], today: dt.date) -> dt.date | None:
+    groups = m.groupdict()
+    if groups.get("mon"):
+        month = MONTHS[groups["mon"].lower()]
+    elif groups.get("mord"):
+        month = _day(groups["mord"])
+    else:
+        month = int(groups["m"])
+    day = _day(groups["d"]) if groups.get("d") else 1
+    year = _year(groups["y"], today)
+    return calendar_date(year, month, day) if year is not None and 1 <= month <= 12 else None
 
 
 def find_dates(text: str, today: dt.date) -> list[tuple[int, int]]:
     """Spans of every parseable date, longest first where they overlap."""
+    found = [m.span() for pattern in DATE_PATTERNS for m in pattern.finditer(text) if parse_date(m, today) is not None]
     spans: list[tuple[int, int]] = []
-    for pattern in DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            if parse_date(m, today) is None:
-                continue
-            if any(s < m.end() and m.start() < e for s, e in spans):
-                continue
-            spans.append(m.span())
+    for start, end in sorted(found, key=lambda se: (se[0] - se[1], se[0])):  # longest first
+        if not any(s < end and start < e for s, e in spans):
+            spans.append((start, end))
     return sorted(spans)
 
 
@@ -109,9 +185,14 @@ class DateOfBirthRecogniser:
                 birth = None
         if birth is None:
             after = _BIRTH_AFTER.match(doc.lower, end)
-            if after is None:
+            if after is not None:
+                birth = Cue(after.group(1), 0)
+            elif _NAME_THEN_PAREN.search(doc.text, max(0, start - 60), start) and \
+                    re.match(r"\s*\)", doc.text[end : end + 3]) and (today - date).days > 180:
+                # "Kerry-Ann Walsh (21/11/1995)": a date in brackets after a name is a birth date
+                return Entity(start, end, "DATE_OF_BIRTH", 0.75, self.name, ("name_then_date",))
+            else:
                 return None
-            birth = Cue(after.group(1), 0)
         return Entity(start, end, "DATE_OF_BIRTH", 0.5 + proximity_boost(birth, 0.48, self.window),
                       self.name, (f"context:{birth.word}",))
 

@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 from govai.pii import validators as v
-from govai.pii.context import window_before
 from govai.pii.recognisers.pattern import PatternRecogniser
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -89,47 +88,6 @@ def iban_gb(options: dict[str, Any]) -> PatternRecogniser:
         name="iban_gb", label="IBAN_GB",
         pattern=re.compile(B + r"(?P<v>[Gg][Bb]\d{2} ?[A-Za-z]{4}(?: ?\d){14})" + E),
         score=0.95, validator=v.iban_gb, cues=("iban",), cue_boost=0.05,
-    )
-
-
-@pii_recognisers.register("sort_code")
-def sort_code(options: dict[str, Any]) -> PatternRecogniser:
-    return PatternRecogniser(
-        name="sort_code", label="SORT_CODE",
-        pattern=re.compile(r"(?<![\d\-/.])(?P<v>\d{2}([\- ]?)\d{2}\2\d{2})(?![\d\-/]|\.\d)"),
-        score=0.0, validator=v.sort_code,
-        cues=("sort code", "sort-code", "sortcode", "s/c", "sort", "bank sort code"), cue_boost=0.9, window=40,
-        negative_cues=("dated", "date", "born", "dob"),
-    )
-
-
-_STRONG_ACCOUNT_CUES = ("account number", "account no", "acc no", "acct no", "a/c", "bank account", "account num")
-_BANK_WORDS = re.compile(r"sort code|sort-code|sortcode|\bbank\b|\biban\b|building society|\bs/c\b")
-
-
-def _account_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
-    """A bare "account" counts only with bank words nearby (council tax accounts are not bank accounts)."""
-    if score <= 0:
-        return score
-    start = m.start("v")
-    lo, before = window_before(doc, start, 40)
-    if any(c in before for c in _STRONG_ACCOUNT_CUES):
-        return score
-    nearby = doc.lower[max(0, start - 90) : min(len(doc.text), m.end() + 60)]
-    return score if _BANK_WORDS.search(nearby) else 0.0
-
-
-@pii_recognisers.register("account_number")
-def account_number(options: dict[str, Any]) -> PatternRecogniser:
-    return PatternRecogniser(
-        name="account_number", label="ACCOUNT_NUMBER",
-        pattern=re.compile(r"(?<![\d\-/.])(?P<v>\d{8})(?![\d\-/]|\.\d)"),
-        score=0.0,
-        cues=_STRONG_ACCOUNT_CUES + ("account", "acct", "acc"), cue_boost=0.8, window=40,
-        negative_cues=("council tax", "invoice", "reference", "ref", "customer", "claim", "works", "order",
-                       "company", "application", "payroll", "policy", "student", "membership", "meter",
-                       "card", "mortgage", "loan", "rent account", "tenancy"),
-        adjust=_account_adjust,
     )
 
 

@@ -1,11 +1,15 @@
-"""Names of people: capitalised word runs scored on UK name lists, titles, context and a NER model.
+"""Names of people: word runs scored on UK name lists, titles, ranks, context and a NER model.
 
 Evidence adds up: a known first name followed by a known surname is strong on
-its own; an unknown pair needs a title, a label ("Patient:"), a phrase ("my
-name is", "Hi"), a sign-off above it, or the NER model's agreement. The model
-runs only on those unsettled candidates, which keeps throughput high. Once a
-full name is found, later mentions of its parts ("Dear Mr Martin", "Hi Ava")
-are names too.
+its own; anything less needs a title or rank ("Mrs", "PC 1234"), a label
+("Patient:"), a phrase ("my name is", "my son", "Hi"), a speaker position in a
+transcript or chat ("Priya: hello"), an answer to "what's your name?", a
+sign-off ("Thanks, priya"), a place in a list of names, or the NER model's
+agreement. Names in lower case are read the same way, from the lists and the
+context only (the model does not know lower-case names). Organisations and
+places named after people ("Sainsbury's", "St Thomas' Hospital", "Victoria
+Station") count against. Once a name is found, later mentions of its parts are
+names too.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from govai.pii import gazetteer
+from govai.pii.context import answer_line_question, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.ner import DEFAULT_MODEL, entity_spans
 from govai.pii.registry import TextDoc, pii_recognisers
@@ -24,6 +30,10 @@ from govai.pii.registry import TextDoc, pii_recognisers
 TITLES = gazetteer.word_list("titles")
 STOP = gazetteer.word_list("name_stop_words")  # capitalised, but never part of a name
 ORG_WORDS = gazetteer.word_list("organisation_words")  # a run ending in one is an organisation
+ORG_NAMES = frozenset(gazetteer.key(p) for p in gazetteer.phrase_list("organisation_names"))
+PLACES = gazetteer.word_list("places")
+CORE_FIRST_NAMES = gazetteer.word_list("first_names")
+CORE_SURNAMES = gazetteer.word_list("surnames")  # the hand-written UK list: "Hall", "Ward", "Park" are people too
 LABEL_WORDS = gazetteer.phrase_list("name_labels")  # "Patient:", "Prepared by:"
 STRONG_CUES = gazetteer.phrase_list("name_cues_strong")  # "my name is", "Dear"
 WEAK_CUES = gazetteer.phrase_list("name_cues_weak")  # "to", "by"
@@ -31,7 +41,8 @@ WEAK_CUES = gazetteer.phrase_list("name_cues_weak")  # "to", "by"
 
 def _ends_with_any(cues: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(sorted((re.escape(c) for c in cues), key=len, reverse=True))
-    return re.compile(r"(?:^|[^a-z0-9])(?:" + alternatives + r")\s*[,:]?\s*$")
+    # "my son Tariq", "Mother is Máire", "known as \"Tommo\""
+    return re.compile(r"(?:^|[^a-z0-9])(?:" + alternatives + r")(?:\s+(?:is|was|called|named))?\s*[,:]?\s*[\"'“‘]?$")
 
 
 STRONG_RE = _ends_with_any(STRONG_CUES)
@@ -45,25 +56,88 @@ ORG_LABEL_RE = re.compile(
     r"firm|charity|supplier|landlord company|agency|college|nursery|academy|hospital|trust)(?: name)?\s*:\s*$"
 )
 LABEL_LINE_RE = re.compile(r"^[^:]{0,40}:\s*$")
+# Police ranks with an optional collar number between rank and name ("PC 1234 Smith", "DS Khan").
+RANK_RE = re.compile(
+    r"(?:^|[^\w])(?:PC|PCSO|PS|DC|DS|DI|DCI|DSU|DCS|Det|Sgt|SGT|Insp|INSP|Ch Insp|Supt|Ch Supt|Det Sgt|Det Con|"
+    r"Det Insp|T/Sgt|A/Sgt|T/Insp|A/Insp|Special|SC|"
+    r"Constable|Sergeant|Inspector|Detective Constable|Detective Sergeant|Detective Inspector|Superintendent)"
+    r"\.?[ \t]*(?:\d{2,6}[ \t]+)?$"
+)
+# Saints and royalty name places and organisations, not people ("St Thomas'", "Queen Elizabeth Hospital").
+SAINT_RE = re.compile(r"(?:^|[^\w])(?:St|St\.|Saint|Ste|King|Queen|Prince|Princess|Royal)[ \t]+$")
+OF_PLACE_BEFORE = re.compile(
+    r"(?:^|[^\w])(?:Isle|University|Bank|Mayor|City|Port|Duke|Duchess|Earl|Vale|Forest|Kingdom|Republic|Museum|"
+    r"College|Church|Borough|County|District|Council|Institute|Bay|Firth|Lord|Lady|Archbishop|Bishop|Department|"
+    r"Ministry|Secretary|Chancellor|Governor|State|Province|Isles|Sound|Kyle|Loch|Mount)[ \t]+of[ \t]+(?:the[ \t]+)?$"
+)
 
 SIGN_OFF = re.compile(
     r"(?i)^\s*(?:best wishes|best regards|kind regards|warm regards|many thanks|thanks|thank you|regards|cheers|"
     r"yours sincerely|yours faithfully|yours truly|yours|best|all the best|with thanks|love|cofion|diolch|"
-    r"take care|sincerely|speak soon|ta)\s*[,.!]?\s*$"
+    r"take care|sincerely|speak soon|ta|thanks again|thanks so much|x+|thx|bw|kr)\s*[,.!]?\s*(?:x+)?\s*$"
+)
+SIGN_OFF_INLINE = re.compile(
+    r"(?i)(?:^|[\s,.!])(?:thanks|thank you|cheers|ta|regards|best wishes|many thanks|love|x+|thx)\s*[,!.]?[ \t]+$"
 )
 POST_ROLE = re.compile(
     r"(?i)^\s*(?:\((?:claimant|defendant|son|daughter|partner|sister|brother|mother|father|applicant|respondent|"
-    r"tenant|landlord|wife|husband|child|appellant|witness|carer|guardian|work coach|caseworker|[a-z ]{0,20}"
-    r"officer)\)|<[^>@\s]+@|,\s*(?:director|gp|case manager|caseworker|work coach|teacher|manager|officer|"
-    r"solicitor|secretary|head ?teacher|senco|dsl|social worker|nurse|consultant|clerk|adviser|advisor)\b)"
+    r"tenant|landlord|wife|husband|child|appellant|witness|carer|guardian|work coach|caseworker|mum|dad|parent|"
+    r"[a-z ]{0,20}(?:officer|teacher|worker|manager|adviser|advisor|handler|lead|coach|nurse|gp|interpreter|"
+    r"social worker|solicitor|doctor|senco|head of year))\)|<[^>@\s]+@|,\s*(?:director|gp|case manager|caseworker|"
+    r"work coach|teacher|manager|officer|solicitor|secretary|head ?teacher|senco|dsl|social worker|nurse|"
+    r"consultant|clerk|adviser|advisor)\b)"
 )
-LOWER_INTRO = re.compile(r"(?<![a-z'])(?:my name is|my name's|name is|i am|i'm|im|this is|it's|its|names)\s+")
+# Words after a name that say a person did something ("Tariq said", "Kai returned home").
+VERB_AFTER = re.compile(
+    r"^(?:'s|’s)?[ \t]+(?:said|says|spoke|speaks|met|visited|went|goes|told|tells|asked|asks|rang|rings|called|calls|phoned|texted|emailed|wrote|"
+    r"came|comes|attended|arrived|returned|left|lives|lived|works|worked|stays|stayed|wants|wanted|needs|needed|"
+    r"reported|reports|disclosed|stated|states|confirmed|explained|agreed|refused|admitted|denied|is|was|has|had|"
+    r"will|would|can|could|did|does|didn't|doesn't|isn't|wasn't|hasn't|and I|and me)\b"
+)
+AGE_AFTER = re.compile(r"^[ \t]*\((?:\d{1,3}|[yY]\d{1,2}|year \d{1,2}|aged \d{1,3}|b\. [^)]{4,12})\)")
+POSSESSIVE_AFTER = re.compile(r"['’]s[ \t]+[a-z]")
+VOCATIVE_BEFORE = re.compile(r"\w,[ \t]+$")
+VOCATIVE_AFTER = re.compile(r"^[ \t]*(?:[?!]|\.[ \t]*$)")
+# A capitalised word between lower-case words is a proper noun ("ask Will or Grace in Finance").
+MID_SENTENCE_BEFORE = re.compile(r"[a-z][a-z,]*[ \t]+$")
+MID_SENTENCE_AFTER = re.compile(r"(?:['’]s)?(?:[ \t]+[a-z]|[ \t]*[,.;:!?)]|[ \t]*$)")
+LOWER_TITLE = re.compile(r"(?:^|[^a-z])(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+$")
+LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–]|\d{1,3}[.)]|\(?[a-z][.)])?[ \t]*")
+LIST_TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
+LIST_TAIL = re.compile(r"[ \t]*(?:$|[-–—(:,;/|]|\s[-–—]\s|x+$)")
 
 _PARTICLES = gazetteer.word_list("name_particles")  # "Hywel ap Rhys", "Ludwig van Beethoven"
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _OTHER_NER = {"ORG", "GPE", "FAC", "LOC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+# Words just after a run that make it a place or a building, not a person ("Victoria Station").
+_PLACE_NEXT = frozenset(
+    """station line park gardens square bridge hall room library museum gallery estate centre center stadium arena
+    theatre theater road street lane avenue way close drive house court building wing ward suite unit block tower
+    mosque church gurdwara temple chapel cathedral primary academy school college university hospital surgery
+    ground fields field pub inn arms hotel market shopping wharf dock airport terminal""".split()
+)
+
+
+@lru_cache(maxsize=65536)
+def _first(k: str) -> bool:
+    return gazetteer.is_first_name(k)
+
+
+@lru_cache(maxsize=65536)
+def _last(k: str) -> bool:
+    return gazetteer.is_surname(k)
+
+
+@lru_cache(maxsize=65536)
+def _common(k: str) -> bool:
+    return k in gazetteer.common_words() or k in gazetteer.word_list("welsh_words")
+
+
+@lru_cache(maxsize=65536)
+def _english(k: str) -> bool:
+    return gazetteer.is_english_word(k)
 
 
 @dataclass
@@ -90,7 +164,8 @@ class Candidate:
     tokens: list[Token]
     score: float = 0.0
     evidence: list[str] = field(default_factory=list)
-    needs_model: bool = False
+    lower: bool = False  # found in lower case (the NER model cannot judge it)
+    strong_context: bool = False  # a title, rank, label or speaker position says it is a name
 
     @property
     def start(self) -> int:
@@ -105,27 +180,48 @@ def _strip_possessive(tok: Token) -> Token:
     for suffix in ("'s", "’s", "'S", "’S"):
         if tok.text.endswith(suffix) and len(tok.text) > 3:
             return Token(tok.start, tok.end - 2, tok.text[:-2])
+    if tok.text.endswith(("s'", "s’")) and len(tok.text) > 3:
+        return Token(tok.start, tok.end - 1, tok.text[:-1])
     return tok
 
 
+def _spelt_out(t: Token) -> bool:
+    """ "D-I-A-L-L-O": a name spelt out letter by letter."""
+    return "-" in t.text and all(len(p) == 1 for p in t.text.split("-"))
+
+
 def _is_first(t: Token) -> bool:
-    return gazetteer.is_first_name(t.text)
+    return _first(t.key)
 
 
 def _is_last(t: Token) -> bool:
-    return gazetteer.is_surname(t.text)
+    return _last(t.key)
+
+
+def _is_name(t: Token) -> bool:
+    return _first(t.key) or _last(t.key)
 
 
 def _is_stop(t: Token) -> bool:
-    return t.key in STOP or t.key in TITLES
+    k = t.key
+    return k in STOP or k in TITLES or ("-" in k and any(p in STOP for p in k.split("-")))
 
 
-def _unknown(t: Token) -> bool:
-    return not (_is_stop(t) or _is_first(t) or _is_last(t) or gazetteer.is_town(t.text) or _is_english(t))
+def _is_common(t: Token) -> bool:
+    """An everyday word: "Will", "Grace", "Precious" are names only with more evidence."""
+    return _common(t.key)
 
 
 def _is_english(t: Token) -> bool:
-    return gazetteer.is_english_word(t.text)
+    return _english(t.key)
+
+
+def _unknown(t: Token) -> bool:
+    return not (_is_stop(t) or _is_name(t) or t.key in PLACES or gazetteer.is_town(t.text) or _is_english(t))
+
+
+def _is_place(t: Token) -> bool:
+    return t.key in PLACES or gazetteer.is_town(t.text)
 
 
 class NameRecogniser:
@@ -154,14 +250,15 @@ class NameRecogniser:
             shaped = (tok.is_cap or tok.is_upper) and self._name_shaped(tok, text) and not any(
                 s <= tok.start < e for s, e in covered
             )
-            if not shaped and current and tok.text in _PARTICLES and text[tok.end : tok.end + 1] == " " \
+            if not shaped and current and tok.key in _PARTICLES and text[tok.end : tok.end + 1] == " " \
                     and text[tok.end + 1 : tok.end + 2].isupper() and text[current[-1].end : tok.start] == " ":
                 current.append(tok)  # "Hywel ap Rhys", "Ludwig van Beethoven": the run goes on
                 continue
             if shaped and current:
                 gap = text[current[-1].end : tok.start]
                 initial = len(current[-1].text) == 1 and gap == ". "  # "Mrs D. Okafor"
-                if gap == " " or initial or (gap == ", " and current[-1].is_upper and len(current) == 1 and tok.is_cap):
+                if gap == " " or initial or (gap == ", " and len(current) == 1 and tok.is_cap
+                                             and self._surname_comma_first(current[0], tok, doc)):
                     current.append(tok)
                     continue
             if current:
@@ -170,6 +267,20 @@ class NameRecogniser:
         if current:
             runs.append(current)
         return runs
+
+    @staticmethod
+    def _surname_comma_first(surname: Token, first: Token, doc: TextDoc) -> bool:
+        """ "OKAFOR, Chidi" anywhere; "Okafor, Chidi" only as a list line ("Ahmed, Zainab" in a class list)."""
+        if surname.is_upper or (surname.text[:2] in ("Mc", "Ma") and any(c.isupper() for c in surname.text[2:])):
+            return not _is_stop(surname)
+        line_start = doc.line_start(surname.start)
+        if LIST_ITEM.fullmatch(doc.text[line_start : surname.start]) is None:
+            return False
+        after = _NEXT_WORDS.match(doc.text, first.end)
+        tail = doc.text[first.end : doc.line_end(first.end)]
+        if after and after.group(0).strip()[:1].isupper():
+            tail = doc.text[after.end() : doc.line_end(first.end)]  # a second given name
+        return bool(LIST_TAIL.match(tail)) and not (_is_english(surname) or _is_english(first))
 
     @staticmethod
     def _name_shaped(tok: Token, text: str) -> bool:
@@ -192,56 +303,102 @@ class NameRecogniser:
     def _split(self, run: list[Token], doc: TextDoc) -> list[tuple[list[Token], str | None]]:
         """Split a run at stop words; return name-shaped pieces with any title just before them."""
         following = _NEXT_WORDS.match(doc.text, run[-1].end)
-        next_words = following.group(0).lower().split() if following else []
-        if any(t.key in ORG_WORDS for t in run[1:]) or any(w in ORG_WORDS for w in next_words):
+        next_words = [gazetteer.key(w).removesuffix("s") if w.lower().endswith(("'s", "’s")) else w
+                      for w in (following.group(0).lower().split() if following else [])]
+        possessive = run[-1].text.endswith(("'s", "’s"))  # "Somtochukwu's school" is his school, not a school's name
+        if any(t.key in ORG_WORDS for t in run[1:]) or (not possessive and any(w in ORG_WORDS for w in next_words[:1])):
+            return []
+        if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
+            return []  # "Victoria Station", "Florence Nightingale Room"
+        last = _strip_possessive(run[-1])
+        if 1 < len(run) <= 4 and last.key in _PLACE_NEXT and not any(t.key in TITLES for t in run) and (
+            last.key not in CORE_SURNAMES or not _is_first(run[0]) or _is_place(run[0])
+        ):
+            return []  # "Victoria Park", "Jubilee House"; not "Stephen Hall", "Zainab Ward"
+        if OF_PLACE_BEFORE.search(doc.text[max(0, run[0].start - 30) : run[0].start]):
+            return []  # "Isle of Lewis", "University of Bolton", "Mayor of London"
+        if any(gazetteer.key(" ".join(t.text for t in run[:n])) in ORG_NAMES for n in (1, 2, 3)) and not (
+            run[0].key in TITLES
+        ):
+            return []  # "Sainsbury's", "John Lewis", "Capita"
+        if SAINT_RE.search(doc.text[max(0, run[0].start - 12) : run[0].start]):
             return []
         pieces: list[tuple[list[Token], str | None]] = []
         title: str | None = None
         piece: list[Token] = []
-        for tok in run:
+        for idx, tok in enumerate(run):
+            tok = _strip_possessive(tok)
             if tok.key in TITLES or tok.key.rstrip(".") in TITLES:
                 if piece:
                     pieces.append((piece, title))
                 piece, title = [], tok.key.rstrip(".")
                 continue
+            if tok.text in ("St", "St.", "Saint", "King", "Queen", "Prince", "Princess", "Royal") and idx + 1 < len(run):
+                if piece:
+                    pieces.append((piece, title))
+                break  # "Mary St John" is rare; "St Mary's", "King George" are places
             if len(tok.text) == 1 and tok.text.isupper() and (piece or title):
                 piece.append(tok)  # an initial: "Mr A Hussain", "Mrs D. Okafor"
                 continue
-            if tok.text in _PARTICLES and piece:
+            if tok.key in _PARTICLES and piece:
                 piece.append(tok)
                 continue
-            if (_is_stop(tok) or (_is_english(tok) and not title)) and not (_is_first(tok) and piece == [] and title):
+            nxt = run[idx + 1] if idx + 1 < len(run) else None
+            # An everyday word that is also a name stays when a name is beside it ("Grace Adjei", "Chantelle
+            # Fox") or it stands alone (scored low: context must carry it, as for "ask Will or Grace").
+            name_like = _is_name(tok) and (
+                not _is_common(tok) or (not piece and (nxt is None or _is_stop(nxt))) or bool(piece and _is_name(piece[-1]))
+                or (nxt is not None and (_is_name(nxt) or _unknown(nxt)) and not _is_common(nxt) and not _is_stop(nxt))
+                or (nxt is not None and _is_first(tok) and _is_last(nxt) and not _is_stop(nxt))  # "Grace Cooper"
+            )
+            if _spelt_out(tok) or (_is_stop(tok) or (_is_english(tok) and not title and not name_like)) and not (
+                _is_name(tok) and piece == [] and title
+            ):
                 if piece:
                     pieces.append((piece, title))
                 piece, title = [], None
                 continue
-            piece.append(_strip_possessive(tok))
+            piece.append(tok)
         if piece:
             pieces.append((piece, title))
-        return [(p, t) for p, t in pieces if len(p) <= 4]
+        return [(p, t) for p, t in pieces if len(p) <= 4 and not all(tok.key in _PARTICLES for tok in p)
+                and (t is not None or not (_organisation(p, doc) or _inside_organisation(p, doc)))]
 
     # -- scoring ----------------------------------------------------------------------------------
 
     def _gazetteer_score(self, toks: list[Token], doc: TextDoc) -> tuple[float, str]:
         first, last = toks[0], toks[-1]
         if len(toks) == 1:
-            if _is_first(first):
-                return 0.35, "first_name"
-            if _is_last(first):
-                return 0.25, "surname"
-            return (0.1, "unknown") if _unknown(first) else (0.0, "not_a_name")
+            if first.is_upper and not doc.text[first.end : first.end + 2] == ", ":
+                return 0.1, "capitals"  # "NINO", "IBAN", "LOYD": capitals alone are codes more often than names
+            if _is_first(first) and not _is_common(first):
+                return (0.25, "first_name_place") if _is_place(first) else (0.5, "first_name")
+            if _is_last(first) and not _is_common(first):
+                return (0.1, "surname_place") if _is_place(first) else (0.25, "surname")
+            if _is_name(first):
+                return 0.15, "name_and_word"
+            if _unknown(first):
+                return (0.15, "unknown") if len(first.text) >= 3 and not first.is_upper else (0.1, "unknown")
+            return 0.0, "not_a_name"
+        if len(toks) == 2 and len(first.text) == 1 and first.text.isupper() and (_is_last(last) or _unknown(last)):
+            return 0.5, "initial_and_surname"  # "P. Onyango", "R Chaudhry"
         surname_first = doc.text[first.end : first.end + 2] == ", "
         if surname_first:  # "KOWALSKI, Dafydd"
-            if _is_first(last):
-                return (0.9 if _is_last(first) else 0.72), "surname_comma_first"
-            return 0.2, "surname_comma_unknown"
-        if _is_first(first) and _is_last(last):
+            if _is_first(last) or _is_first(toks[-2] if len(toks) > 2 else last):
+                return (0.9 if _is_last(first) else 0.75), "surname_comma_first"
+            if _unknown(last) or _is_last(last):
+                return 0.6, "surname_comma_unknown"
+            return 0.2, "surname_comma_word"
+        if _is_first(first) and _is_last(last) and not (_is_common(first) and _is_common(last)):
             return 0.9, "first_and_surname"
+        if _is_first(first) and _is_last(last):
+            # "Grace Cooper", "Mark Gill": both everyday words; a common UK first name makes it likely
+            return (0.75 if first.key in CORE_FIRST_NAMES else 0.45), "first_and_surname_words"
         if _is_first(first) and (_unknown(last) or _is_first(last)):
-            return 0.62, "first_name"
+            return (0.62 if not _is_common(first) else 0.4), "first_name"
         if _is_last(first) and _is_last(last):
             return 0.55, "surnames"
-        if _unknown(first) and _is_last(last):
+        if _unknown(first) and (_is_last(last) or _is_first(last)):
             return 0.55, "surname"
         if all(_unknown(t) for t in toks):
             return 0.25, "unknown"
@@ -250,39 +407,104 @@ class NameRecogniser:
     def _context(self, cand: Candidate, title: str | None, doc: TextDoc, address_starts: set[int]) -> None:
         text = doc.text
         line_start = doc.line_start(cand.start)
+        before_raw = text[line_start : cand.start]
         before = doc.lower[line_start : cand.start]
+        speaker_end = speaker_label_end(doc, line_start)
         if title:
             cand.score += 0.45 if len(cand.tokens) == 1 else 0.3
             cand.evidence.append("title")
+            cand.strong_context = True
             before = before[: before.rfind(title)] if title in before else before
+        elif RANK_RE.search(before_raw):
+            cand.score += 0.5 if len(cand.tokens) == 1 else 0.35
+            cand.evidence.append("rank")
+            cand.strong_context = True
+        role_label = False
+        if speaker_end is not None:
+            label_words = _TOKEN.findall(text[line_start:speaker_end])
+            role_label = all(gazetteer.key(w) in STOP for w in label_words)
+        if speaker_end is not None and cand.end <= speaker_end:
+            label = text[line_start:speaker_end]
+            others = [w for w in _TOKEN.findall(label) if gazetteer.key(w) not in {t.key for t in cand.tokens}]
+            if all(gazetteer.key(w) in STOP or _is_common(Token(0, 0, w)) for w in others) and not (
+                len(cand.tokens) == 1 and _is_common(cand.tokens[0])
+            ):
+                cand.score += 0.4
+                cand.evidence.append("speaker")
+                cand.strong_context = True
+        elif speaker_end is not None and cand.start >= speaker_end:
+            before = doc.lower[speaker_end : cand.start]  # a chat line starts after its speaker label
+        line_before = doc.lower[line_start : cand.start]
+        if cand.lower and LOWER_TITLE.search(before):
+            cand.score += 0.45
+            cand.evidence.append("title")
+            cand.strong_context = True
         if ORG_LABEL_RE.search(before):
             cand.score -= 0.5
             cand.evidence.append("organisation_label")
-        elif LABEL_RE.search(before) and LABEL_LINE_RE.match(before.lstrip()):
+        elif (LABEL_RE.search(before) and LABEL_LINE_RE.match(before.lstrip())) or (
+            not role_label and LABEL_RE.search(line_before) and LABEL_LINE_RE.match(line_before.lstrip())
+        ):
             cand.score += 0.4
             cand.evidence.append("label")
+            cand.strong_context = True
+        elif SIGN_OFF_INLINE.search(before) and not text[cand.end : doc.line_end(cand.end)].strip(" ,.!x"):
+            cand.score += 0.4
+            cand.evidence.append("sign_off")
         elif STRONG_RE.search(before):
             cand.score += 0.35
             cand.evidence.append("phrase")
         elif WEAK_RE.search(before):
             cand.score += 0.12
             cand.evidence.append("weak_phrase")
+        question = answer_line_question(doc, cand.start)
+        if question is not None and _NAME_QUESTION.search(question) and not _NOT_NAME_QUESTION.search(question):
+            cand.score += 0.45
+            cand.evidence.append("answer_to_name_question")
+            cand.strong_context = True
         line_end = doc.line_end(cand.end)
         after = text[cand.end : line_end]
-        alone = not before.strip() and not after.strip(" ,.")
+        alone = not before.strip(" -–•*") and not after.strip(" ,.!x")
         if alone and line_start > 1:
             prev = text[doc.line_start(line_start - 1) : line_start - 1]
             if SIGN_OFF.match(prev):
                 cand.score += 0.4
                 cand.evidence.append("sign_off")
+            elif not prev.strip() and _closing_lines(text, line_end):
+                cand.score += 0.3
+                cand.evidence.append("closing_line")
+        elif not after.strip() and line_end == len(text.rstrip()) and re.search(r"[ \t][-–][ \t]+$", before_raw):
+            cand.score += 0.3  # "... 12345678 - nadia" ends a message
+            cand.evidence.append("closing_dash")
         if alone and (line_end + 1) in address_starts:
             cand.score += 0.3
             cand.evidence.append("above_address")
-        if POST_ROLE.match(after):
+        elif not after.strip(" ,.!x") and not text[line_end:].strip() and re.search(r"(?:^|[.!?][ \t]+)$", before_raw) \
+                and len(cand.tokens) <= 2 and line_start > 0:
+            cand.score += 0.3  # "... attached. Tola" ends a message
+            cand.evidence.append("closing_word")
+        if POST_ROLE.match(after) or AGE_AFTER.match(after):
             cand.score += 0.25
             cand.evidence.append("role_after")
-        if any(gazetteer.is_town(t.text) and not (_is_first(t) or _is_last(t)) for t in cand.tokens):
-            cand.score -= 0.3
+        elif VERB_AFTER.match(after):
+            cand.score += 0.12
+            cand.evidence.append("verb_after")
+        elif POSSESSIVE_AFTER.match(text, cand.end) and not cand.lower:
+            cand.score += 0.1
+            cand.evidence.append("possessive")
+        if VOCATIVE_BEFORE.search(before_raw) and VOCATIVE_AFTER.match(after):
+            cand.score += 0.2
+            cand.evidence.append("vocative")
+        if len(cand.tokens) == 1 and not cand.lower and MID_SENTENCE_BEFORE.search(before_raw) and \
+                MID_SENTENCE_AFTER.match(text, cand.end):
+            cand.score += 0.3 if _is_common(cand.tokens[0]) else 0.1
+            cand.evidence.append("mid_sentence_capital")
+        if len(cand.tokens) > 1 and (any(_is_place(t) and not _is_name(t) for t in cand.tokens) or
+                                     all(_is_place(t) for t in cand.tokens)):
+            cand.score -= 0.3  # "Hong Kong", "Stoke Newington"
+        if not title and all(_is_place(t) for t in cand.tokens) and LOCATIVE_BEFORE.search(before_raw):
+            cand.score -= 0.4  # "lives in Bolton", "moved to Florence": a place named like a person
+            cand.evidence.append("place_after_locative")
 
     # -- main -------------------------------------------------------------------------------------
 
@@ -295,7 +517,8 @@ class NameRecogniser:
         for run in self._runs(doc, covered):
             for toks, title in self._split(run, doc):
                 if doc.line_start(toks[0].start) in upper_lines and not title:
-                    if not (len(toks) >= 2 and _is_first(toks[0]) and _is_last(toks[-1])):
+                    if not (len(toks) >= 2 and _is_first(toks[0]) and _is_last(toks[-1])) and \
+                            speaker_label_end(doc, doc.line_start(toks[0].start)) is None:
                         continue
                 base, why = self._gazetteer_score(toks, doc)
                 if base <= 0:
@@ -303,8 +526,12 @@ class NameRecogniser:
                 cand = Candidate(toks, base, [why])
                 self._context(cand, title, doc, address_starts)
                 candidates.append(cand)
-        candidates.extend(self._lower_case_names(doc, covered))
+        taken = [(c.start, c.end) for c in candidates]
+        candidates.extend(self._lower_case_names(doc, covered + taken, address_starts))
+        self._lists(doc, candidates)
+        self._coordinated(doc, candidates)
         self._consult_model(doc, candidates)
+        self._coordinated(doc, candidates)  # again: the model may have settled a neighbour
         accepted = [c for c in candidates if c.score >= 0.5]
         self._later_mentions(doc, candidates, accepted, covered)  # raises scores in place
         return [
@@ -313,29 +540,112 @@ class NameRecogniser:
             if c.score > 0.05
         ]
 
-    def _lower_case_names(self, doc: TextDoc, covered: list[tuple[int, int]]) -> list[Candidate]:
-        """Chat style: "my name is zainab osei" (only after a self-introduction, only listed names)."""
-        out = []
-        for intro in LOWER_INTRO.finditer(doc.lower):
-            tokens = [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(doc.text, intro.end(), intro.end() + 60)]
-            if not tokens or tokens[0].start != intro.end():
+    def _lower_case_names(self, doc: TextDoc, covered: list[tuple[int, int]],
+                          address_starts: set[int]) -> list[Candidate]:
+        """Names written in lower case ("thanks, priya", "my son rory", "tunde bakare"): listed names that are
+        not everyday words, or everyday-word names ("grace") after a self-introduction, scored on context."""
+        out: list[Candidate] = []
+        tokens = [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(doc.text)]
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            i += 1
+            if not tok.text.islower() or len(tok.text) < 2 or _is_stop(tok) or not _is_name(tok):
                 continue
-            tok = tokens[0]
-            if not tok.text.islower() or not _is_first(tok) or any(s <= tok.start < e for s, e in covered):
+            if any(s <= tok.start < e for s, e in covered) or doc.text[tok.end : tok.end + 1] in ("@", ".") and \
+                    doc.text[tok.end + 1 : tok.end + 2].isalnum():
                 continue
             toks = [tok]
-            for nxt in tokens[1:3]:
-                gap = doc.text[toks[-1].end : nxt.start]
-                if gap != " " or not nxt.text.islower() or _is_stop(nxt) or not (_is_last(nxt) or _is_first(nxt)):
+            after_first = i
+            while i < len(tokens) and len(toks) < 3:
+                nxt = tokens[i]
+                word_surname = _is_common(nxt) and len(toks) == 1 and _is_first(toks[0]) and not _is_common(toks[0]) \
+                    and _is_last(nxt)  # "callum wright"
+                if doc.text[toks[-1].end : nxt.start] != " " or not nxt.text.islower() or _is_stop(nxt) \
+                        or not _is_name(nxt) or (_is_common(nxt) and not word_surname):
                     break
                 toks.append(nxt)
-            score = 0.85 if len(toks) > 1 else 0.6
-            out.append(Candidate(toks, score, ["lower_case_intro"]))
+                i += 1
+            words = sum(_is_common(t) for t in toks)
+            if len(toks) > 1 and _is_first(toks[0]) and _is_last(toks[-1]) and not words:
+                base, why = 0.55, "lower_first_and_surname"
+            elif words and len(toks) > 1 and not _is_common(toks[-1]) and _is_last(toks[-1]):
+                base, why = 0.45, "lower_word_and_surname"  # "grace adjei"
+            elif words and len(toks) > 1 and not _is_common(toks[0]) and _is_first(toks[0]) and _is_last(toks[-1]):
+                base, why = 0.45, "lower_first_and_word"  # "callum wright"
+            elif words and len(toks) > 1 and _is_common(toks[0]):
+                i = after_first  # "tell chinedu": the everyday word is not part of a name; start again after it
+                continue
+            elif words:
+                base, why = 0.0, "lower_name_and_word"
+            elif _is_first(toks[0]):
+                core = toks[0].key in gazetteer.word_list("first_names")  # the hand-written UK list
+                base, why = (0.1 if len(tok.text) < 3 else 0.35 if core else 0.25), "lower_first_name"
+            else:
+                base, why = 0.15, "lower_surname"
+            if _is_place(toks[0]) and len(toks) == 1:
+                base -= 0.1
+            cand = Candidate(toks, base, [why], lower=True)
+            self._context(cand, None, doc, address_starts)
+            if why == "lower_first_name" and len(tok.text) >= 4 and _written_in_lower_case(doc):
+                cand.score += 0.15  # no capitals anywhere: a listed first name is not written small on purpose
+                cand.evidence.append("lower_case_text")
+            intro = LOWER_INTRO.search(doc.lower, max(0, tok.start - 20), tok.start)
+            if intro is not None and intro.end() == tok.start and "phrase" not in cand.evidence:
+                cand.score += 0.35
+                cand.evidence.append("intro")
+            following = _NEXT_WORDS.match(doc.lower, toks[0].end)
+            two = toks[0].key + " " + gazetteer.key(following.group(0).split()[0]) if following else ""
+            if toks[0].key in ORG_NAMES or two in ORG_NAMES:
+                continue  # "sainsburys", "is john lewis open"
+            if words and not (cand.strong_context or "intro" in cand.evidence or "phrase" in cand.evidence):
+                continue  # "will", "grace" in lower case: only when introduced as a name
+            if cand.score > 0.05:
+                out.append(cand)
         return out
+
+    def _lists(self, doc: TextDoc, candidates: list[Candidate]) -> None:
+        """A line-initial name in a list of names ("- Terry (housing)", "EKWUEME, Obinna – Flat 5")."""
+        heads: dict[int, Candidate] = {}
+        for cand in candidates:
+            line_start = doc.line_start(cand.start)
+            head = LIST_ITEM.match(doc.text, line_start, cand.start)
+            lead = doc.lower[head.end() : cand.start] if head else "x"
+            if lead and not LIST_TITLE.fullmatch(lead):
+                continue
+            if not LIST_TAIL.match(doc.text[cand.end : doc.line_end(cand.end)]):
+                continue
+            heads.setdefault(line_start, cand)
+        if len(heads) < 2:
+            return
+        lines = sorted(heads)
+        for line_start in lines:
+            neighbours = [s for s in lines if s != line_start and abs(s - line_start) < 400]
+            cand = heads[line_start]
+            support = any(heads[s].score >= 0.5 for s in neighbours) or \
+                sum(heads[s].score >= 0.25 for s in neighbours) >= 2
+            if neighbours and support and cand.score > 0.05 and not (
+                len(cand.tokens) == 1 and _is_english(cand.tokens[0]) and not _is_name(cand.tokens[0])
+            ):
+                cand.score += 0.25
+                cand.evidence.append("name_list")
+
+    @staticmethod
+    def _coordinated(doc: TextDoc, candidates: list[Candidate]) -> None:
+        """Names joined to a found name by "and", "or" or a comma ("Ayaan, Khalid and Sagal")."""
+        ordered = sorted(candidates, key=lambda c: c.start)
+        for a, b in zip(ordered, ordered[1:]):
+            gap = doc.text[a.end : b.start]
+            if not COORDINATION.fullmatch(gap):
+                continue
+            for this, other in ((a, b), (b, a)):
+                if other.score >= 0.5 and this.score > 0.05 and "coordinated" not in this.evidence:
+                    this.score += 0.2
+                    this.evidence.append("coordinated")
 
     def _consult_model(self, doc: TextDoc, candidates: list[Candidate]) -> None:
         lo, hi = self.model_band
-        unsure = [c for c in candidates if lo <= c.score < hi and (len(c.tokens) > 1 or c.evidence[1:])]
+        unsure = [c for c in candidates if lo <= c.score < hi and not c.lower and (len(c.tokens) > 1 or c.evidence[1:])]
         if not unsure or self.model is None:
             return
         windows = []
@@ -356,23 +666,122 @@ class NameRecogniser:
 
     def _later_mentions(
         self, doc: TextDoc, candidates: list[Candidate], accepted: list[Candidate], covered: list[tuple[int, int]]
-    ) -> list[Candidate]:
-        """Parts of a found full name, mentioned again on their own ("Hi Ava", "Dear Mr Martin")."""
-        known = {t.key for c in accepted if len(c.tokens) > 1 or "title" in c.evidence for t in c.tokens}
+    ) -> None:
+        """Parts of a found name, mentioned again on their own ("Hi Ava", "Dear Mr Martin", "hi marcus")."""
+        known = {t.key for c in accepted
+                 if len(c.tokens) > 1 or c.strong_context or c.score >= 0.6 for t in c.tokens}
         known -= STOP
+        known = {k for k in known if len(k) > 1}
         if not known:
-            return []
+            return
         taken = [(c.start, c.end) for c in accepted] + covered
-        out = []
+        seen = {(c.start, c.end) for c in candidates}
         for cand in candidates:
             if cand in accepted or len(cand.tokens) != 1 or cand.tokens[0].key not in known:
                 continue
-            if any(s < cand.end and cand.start < e for s, e in taken):
+            if any(s < cand.end and cand.start < e for s, e in taken) or _org_or_place_follows(doc, cand.end):
                 continue
             cand.score = max(cand.score, 0.75)
             cand.evidence.append("mentioned_in_full")
-            out.append(cand)
-        return out
+        # Mentions in lower case or of everyday words ("hi marcus", "And Lee is") that no candidate holds yet.
+        for m in _TOKEN.finditer(doc.text):
+            k = gazetteer.key(m.group(0))
+            if k not in known or (m.start(), m.end()) in seen or any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            tok = _strip_possessive(Token(m.start(), m.end(), m.group(0)))
+            if _org_or_place_follows(doc, tok.end):
+                continue
+            if gazetteer.key(tok.text) not in known or (tok.text.islower() and _is_common(tok)) or \
+                    (tok.text.isupper() and len(tok.text) <= 3):
+                continue
+            cand = Candidate([tok], 0.75, ["mentioned_in_full"], lower=tok.text.islower())
+            candidates.append(cand)
+            taken.append((tok.start, tok.end))
+
+
+COORDINATION = re.compile(r"(?:['’]s)?(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|,[ \t]+(?:and|or)[ \t]+)")
+_NAME_QUESTION = re.compile(
+    r"\b(?:name|surname|names|forename|who am i speaking|who's calling|who is calling|who's speaking|who are you|"
+    r"who is this|spell|who else|who referred|who's the|who is the|speaking to|called|who)\b"
+)
+_NOT_NAME_QUESTION = re.compile(r"\b(?:street|road|company|school|bank|employer|name of the (?:street|company|school))\b")
+LOWER_INTRO = re.compile(
+    r"(?<![a-z'])(?:my name is|my names|my name's|name is|names|i am|i'm|im|this is|it's|its|it is|i'm called|"
+    r"call me)\s+$"
+)
+
+
+def _organisation(piece: list[Token], doc: TextDoc) -> bool:
+    """ "Sainsbury's", "John Lewis", "Capita": a piece that starts with a known organisation's name."""
+    for n in (1, 2, 3):
+        if n > len(piece) and n > 1:
+            break
+        raw = gazetteer.key(doc.text[piece[0].start : piece[min(n, len(piece)) - 1].end + 2].rstrip(" ,.;:"))
+        stripped = gazetteer.key(" ".join(t.text for t in piece[:n]))
+        if raw in ORG_NAMES or stripped in ORG_NAMES:
+            return True
+    return False
+
+
+# Words that put a place after them ("in Bolton", "moved to Jordan"); a bare "to" or "from" does not.
+LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|near|around|outside|across|towards|via)|\b(?:moved|move|moving|went|go|going|drove|travelled|"
+    r"live|lives|living|lived|based|born|flew|fly|back|trip|visit|visiting)[ \t]+(?:to|in|from|out[ \t]+to)|"
+    r"\bfrom[ \t]+(?:here|there)[ \t]+to)[ \t]+$", re.IGNORECASE)
+
+
+def _organisation_spans(doc: TextDoc) -> list[tuple[int, int]]:
+    """Where a listed organisation of several words is written, lower-case words included ("Marks and Spencer")."""
+    cached = doc.extras.get("organisation_spans")
+    if cached is None:
+        cached = [m.span() for m in _ORG_PHRASES.finditer(doc.lower)]
+        doc.extras["organisation_spans"] = cached
+    return cached
+
+
+def _inside_organisation(piece: list[Token], doc: TextDoc) -> bool:
+    return any(s <= piece[0].start and piece[-1].end <= e for s, e in _organisation_spans(doc))
+
+
+_ORG_PHRASES = re.compile(
+    r"(?<![\w'’])(?:" + "|".join(
+        r"[ \t]+".join(re.escape(w) for w in phrase.split())
+        for phrase in sorted(gazetteer.phrase_list("organisation_names"), key=len, reverse=True) if " " in phrase
+    ) + r")(?:['’]s)?(?![\w'’])"
+)
+
+
+def _org_or_place_follows(doc: TextDoc, end: int) -> bool:
+    """ "Kaur & Sons Ltd", "Oyelowo Logistics Ltd", "Victoria Station's": the name is part of a bigger name."""
+    following = _NEXT_WORDS.match(doc.text, end + (2 if doc.text[end : end + 2] in ("'s", "’s") else 0))
+    if following is None:
+        return False
+    words = [gazetteer.key(w).removesuffix("s") if w.endswith(("'s", "’s")) else gazetteer.key(w)
+             for w in following.group(0).split()]
+    if words and words[0] in ("&", "and") and len(words) > 1 and words[1][:1].isalpha():
+        return following.group(0).split()[1][:1].isupper()
+    return bool(words) and (words[0] in _PLACE_NEXT or words[0] in ORG_WORDS or (
+        len(words) > 1 and words[1] in ORG_WORDS and following.group(0).split()[0][:1].isupper()))
+
+
+def _written_in_lower_case(doc: TextDoc) -> bool:
+    """Chat and texts typed without capitals: under 1 in 20 words starts with one, away from line starts."""
+    cached = doc.extras.get("lower_case_text")
+    if cached is None:
+        words = [m.group(0) for m in _MID_LINE_WORD.finditer(doc.text)]
+        capitals = sum(w[0].isupper() for w in words)
+        cached = len(words) >= 4 and capitals * 20 < len(words)
+        doc.extras["lower_case_text"] = cached
+    return bool(cached)
+
+
+_MID_LINE_WORD = re.compile(r"(?<=[a-z,][ \t])[^\W\d_]+")
+
+
+def _closing_lines(text: str, line_end: int) -> bool:
+    """Only a short signature (a role, an organisation, "Sent from my iPhone") follows this line."""
+    rest = [line for line in text[line_end:].split("\n") if line.strip()]
+    return len(rest) <= 3 and all(len(line.split()) <= 6 and not line.rstrip().endswith((".", "?")) for line in rest)
 
 
 def _upper_case_lines(text: str) -> set[int]:

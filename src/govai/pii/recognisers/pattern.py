@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govai.errors import ConfigError
-from govai.pii.context import clause_before, cue_after, nearest_cue_before, proximity_boost
+from govai.pii.context import cue_pattern, clause_before, cue_after, nearest_cue_before, proximity_boost
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc
 
@@ -68,7 +68,8 @@ class PatternRecogniser:
             evidence.append(f"context:{cue.word}")
         if self.negative_cues:
             clause = clause_before(doc, start)
-            hit = next((w for w in self.negative_cues if w in clause), None)
+            found = cue_pattern(self.negative_cues).search(clause)  # whole words: "ref" is not in "refund"
+            hit = found.group(0) if found else None
             if hit is not None:
                 score -= 0.6
                 evidence.append(f"negative:{hit}")
