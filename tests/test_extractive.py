@@ -74,8 +74,7 @@ class Composer:
         evidence = evidence_for(self.embed, question, sources)
         keep = evidence.within(self.inner.passages)
         units = [evidence.sentences[i] for i in keep]
-        return list(zip([u.text for u in units],
-                        score_units(question, units, [evidence.similarity[i] for i in keep], sources)))
+        return list(zip([u.text for u in units], score_units(evidence, keep, self.inner.model)))
 
 
 @pytest.fixture(scope="module")
@@ -249,6 +248,50 @@ def test_a_question_is_split_into_its_asks(question: str, parts: list[str]) -> N
     assert question_parts(question) == parts
 
 
+@pytest.mark.parametrize(
+    ("question", "situation", "ask"),
+    [
+        ("We split up last month and I now look after our two children on my own, working 20 hours a week "
+         "— what help can I get with rent?",
+         "We split up last month and I now look after our two children on my own, working 20 hours a week",
+         "what help can I get with rent?"),
+        ("I'm 17 and at college. Where do I get my learner number?", "I'm 17 and at college.",
+         "Where do I get my learner number?"),
+        ("how much is paternity pay a week these days? i earn about 250 quid a week",
+         "i earn about 250 quid a week", "how much is paternity pay a week these days?"),
+        ("im 19 and work in a cafe, whats the least they can pay me", "im 19 and work in a cafe",
+         "whats the least they can pay me"),
+        ("How long do I have to repay a Budgeting Loan?", "", "How long do I have to repay a Budgeting Loan?"),
+        # A phrase that sets the subject is not a story: the ask keeps it.
+        ("Under the infected blood scheme, how much does a living person receive?", "",
+         "Under the infected blood scheme, how much does a living person receive?"),
+    ],
+)
+def test_the_ask_is_separated_from_the_story(question: str, situation: str, ask: str) -> None:
+    from govai.text.parts import split_ask
+
+    split = split_ask(question)
+    assert (split.situation, split.ask) == (situation, ask)
+    assert split.has_situation == bool(situation)
+
+
+def test_the_evidence_measures_the_ask_without_the_story(embedder) -> None:  # type: ignore[no-untyped-def]
+    question = "I've got a big garden and two dogs. How much does the pond grant pay?"
+    evidence = evidence_for(embedder.embed, question, PASSAGES)
+    assert evidence.asks == ["How much does the pond grant pay?"]
+    assert len(evidence.ask_similarity) == 1 and len(evidence.ask_similarity[0]) == len(evidence.sentences)
+    # A question with no story is measured once, as before.
+    assert evidence_for(embedder.embed, "How much does the pond grant pay?", PASSAGES).asks == []
+
+
+def test_superseded_sentences_are_marked() -> None:
+    from govai.retrieval.selection import _SUPERSEDED
+
+    assert _SUPERSEDED.search("If the baby is due before or on 6 April 2024")
+    assert _SUPERSEDED.search("over £50,000 for tax years up to and including the tax year 2023 to 2024")
+    assert not _SUPERSEDED.search("You must give 28 days' notice before the leave starts.")
+
+
 POND_RULES = source(13, "/pond-grant#rules", GRANT, " ".join([
     "You can apply for the pond grant if you own your home.",
     "You can apply for the pond grant if your pond is deeper than 60 centimetres.",
@@ -269,8 +312,8 @@ def test_each_ask_gets_its_best_sentence(composer: Composer, monkeypatch) -> Non
     assert "Pond Safety Trust" not in composer.compose(question, [POND_RULES]).answer
 
 
-def test_a_sentence_borrows_similarity_from_a_closer_one_before_it(composer: Composer, monkeypatch) -> None:
-    import govai.providers.extractive as extractive
+def test_a_sentence_borrows_similarity_from_a_closer_one_before_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    from govai.retrieval.selection import FEATURES, unit_features
 
     passage = source(14, "/pond-check", "Pond safety checks", " ".join([
         "Every pond owner gets a form called 'Pond safety check' in the post.",
@@ -278,13 +321,12 @@ def test_a_sentence_borrows_similarity_from_a_closer_one_before_it(composer: Com
         "Fences must be checked every 3 months by the owner.",
     ]))
     question = "How long have I got to send back the pond safety check form?"
-    with_context = dict(composer.score_units(question, [passage]))
-    monkeypatch.setattr(extractive, "CONTEXT_WEIGHT", 0.0)
-    alone = dict(composer.score_units(question, [passage]))
-    first, second, third = (u for u in alone)
-    assert with_context[first] == alone[first]  # nothing before it
-    assert with_context[third] > alone[third]  # follows a sentence closer to the question
-    assert all(with_context[t] >= alone[t] for t in alone)
+    evidence = evidence_for(embedder.embed, question, [passage])
+    x = unit_features(evidence, evidence.within(5))
+    own, context = x[:, FEATURES.index("sim_question")], x[:, FEATURES.index("sim_context")]
+    assert context[0] == own[0]  # nothing before it
+    assert context[2] > own[2]  # follows a sentence closer to the question
+    assert (context >= own).all()
 
 
 # ---------------------------------------------------------------- the core pipeline

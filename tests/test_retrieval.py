@@ -199,3 +199,91 @@ def test_excluded_sources_are_left_out_as_if_withdrawn(retriever: Retriever, mod
     assert all(p.doc_id != "/garden-pond-safety-grant" for p in result.passages)
     if mode is not Mode.BM25:  # dense retrieval always finds a nearest page among those left
         assert result.ranked and result.passages
+
+
+# ---------------------------------------------------------------- issue 16: page profiles, learned reranker
+
+
+def test_page_profile_sees_long_dated_and_legislation_pages(retriever: Retriever) -> None:
+    from govai.retrieval.pages import build_profile
+
+    idx = retriever.index(KB)
+    profile = build_profile(idx)
+    docs = len(idx.centroids)
+    for name in ("log_chunks", "dispersion", "latest_year", "dated_notice", "legislation"):
+        values = getattr(profile, name)
+        assert values.shape == (docs,) and (values >= 0).all()
+
+
+def test_a_page_years_behind_its_competitors_is_stale() -> None:
+    import numpy as np
+
+    from govai.retrieval.pages import MAX_STALE_YEARS, stale_years
+
+    latest = np.array([2024.0, 2025.0, 2018.0, 0.0, 1990.0])
+    assert stale_years(latest).tolist() == [1.0, 0.0, 7.0, 0.0, MAX_STALE_YEARS]
+
+
+def test_reranker_features_and_the_shipped_model_agree() -> None:
+    from govai.retrieval.rerank import FEATURES, hand_model, load_model
+
+    model = load_model()
+    assert len(model.weights) == len(FEATURES)
+    assert hand_model().weights[FEATURES.index("dense")] == 1.0
+
+
+def test_the_ask_alone_adds_lexical_candidates(retriever: Retriever) -> None:
+    from govai.retrieval.rerank import FEATURES, candidate_features
+
+    idx = retriever.index(KB)
+    question = "My sister has three kids and we split up last year - how much is the grant for a pond fence?"
+    qvec = retriever.embedder.embed([question])[0]
+    candidates, x = candidate_features(question, qvec, idx, [], idx.bm25.search(question, 60))
+    assert candidates == [] and x.shape == (0, len(FEATURES))
+    candidates, x = candidate_features(question, qvec, idx, [0], idx.bm25.search(question, 60))
+    assert x.shape == (len(candidates), len(FEATURES)) and len(candidates) >= 1
+
+
+def test_the_listwise_fit_learns_which_feature_marks_the_answer() -> None:
+    import numpy as np
+
+    from govai.retrieval.train import fit_listwise
+
+    rng = np.random.default_rng(7)
+    groups = []
+    for _ in range(60):
+        x = rng.normal(size=(12, 3))
+        y = np.zeros(12, dtype=bool)
+        y[int(np.argmax(x[:, 1]))] = True  # the second feature alone marks the answer
+        groups.append((x, y))
+    w = fit_listwise(groups)
+    assert abs(w[1]) > 3 * max(abs(w[0]), abs(w[2])) and w[1] > 0
+
+
+def test_cross_validation_folds_keep_each_page_together() -> None:
+    from govai.retrieval.train import grouped_folds, page_of
+
+    rows = [{"expected_sources": [s]} for s in (
+        "/pip", "/pip#how-to-claim", "https://www.gov.uk/pip/",
+        "https://www.legislation.gov.uk/ukpga/2024/21/section/18",
+        "https://www.legislation.gov.uk/ukpga/2024/21/section/2", "/carers-allowance")]
+    keys = [page_of(r) for r in rows]
+    assert keys[0] == keys[1] == keys[2] and keys[3] == keys[4] != keys[0]
+    for folds in (None, 2):
+        for held in grouped_folds(keys, folds):
+            held_pages = {keys[i] for i in held}
+            assert all(keys[i] not in held_pages for i in range(len(keys)) if i not in held)
+
+
+def test_a_citizen_variant_tells_a_story_then_asks_the_same_thing() -> None:
+    import random
+
+    from govai.retrieval.train import STORIES, citizen_variant
+    from govai.text.parts import split_ask
+
+    question = "How long do I have to repay a Budgeting Loan?"
+    variant = citizen_variant(question, random.Random(3))
+    assert variant == citizen_variant(question, random.Random(3))  # same seed, same data
+    assert any(variant.lower().startswith(s.lower()) for s in STORIES)
+    split = split_ask(variant)
+    assert split.has_situation and split.ask.lower().startswith("how long do i have to repay")

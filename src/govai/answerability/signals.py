@@ -104,6 +104,6 @@ def measure(evidence: Evidence, index: KBIndex, embed: Embed) -> Signals:
 def signals_for(retriever: Retriever, kb: str, question: str, sources: list[Source]) -> Signals:
     """The signals for a question outside a request (training and benchmarks): the question
     is embedded here, with the retriever's own embedder."""
-    index = retriever.index(kb)
+    index = retriever.index(kb, sources)
     embed = retriever.embedder.embed
     return measure(evidence_for(embed, question, sources, index.sentence_vectors), index, embed)

@@ -37,7 +37,7 @@ class EvidenceReader:
         if ctx.question_vector is None:
             ctx.question_vector = self.embed(ctx, [ctx.text])[0]
         # Passages from the store have their sentence vectors from ingest; others are embedded.
-        stored = self.retriever.index(ctx.kb).sentence_vectors if self.retriever.store.get(ctx.kb) else _none
+        stored = self.retriever.index(ctx.kb, ctx.sources).sentence_vectors if self.retriever.store.get(ctx.kb) else _none
         ctx.evidence = read_evidence(ctx.text, ctx.question_vector, ctx.sources, stored, self.embed_for(ctx))
         return ctx.evidence
 

@@ -8,23 +8,20 @@ to each ask, measured once per request), so it needs no model of its own.
 
 from __future__ import annotations
 
-import math
 import re
+from pathlib import Path
 from typing import Any
 
 from govai.domain import Source, Usage
 from govai.errors import ConfigError
 from govai.providers.base import Draft, provider_kinds
 from govai.retrieval.evidence import Evidence, Sentence
-from govai.retrieval.lexical import tokenize
+from govai.retrieval.selection import SentenceModel, unit_features
+from govai.retrieval.selection import load_model as load_sentence_model
 from govai.text.answer_types import expected_answer
+from govai.text.parts import split_ask
 
 MAX_WORDS = 120
-TYPE_BONUS = 0.08  # a sentence of the kind of answer asked for ("how much" -> an amount)
-# "You'll get a form called 'How your disability affects you'. You'll need to return it within
-# 1 month.": the second sentence answers "how long do I get to send the form back?" but says
-# "it". A sentence may score as the mean of its own similarity and its predecessor's.
-CONTEXT_WEIGHT = 0.5
 
 # A sentence that only makes sense after the one before it ("This is your 10-digit UTR",
 # "In this situation a tribunal can...", "Apply for a Budgeting Advance instead").
@@ -54,42 +51,24 @@ def continuation(units: list[Sentence], chosen: Sentence, wanted: re.Pattern[str
     return None
 
 
-def score_units(question: str, units: list[Sentence], similarity: list[float], sources: list[Source]) -> list[float]:
-    """How well each sentence answers ``question``: its (context-aware) similarity, its share of
-    the question's distinctive terms, the retrieval rank of its passage and its answer type."""
-    q_terms = set(tokenize(question))
-    unit_terms = [set(tokenize(u.text)) for u in units]
-    df: dict[str, int] = {}
-    for terms in unit_terms:
-        for t in terms & q_terms:
-            df[t] = df.get(t, 0) + 1
-    weight = {t: math.log(1 + len(units) / (1 + df.get(t, 0))) for t in q_terms}
-    total = sum(weight.values()) or 1.0
-    wanted = expected_answer(question)
-    # A question term in the page's title is met by every sentence of that page: "When did
-    # the Pedicabs Act come into force?" should favour the sentence about coming into force,
-    # not the one that repeats the Act's name.
-    titles = [set(tokenize(s.title)) for s in sources]
-    before = {(u.source, u.order + 1): i for i, u in enumerate(units)}
-    scores = []
-    for i, (u, terms) in enumerate(zip(units, unit_terms)):
-        coverage = sum(weight[t] for t in (terms | titles[u.source]) & q_terms) / total
-        prior = 0.04 * (1.0 / (1 + u.source))  # retrieval rank as a tie-breaker
-        typed = TYPE_BONUS if wanted is not None and wanted.search(u.text) else 0.0
-        prev = before.get((u.source, u.order))
-        sim = similarity[i] if prev is None else max(
-            similarity[i], CONTEXT_WEIGHT * similarity[prev] + (1 - CONTEXT_WEIGHT) * similarity[i])
-        scores.append(float(0.7 * sim + 0.3 * coverage + prior + typed))
-    return scores
+def score_units(evidence: Evidence, keep: list[int], model: SentenceModel | None = None,
+                ask: str | None = None, ask_similarity: list[float] | None = None) -> list[float]:
+    """How well each sentence ``keep`` answers the question (or one ``ask`` of it): the learned
+    sentence ranker's score (``retrieval/selection.py``), in logits."""
+    if not keep:
+        return []
+    model = model or load_sentence_model()
+    return [float(s) for s in model.score(unit_features(evidence, keep, ask, ask_similarity))]
 
 
 class ExtractiveComposer:
     """Options: ``max_sentences`` and ``margin`` (further sentences must score within
-    ``margin`` of the best), ``passages`` (how many retrieved passages to quote from),
-    ``max_words``. Whether the guidance answers at all is the ``check_evidence`` step's
-    call; this composer only declines when there is nothing to quote."""
+    ``margin`` logits of the best; default: the trained sentence model's settings),
+    ``passages`` (how many retrieved passages to quote from), ``max_words``, ``model`` (a
+    path to another trained sentence model). Whether the guidance answers at all is the
+    ``check_evidence`` step's call; this composer only declines when there is nothing to quote."""
 
-    OPTIONS = frozenset({"max_sentences", "margin", "passages", "max_words"})
+    OPTIONS = frozenset({"max_sentences", "margin", "passages", "max_words", "model"})
     needs_evidence = True
 
     def __init__(self, name: str = "extractive", options: dict[str, Any] | None = None) -> None:
@@ -99,8 +78,9 @@ class ExtractiveComposer:
             raise ConfigError(f"provider {name!r}: unknown extractive option(s) {', '.join(unknown)}; "
                               f"known: {', '.join(sorted(self.OPTIONS))}")
         self.name = name
-        self.max_sentences = int(opts.get("max_sentences", 5))
-        self.margin = float(opts.get("margin", 0.15))
+        self.model = load_sentence_model(Path(opts["model"]) if opts.get("model") else None)
+        self.max_sentences = int(opts.get("max_sentences", self.model.max_sentences))
+        self.margin = float(opts.get("margin", self.model.margin))
         self.passages = int(opts.get("passages", 5))
         self.max_words = int(opts.get("max_words", MAX_WORDS))
 
@@ -109,27 +89,22 @@ class ExtractiveComposer:
         borrow?"), scored half on the ask and half on the whole question, so the subject
         named only in the first ask still counts."""
         leads: list[Sentence] = []
+        if len(evidence.asks) < 2:
+            return leads  # one ask: the best sentence overall is its best
         for ask, similarity in zip(evidence.asks, evidence.ask_similarity):
-            scored = score_units(ask, units, [similarity[i] for i in keep], evidence.sources)
+            scored = score_units(evidence, keep, self.model, ask, similarity)
             blended = [0.5 * (a + b) for a, b in zip(scores, scored)]
             lead = units[max(range(len(units)), key=blended.__getitem__)]
             if lead not in leads:
                 leads.append(lead)
         return leads
 
-    def compose(self, question: str, sources: list[Source], evidence: Evidence | None = None) -> Draft:
-        if not sources:
-            return Draft(answer=None)
-        if evidence is None or not evidence.covers(sources):
-            raise ConfigError("the extractive composer needs the request's evidence for these passages")
-        question = evidence.question  # the working text, as retrieval and the evidence saw it
-        keep = evidence.within(self.passages)
+    def select(self, evidence: Evidence, keep: list[int]) -> list[Sentence]:
+        """The sentences to quote, in the order of the guidance."""
         units = [evidence.sentences[i] for i in keep]
-        if not units:
-            return Draft(answer=None)
-        scores = score_units(question, units, [evidence.similarity[i] for i in keep], sources)
+        scores = score_units(evidence, keep, self.model)
         score_of = dict(zip(units, scores))
-        wanted = expected_answer(question)
+        wanted = expected_answer(split_ask(evidence.question).ask)
         ranked = sorted(units, key=lambda u: -score_of[u])
         best = ranked[0]
         leads = self.part_leads(evidence, keep, units, scores)
@@ -162,6 +137,17 @@ class ExtractiveComposer:
             picked += take(u)
         # Read in the order of the guidance: by source rank, then position.
         chosen.sort(key=lambda u: (u.source, u.order))
+        return chosen
+
+    def compose(self, question: str, sources: list[Source], evidence: Evidence | None = None) -> Draft:
+        if not sources:
+            return Draft(answer=None)
+        if evidence is None or not evidence.covers(sources):
+            raise ConfigError("the extractive composer needs the request's evidence for these passages")
+        keep = evidence.within(self.passages)
+        if not keep:
+            return Draft(answer=None)
+        chosen = self.select(evidence, keep)
         cited: list[str] = []
         parts = []
         for u in chosen:

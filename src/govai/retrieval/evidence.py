@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from govai.domain import Source
-from govai.text.parts import question_parts
+from govai.text.parts import question_parts, split_ask
 from govai.text.units import split_units, unit_embed_text
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -39,7 +39,9 @@ class Evidence:
     sentences: list[Sentence]
     vectors: list[np.ndarray]  # one per sentence
     similarity: list[float]  # to the whole question: the evidence strength
-    asks: list[str] = field(default_factory=list)  # the question's separate asks, when it has two or more
+    # The question's separate asks, when it has two or more; or its one ask alone, when the
+    # question tells the asker's story first ("We split up last month... what help can I get?").
+    asks: list[str] = field(default_factory=list)
     ask_similarity: list[list[float]] = field(default_factory=list)  # per ask, per sentence
 
     def covers(self, sources: list[Source]) -> bool:
@@ -89,7 +91,10 @@ def read_evidence(
             similarity[i] = float(sims[row])
     evidence = Evidence(question, question_vector, list(sources), found, vectors, similarity)  # type: ignore[arg-type]
     asks = question_parts(question)
-    if len(asks) >= 2 and found:
+    if len(asks) < 2:
+        split = split_ask(question)
+        asks = [split.ask] if split.has_situation else []
+    if asks and found:
         evidence.asks = asks
         for ask in asks:  # one at a time, as the question was: a batch pads, and padding moves the last digits
             ask_vector = embed([ask])[0]

@@ -1,29 +1,40 @@
-"""Hybrid retrieval for one question.
+"""Hybrid retrieval for one question, served from the database.
 
-1. candidates: BM25 (in memory) and dense nearest neighbours (pgvector HNSW);
+1. candidates: BM25 scored in SQL over the knowledge base's GIN index of terms, and dense
+   nearest neighbours from its pgvector HNSW index (``store/knowledge.py``);
 2. reciprocal rank fusion of the two chunk rankings;
-3. reranking of the fused candidates with finer evidence (see rerank.py);
+3. reranking of the fused candidates with finer evidence (see rerank.py), over a small
+   ``KBIndex`` read for this question: the candidates and the other passages of their pages;
 4. per-source deduplication: a page or section appears once, at its best chunk.
+
+No worker holds a knowledge base in memory: a question reads only its candidates' pages, so
+memory does not grow with the collection, a new worker answers at once, and any number of
+workers and nodes share one store.
 """
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
 
 from govai.domain import Source
 from govai.embeddings.base import Embedder
-from govai.retrieval.lexical import BM25Index
-from govai.retrieval.rerank import rerank
+from govai.retrieval.lexical import tokenize
+from govai.retrieval.rerank import ASK_CANDIDATES, rerank
 from govai.retrieval.units import unpack
 from govai.store.knowledge import KnowledgeBase, KnowledgeStore, StoredChunk
+from govai.text.parts import split_ask
 
+VIEWS_KEPT = 16  # recent per-question indexes, so evidence and answerability reuse what search read
 RRF_K = 60
 CANDIDATES = 60
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 
 class Mode(StrEnum):
@@ -33,18 +44,69 @@ class Mode(StrEnum):
     FULL = "full"  # fusion + reranking (the default)
 
 
+class StoredBM25:
+    """BM25 over a few rows of a knowledge base (chunk ``ids``, in row order), scored by the
+    database with the collection's own statistics, exactly as its lexical search scores them."""
+
+    def __init__(self, store: KnowledgeStore, kb: KnowledgeBase, ids: list[int]) -> None:
+        self._store, self._kb = store, kb
+        self._ids = ids
+        self._df: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self.n = max(kb.n_chunks, 0)
+
+    def _frequencies(self, terms: Collection[str]) -> dict[str, int]:
+        with self._lock:
+            missing = [t for t in terms if t not in self._df]
+            if missing:
+                found = self._store.document_frequencies(self._kb, missing)
+                self._df.update({t: found.get(t, 0) for t in missing})
+            return {t: self._df[t] for t in terms}
+
+    def preload(self, terms: Collection[str]) -> None:
+        self._frequencies(terms)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a (tokenized) term; a term no chunk has gets the highest."""
+        df = self._frequencies([term])[term]
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def weights(self, query: str) -> dict[str, float]:
+        """idf of each query term some chunk holds: what the database's search scores by."""
+        terms = list(dict.fromkeys(tokenize(query)))
+        df = self._frequencies(terms)
+        return {t: math.log(1 + (self.n - d + 0.5) / (d + 0.5)) for t, d in df.items() if d > 0}
+
+    def scores(self, query: str) -> np.ndarray:
+        row = {cid: i for i, cid in enumerate(self._ids)}
+        out = np.zeros(len(self._ids), dtype=np.float32)
+        for cid, score in self._store.lexical(self._kb, self.weights(query), len(self._ids), BM25_K1, BM25_B,
+                                              among=self._ids):
+            out[row[cid]] = score
+        return out
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        scores = self.scores(query)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
 @dataclass
 class KBIndex:
+    """Passages of a knowledge base read for one use, each with its whole page: the rows
+    reranking, evidence and answerability work on. ``Retriever.index`` builds one."""
+
     kb: KnowledgeBase
     chunks: list[StoredChunk]
     by_id: dict[int, int]
-    bm25: BM25Index
+    bm25: StoredBM25
     vectors: np.ndarray  # unit vectors, one row per chunk
     doc_of: np.ndarray  # row -> document number
     centroids: np.ndarray  # document number -> unit mean of its chunk vectors: what the page is about
     # chunk id -> (hash of the chunk text, its sentence vectors from ingest). The text check keeps a
     # passage that did not come from the store (or was altered) from borrowing another's vectors.
-    units: dict[int, tuple[int, np.ndarray]]
+    units: dict[int, tuple[int, np.ndarray]] = field(default_factory=dict)
+    whole: bool = False  # every chunk of the knowledge base (offline tools only)
 
     def sentence_vectors(self, source: Source) -> np.ndarray | None:
         entry = self.units.get(source.chunk_id)
@@ -62,43 +124,78 @@ def _centroids(chunks: list[StoredChunk], vectors: np.ndarray) -> tuple[np.ndarr
     numbers: dict[str, int] = {}
     doc_of = np.array([numbers.setdefault(c.source_id, len(numbers)) for c in chunks], dtype=np.int32)
     centroids = np.zeros((len(numbers), vectors.shape[1] if len(vectors) else 0), dtype=np.float32)
-    if len(vectors):
+    if len(vectors) and len(vectors) <= 20_000:  # one question's pages: a small product is quickest
+        members = np.zeros((len(numbers), len(chunks)), dtype=np.float32)
+        members[doc_of, np.arange(len(chunks))] = 1.0
+        centroids = members @ vectors
+    elif len(vectors):
         np.add.at(centroids, doc_of, vectors)
+    if len(vectors):
         centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
     return doc_of, centroids
+
+
+def build_index(store: KnowledgeStore, kb: KnowledgeBase, chunks: list[StoredChunk]) -> KBIndex:
+    vectors = np.stack([c.embedding for c in chunks]) if chunks else np.zeros((0, kb.dim), np.float32)
+    units: dict[int, tuple[int, np.ndarray]] = {}
+    for c in chunks:
+        c.embedding = None  # keep one copy, in the matrix
+        unit_vectors = unpack(c.unit_vectors, kb.dim)
+        if unit_vectors is not None:
+            units[c.id] = (hash(c.text), unit_vectors)
+        c.unit_vectors = None
+    doc_of, centroids = _centroids(chunks, vectors)
+    bm25 = StoredBM25(store, kb, [c.id for c in chunks])
+    return KBIndex(kb, chunks, {c.id: i for i, c in enumerate(chunks)}, bm25, vectors, doc_of, centroids, units)
 
 
 class Retriever:
     def __init__(self, store: KnowledgeStore, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        self._indexes: dict[str, KBIndex] = {}
+        self._recent: list[KBIndex] = []  # newest last; a few small indexes, never a whole collection
         self._lock = threading.Lock()
 
-    def index(self, kb_name: str) -> KBIndex:
-        kb = self.store.require(kb_name)
+    def _remember(self, idx: KBIndex) -> KBIndex:
         with self._lock:
-            cached = self._indexes.get(kb_name)
-            if cached is None or cached.kb.revision != kb.revision or cached.kb.id != kb.id:
-                chunks = self.store.chunks(kb, with_vectors=True)
-                texts = [f"{c.title}\n{' '.join(c.headings)}\n{c.text}" for c in chunks]
-                vectors = np.stack([c.embedding for c in chunks]) if chunks else np.zeros((0, kb.dim), np.float32)
-                units: dict[int, tuple[int, np.ndarray]] = {}
-                for c in chunks:
-                    c.embedding = None  # keep one copy, in the matrix
-                    unit_vectors = unpack(c.unit_vectors, kb.dim)
-                    if unit_vectors is not None:
-                        units[c.id] = (hash(c.text), unit_vectors)
-                    c.unit_vectors = None
-                doc_of, centroids = _centroids(chunks, vectors)
-                cached = KBIndex(
-                    kb, chunks, {c.id: i for i, c in enumerate(chunks)}, BM25Index(texts), vectors, doc_of, centroids,
-                    units,
-                )
-                self._indexes[kb_name] = cached
-            else:
-                cached.kb = kb  # same content; keep what the store says now (e.g. whether loading finished)
-            return cached
+            self._recent = [*self._recent[-(VIEWS_KEPT - 1):], idx]
+        return idx
+
+    def _recalled(self, kb: KnowledgeBase, ids: list[int] | None) -> KBIndex | None:
+        """A recent index of this revision holding every one of ``ids`` (None: every chunk): it
+        holds their whole pages too, so it answers exactly as a fresh read would."""
+        with self._lock:
+            for idx in reversed(self._recent):
+                if idx.kb.id != kb.id or idx.kb.revision != kb.revision:
+                    continue
+                if idx.whole if ids is None else all(i in idx.by_id for i in ids):
+                    idx.kb = kb  # same content; keep what the store says now (e.g. whether loading finished)
+                    return idx
+        return None
+
+    def knowledge_base(self, kb_name: str) -> KnowledgeBase:
+        """The knowledge base, its lexicon refreshed first if it lags (a store from before
+        lexical search moved into the database, or a change made without an ingest)."""
+        kb = self.store.require(kb_name)
+        if not kb.lexicon_current:
+            self.store.refresh_lexicon(kb)
+            kb = self.store.require(kb_name)
+        return kb
+
+    def index(self, kb_name: str, sources: Sequence[Source] | None = None) -> KBIndex:
+        """The passages of ``sources`` and their pages, read from the store. Without
+        ``sources``, the whole knowledge base: for offline tools (reranker training) only,
+        since it holds every chunk in memory."""
+        kb = self.knowledge_base(kb_name)
+        ids = None if sources is None else [s.chunk_id for s in sources if s.chunk_id is not None]
+        recalled = self._recalled(kb, ids)
+        if recalled is not None:
+            return recalled
+        if ids is None:
+            idx = build_index(self.store, kb, self.store.chunks(kb, with_vectors=True))
+            idx.whole = True
+            return self._remember(idx)
+        return self._remember(build_index(self.store, kb, self.store.page_chunks(kb, ids)))
 
     def search(
         self, kb_name: str, query: str, *, vector: np.ndarray | None = None, k: int = 10, passages: int = 8,
@@ -107,15 +204,26 @@ class Retriever:
         """The best ``k`` source ids and ``passages`` passages; sources in ``exclude``
         (document source ids, no anchor) are left out, as if withdrawn. ``vector`` is the
         query's embedding when the caller has it (the pipeline embeds through model access)."""
-        idx = self.index(kb_name)
-        if not idx.chunks:
-            return Retrieval([], [], idx.kb.complete)
+        kb = self.knowledge_base(kb_name)
+        if kb.n_chunks == 0:
+            return Retrieval([], [], kb.complete)
         qvec = self.embedder.embed([query])[0] if vector is None else vector
         pool = CANDIDATES * 2 if exclude else CANDIDATES  # room for what is left out
-        lexical = idx.bm25.search(query, pool) if mode != Mode.DENSE else []
-        dense = []
-        if mode != Mode.BM25:
-            dense = [(idx.by_id[cid], sim) for cid, sim in self.store.nearest(idx.kb, qvec, pool) if cid in idx.by_id]
+        stats = StoredBM25(self.store, kb, [])
+        lexical_ids = (self.store.lexical(kb, stats.weights(query), pool, BM25_K1, BM25_B)
+                       if mode != Mode.DENSE else [])
+        dense_ids = self.store.nearest(kb, qvec, pool) if mode != Mode.BM25 else []
+        wanted = [cid for cid, _ in lexical_ids] + [cid for cid, _ in dense_ids]
+        if mode == Mode.FULL:
+            # Reranking adds what BM25 finds for the ask alone; those passages must be read too.
+            split = split_ask(query)
+            if split.has_situation:
+                wanted += [cid for cid, _ in self.store.lexical(
+                    kb, stats.weights(split.ask), ASK_CANDIDATES, BM25_K1, BM25_B)]
+        idx = self._remember(build_index(self.store, kb, self.store.page_chunks(kb, list(dict.fromkeys(wanted)))))
+        idx.bm25.preload(stats.weights(query).keys())
+        lexical = [(idx.by_id[cid], s) for cid, s in lexical_ids if cid in idx.by_id]
+        dense = [(idx.by_id[cid], s) for cid, s in dense_ids if cid in idx.by_id]
         if mode == Mode.BM25:
             scored = lexical
         elif mode == Mode.DENSE:
@@ -129,7 +237,7 @@ class Retriever:
             if mode == Mode.FULL:
                 scored = rerank(query, qvec, idx, [i for i, _ in scored], lexical, dense)
         found = self._dedupe(idx, scored, k, passages, frozenset(exclude))
-        found.complete = idx.kb.complete
+        found.complete = kb.complete
         return found
 
     @staticmethod

@@ -42,7 +42,8 @@ class CheckEvidence:
             ctx.stop(Outcome.ABSTAINED, self.replies("not_found"), "no guidance retrieved")
             return
         evidence = self.read_evidence(ctx)
-        signals = measure(evidence, self.read_evidence.retriever.index(ctx.kb), self.read_evidence.embed_for(ctx))
+        index = self.read_evidence.retriever.index(ctx.kb, ctx.sources)
+        signals = measure(evidence, index, self.read_evidence.embed_for(ctx))
         score = self.model.score(signals)
         ctx.record(self.name, score=round(score, 4), threshold=self.threshold, signals=signals.as_dict())
         if score < self.threshold:

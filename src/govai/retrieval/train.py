@@ -1,0 +1,396 @@
+"""Train the reranker and the sentence ranker from GovAI's own questions about the shared corpus.
+
+    python -m govai.retrieval.train --kb corpus           # writes retrieval/model/{rerank,sentences}.json
+    python -m govai.retrieval.train --kb corpus --check   # cross-validate only, write nothing
+
+Training questions: the answerable questions of ``answerability/data/questions.jsonl``
+(written for GovAI; never the evaluation sets), each also asked the way citizens often
+ask, with a story first and typing slips (``citizen_variant``: a fixed seed, so the data
+are the same every run). Both models are linear and fitted by a listwise objective: of a
+question's candidates (passages, or sentences of the top five passages), those on the
+page that answers it (or holding a key fact on that page) should score highest.
+
+Every figure printed is leave-one-page-out: the questions about one page (or Act),
+with their variants, are scored by a model fitted on all the other pages. The sentence
+selection settings (how far below the best a further sentence may score, how many
+sentences) are chosen on those out-of-fold scores for key-fact accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from govai.evals.qa import MAX_ANSWER_WORDS, load_questions, normalise_id
+from govai.retrieval.evidence import Evidence, evidence_for
+from govai.retrieval.rerank import FEATURES as RERANK_FEATURES
+from govai.retrieval.rerank import RerankModel, candidate_features, hand_model, model_path
+from govai.retrieval.retriever import CANDIDATES, RRF_K, Retriever
+from govai.retrieval.selection import FEATURES as SENTENCE_FEATURES
+from govai.retrieval.selection import SentenceModel, unit_features
+from govai.retrieval.selection import hand_model as sentence_hand_model
+from govai.retrieval.selection import model_path as sentence_model_path
+
+SEED = 20250214
+L2 = 1.0
+PASSAGES = 5  # the composer quotes from this many passages
+
+# Stories citizens tell before they ask. Neutral about the answer: they add the kind of
+# words (family, work, money) that pull retrieval and sentence choice off the ask.
+STORIES = [
+    "I'm a single mum with two kids and I work part time.",
+    "My partner and I split up a few months ago.",
+    "I've just been made redundant after 12 years at the same place.",
+    "We're a couple in our thirties renting privately in Leeds.",
+    "I'm 24 and live with my parents at the moment.",
+    "My husband works full time and I look after our baby.",
+    "I run a small cafe with 6 staff.",
+    "I'm self employed as a builder and money is tight this year.",
+    "I've got a long term health condition and can't work much.",
+    "Our eldest has just turned 16 and the youngest is 3.",
+    "I'm on Universal Credit and my rent keeps going up.",
+    "My employer is a big company with a HR department.",
+    "I've been at my job for about 2 years, on around £400 a week.",
+    "My mum is 80 and I help look after her.",
+    "We moved here from abroad last year.",
+    "I'm a student doing a college course.",
+]
+JOINERS = [" ", " ", " - ", " — ", "... ", ", so "]
+
+
+def citizen_variant(question: str, rng: random.Random) -> str:
+    """The question as a citizen often types it: a story first, sometimes a slip or two,
+    lower case and no question mark."""
+    story = rng.choice(STORIES)
+    ask = question[0].lower() + question[1:] if rng.random() < 0.5 else question
+    joiner = rng.choice(JOINERS)
+    text = f"{story.rstrip('.') if joiner.startswith(',') else story}{joiner}{ask}"
+    if rng.random() < 0.3:
+        text = text.lower().rstrip("?")
+    if rng.random() < 0.3:  # a slip: two letters swapped in one longer word
+        words = text.split()
+        long_words = [i for i, w in enumerate(words) if len(w) > 5 and w.isalpha()]
+        if long_words:
+            i = rng.choice(long_words)
+            w = words[i]
+            j = rng.randrange(1, len(w) - 2)
+            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+            text = " ".join(words)
+    return text
+
+
+def data_path() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("govai.answerability") / "data" / "questions.jsonl"))
+
+
+def training_rows(rows: list[dict]) -> list[dict]:
+    """The answerable questions and one citizen variant of each."""
+    rng = random.Random(SEED)
+    out = []
+    for row in rows:
+        if row.get("kind") == "unanswerable" or not row.get("expected_sources"):
+            continue
+        out.append(row)
+        out.append({**row, "id": row["id"] + "~citizen", "question": citizen_variant(row["question"], rng)})
+    return out
+
+
+def page_of(row: dict) -> str:
+    """The cross-validation group: the page (or Act) that answers the question."""
+    return normalise_id(row["expected_sources"][0]).split("/section/")[0].split("/schedule/")[0]
+
+
+# ---------------------------------------------------------------- listwise linear models
+
+def fit_listwise(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = L2, start: np.ndarray | None = None
+                 ) -> np.ndarray:
+    """Weights maximising, over groups, the log of the softmax mass on each group's positives
+    (minus ``l2`` times the squared weights). Features are standardised inside; the groups are
+    stacked into one matrix so that a leave-one-page-out run (one fit per page) stays quick."""
+    from scipy.optimize import minimize
+
+    xs = np.vstack([x for x, _ in groups])
+    ys = np.concatenate([y.astype(bool) for _, y in groups])
+    sizes = np.array([len(y) for _, y in groups])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    group_of = np.repeat(np.arange(len(groups)), sizes)
+    mean, scale = xs.mean(axis=0), xs.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (xs - mean) / scale
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = z @ w
+        s = s - np.maximum.reduceat(s, starts)[group_of]  # stable softmax per group
+        e = np.exp(s)
+        p = e / np.add.reduceat(e, starts)[group_of]
+        mass = np.maximum(np.add.reduceat(np.where(ys, p, 0.0), starts), 1e-300)
+        q = np.where(ys, p, 0.0) / mass[group_of]
+        total = l2 * float(w @ w) - float(np.log(mass).sum())
+        return total, 2 * l2 * w + z.T @ (p - q)
+
+    w0 = np.zeros(xs.shape[1]) if start is None else start * scale
+    w = minimize(loss, w0, jac=True, method="L-BFGS-B", options={"maxiter": 300}).x
+    return w / scale  # on the raw feature scale (a constant shift does not change a ranking)
+
+
+def grouped_folds(keys: list[str], folds: int | None) -> list[list[int]]:
+    """Indexes of each held-out fold: one page per fold (``folds`` None), or pages dealt into
+    ``folds`` folds."""
+    pages = sorted(set(keys))
+    if folds is None or folds >= len(pages):
+        fold_of = {p: i for i, p in enumerate(pages)}
+    else:
+        order = np.random.default_rng(SEED).permutation(len(pages))
+        fold_of = {pages[i]: k % folds for k, i in enumerate(order)}
+    out: dict[int, list[int]] = {}
+    for i, key in enumerate(keys):
+        out.setdefault(fold_of[key], []).append(i)
+    return list(out.values())
+
+
+# ---------------------------------------------------------------- reranker data
+
+@dataclass
+class RerankItem:
+    row: dict
+    candidates: list[int]
+    x: np.ndarray
+    gold: set[str]
+
+
+def rerank_items(retriever: Retriever, kb: str, rows: list[dict], progress=None) -> list[RerankItem]:
+    idx = retriever.index(kb)
+    stored = {normalise_id(c.source_id): c.source_id for c in idx.chunks}
+    items = []
+    for row in rows:
+        query = row["question"]
+        qvec = retriever.embedder.embed([query])[0]
+        lexical = idx.bm25.search(query, CANDIDATES)
+        dense = [(idx.by_id[cid], sim) for cid, sim in retriever.store.nearest(idx.kb, qvec, CANDIDATES)
+                 if cid in idx.by_id]
+        fused: dict[int, float] = {}
+        for ranking in (lexical, dense):
+            for rank, (i, _) in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        order = [i for i, _ in sorted(fused.items(), key=lambda kv: -kv[1])]
+        candidates, x = candidate_features(query, qvec, idx, order, lexical)
+        gold = {stored[n] for n in map(normalise_id, row["expected_sources"]) if n in stored}
+        items.append(RerankItem(row, candidates, x, gold))
+        if progress:
+            progress()
+    return items
+
+
+def page_ranking(idx, item: RerankItem, scores: np.ndarray) -> list[str]:
+    ranked: list[str] = []
+    for o in np.argsort(-scores, kind="stable"):
+        sid = idx.chunks[item.candidates[o]].source_id
+        if sid not in ranked:
+            ranked.append(sid)
+    return ranked[:10]
+
+
+def rank_metrics(idx, items: list[RerankItem], weights_of) -> dict[str, float]:
+    r1, r5, rr = [], [], []
+    for k, item in enumerate(items):
+        ranked = page_ranking(idx, item, item.x @ weights_of(k))
+        hits = [i for i, sid in enumerate(ranked) if sid in item.gold]
+        r1.append(bool(hits) and hits[0] == 0)
+        r5.append(bool(hits) and hits[0] < 5)
+        rr.append(1.0 / (hits[0] + 1) if hits else 0.0)
+    return {"recall@1": float(np.mean(r1)), "recall@5": float(np.mean(r5)), "mrr": float(np.mean(rr))}
+
+
+def _rerank_groups(idx, items: list[RerankItem]) -> list[tuple[np.ndarray, np.ndarray]]:
+    groups = []
+    for item in items:
+        y = np.array([idx.chunks[c].source_id in item.gold for c in item.candidates])
+        if y.any() and not y.all():
+            groups.append((item.x, y))
+    return groups
+
+
+def cross_validate_rerank(idx, items: list[RerankItem], folds: int | None) -> tuple[dict, dict]:
+    """Leave-one-page-out figures of the learned reranker, and of the hand-set one."""
+    keys = [page_of(it.row) for it in items]
+    weights = [None] * len(items)
+    for held in grouped_folds(keys, folds):
+        held_set = set(held)
+        w = fit_listwise(_rerank_groups(idx, [it for i, it in enumerate(items) if i not in held_set]))
+        for i in held:
+            weights[i] = w
+    hand = hand_model().weights
+    return rank_metrics(idx, items, lambda k: weights[k]), rank_metrics(idx, items, lambda k: hand)
+
+
+# ---------------------------------------------------------------- sentence data
+
+@dataclass
+class SentenceItem:
+    row: dict
+    evidence: Evidence
+    keep: list[int]
+    x: np.ndarray
+    y: np.ndarray
+
+
+def _has(text: str, fact: str) -> bool:
+    return fact.lower() in text.lower()
+
+
+def sentence_items(retriever: Retriever, kb: str, rows: list[dict], rerank: RerankModel, progress=None
+                   ) -> list[SentenceItem]:
+    from govai.retrieval import rerank as rerank_module
+
+    idx = retriever.index(kb)
+    items = []
+    original = rerank_module.load_model
+    rerank_module.load_model = lambda path=None: rerank  # retrieve with the model being trained
+    try:
+        for row in rows:
+            found = retriever.search(kb, row["question"]).passages
+            evidence = evidence_for(retriever.embedder.embed, row["question"], found, idx.sentence_vectors)
+            keep = evidence.within(PASSAGES)
+            if not keep:
+                continue
+            facts = row.get("key_facts") or []
+            gold = {normalise_id(s) for s in row["expected_sources"]}
+            texts = [evidence.sentences[i].text for i in keep]
+            on_gold = [normalise_id(found[evidence.sentences[i].source].doc_id) in gold for i in keep]
+            y = np.array([og and any(_has(t, f) for f in facts) for t, og in zip(texts, on_gold)])
+            if not y.any():
+                y = np.array([all(_has(t, f) for f in facts) for t in texts]) if facts else y
+            items.append(SentenceItem(row, evidence, keep, unit_features(evidence, keep), y))
+            if progress:
+                progress()
+    finally:
+        rerank_module.load_model = original
+    return items
+
+
+def answer_ok(item: SentenceItem, model: SentenceModel) -> bool:
+    """Would the composer, with this sentence model, quote every key fact in at most 120 words?"""
+    from govai.providers.extractive import ExtractiveComposer
+
+    composer = ExtractiveComposer()
+    composer.model, composer.margin, composer.max_sentences = model, model.margin, model.max_sentences
+    draft = composer.compose(item.evidence.question, item.evidence.sources, item.evidence)
+    answer = draft.answer or ""
+    return len(answer.split()) <= MAX_ANSWER_WORDS and all(_has(answer, f) for f in item.row.get("key_facts", []))
+
+
+MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0)
+MAX_SENTENCES = (2, 3, 4)
+
+
+def cross_validate_sentences(items: list[SentenceItem], folds: int | None) -> tuple[dict, SentenceModel]:
+    """Leave-one-page-out key-fact accuracy for each selection setting; the hand-set weights'
+    figure beside them; and the best setting."""
+    keys = [page_of(it.row) for it in items]
+    weights = [None] * len(items)
+    for held in grouped_folds(keys, folds):
+        held_set = set(held)
+        train = [(it.x, it.y) for i, it in enumerate(items) if i not in held_set and it.y.any() and not it.y.all()]
+        w = fit_listwise(train)
+        for i in held:
+            weights[i] = w
+    top1 = float(np.mean([it.y[int(np.argmax(it.x @ weights[k]))] for k, it in enumerate(items) if it.y.any()]))
+    hand = sentence_hand_model()
+    hand_top1 = float(np.mean([it.y[int(np.argmax(it.x @ hand.weights))] for it in items if it.y.any()]))
+    results = {}
+    for margin in MARGINS:
+        for n in MAX_SENTENCES:
+            ok = [answer_ok(it, SentenceModel(weights[k], margin, n)) for k, it in enumerate(items)]
+            results[(margin, n)] = float(np.mean(ok))
+    best = max(results, key=lambda k: (round(results[k], 3), -k[0], -k[1]))
+    hand_kfa = float(np.mean([answer_ok(it, hand) for it in items]))
+    report = {"top_sentence_holds_a_key_fact": top1, "hand_top_sentence": hand_top1,
+              "key_fact_accuracy": results[best], "hand_key_fact_accuracy": hand_kfa,
+              "margin": best[0], "max_sentences": best[1],
+              "grid": {f"{m}/{n}": round(v, 4) for (m, n), v in results.items()}}
+    return report, SentenceModel(np.zeros(len(SENTENCE_FEATURES)), best[0], best[1])
+
+
+@dataclass
+class CrossValidation:
+    """Leave-one-page-out figures of both learned models, beside the hand-set ones they replace."""
+
+    questions: int
+    pages: int
+    rerank_learned: dict
+    rerank_hand: dict
+    sentences: dict
+    rerank: RerankModel  # fitted on every page
+    rerank_items: list[RerankItem]
+    sentence_items: list[SentenceItem]
+
+
+def cross_validate(retriever: Retriever, kb: str, rows: list[dict], folds: int | None = None,
+                   bar=None) -> CrossValidation:
+    """Both models cross-validated by page on ``rows`` (``training_rows`` of the questions)."""
+    idx = retriever.index(kb)
+    advance = (lambda task: (lambda: bar.advance(task))) if bar else (lambda task: None)
+    task = bar.add_task("Reranker candidates", total=len(rows)) if bar else None
+    items = rerank_items(retriever, kb, rows, advance(task))
+    learned, hand = cross_validate_rerank(idx, items, folds)
+    rerank = RerankModel(fit_listwise(_rerank_groups(idx, items)), {
+        "cross_validation": {"learned": learned, "hand_set": hand},
+        "trained_on": "answerability/data/questions.jsonl answerable questions + citizen variants"})
+    task = bar.add_task("Sentence evidence", total=len(rows)) if bar else None
+    sitems = sentence_items(retriever, kb, rows, rerank, advance(task))
+    report, _ = cross_validate_sentences(sitems, folds)
+    return CrossValidation(len(rows), len({page_of(r) for r in rows}), learned, hand, report, rerank, items, sitems)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from rich.progress import Progress
+
+    from govai.config import get_settings
+    from govai.embeddings import get_embedder
+    from govai.store.database import get_database
+    from govai.store.knowledge import KnowledgeStore
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kb", required=True, help="knowledge base of the shared corpus")
+    parser.add_argument("--questions", type=Path, default=None, help="training questions (dev-qa.jsonl format)")
+    parser.add_argument("--folds", type=int, default=None, help="pages dealt into this many folds (default: one page a fold)")
+    parser.add_argument("--check", action="store_true", help="cross-validate only; write nothing")
+    args = parser.parse_args(argv)
+
+    rows = training_rows(load_questions(args.questions or data_path()))
+    retriever = Retriever(KnowledgeStore(get_database()), get_embedder(get_settings().embedder))
+    with Progress() as bar:
+        cv = cross_validate(retriever, args.kb, rows, args.folds, bar)
+    print(f"{cv.questions} training questions ({cv.questions // 2} written, {cv.questions // 2} citizen variants), "
+          f"{cv.pages} pages")
+    print("reranker, leave-one-page-out: learned " + ", ".join(f"{k} {v:.3f}" for k, v in cv.rerank_learned.items())
+          + "; hand-set " + ", ".join(f"{k} {v:.3f}" for k, v in cv.rerank_hand.items()))
+    report = cv.sentences
+    print("sentences, leave-one-page-out: " + json.dumps({k: v for k, v in report.items() if k != "grid"}))
+    print("  grid (margin/max sentences -> key-fact accuracy): " + json.dumps(report["grid"]))
+    if args.check:
+        return 0
+    sitems = cv.sentence_items
+    sw = fit_listwise([(it.x, it.y) for it in sitems if it.y.any() and not it.y.all()])
+    sentences = SentenceModel(sw, report["margin"], report["max_sentences"],
+                              {"cross_validation": report, "trained_on": cv.rerank.meta["trained_on"]})
+    for path, model in ((model_path(), cv.rerank), (sentence_model_path(), sentences)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+    print("rerank weights: " + ", ".join(f"{n} {v:+.3f}" for n, v in zip(RERANK_FEATURES, cv.rerank.weights)))
+    print("sentence weights: " + ", ".join(f"{n} {v:+.3f}" for n, v in zip(SENTENCE_FEATURES, sentences.weights)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
