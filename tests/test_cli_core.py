@@ -112,6 +112,31 @@ def test_ingest_of_only_bad_sources_fails(loaded: str, tmp_path: Path) -> None:
     assert report["failures"] == [{"path": str(tmp_path / "missing-folder"), "reason": "no such file or directory"}]
 
 
+def test_ingest_reads_a_document_from_stdin_and_updates_it_on_the_next_pipe(db) -> None:
+    from govai.store.knowledge import KnowledgeStore
+
+    kb = f"{KB}-stdin"
+    store = KnowledgeStore(db)
+    if store.get(kb):
+        store.delete(kb)
+    page = "# Dog licence\n\n## Fees\n\nA dog licence costs {} a year.\n"
+    first = invoke("kb", "ingest", "-", "--kb", kb, "--stdin-name", "dog-licence.md", "--json", input=page.format("£12"))
+    assert first.exit_code == 0, first.output
+    assert (json.loads(first.stdout)["added"], json.loads(first.stdout)["files"]) == (1, 1)
+    again = invoke("kb", "ingest", "-", "--kb", kb, "--stdin-name", "dog-licence.md", "--json", input=page.format("£15"))
+    assert (json.loads(again.stdout)["updated"], json.loads(again.stdout)["added"]) == (1, 0)
+    answer = invoke("ask", "How much is a dog licence?", "--kb", kb, "--json")
+    assert "£15" in json.loads(answer.stdout)["answer"]
+    store.delete(kb)
+
+
+@pytest.mark.parametrize("name", ["../escape.md", ".hidden", "a/b.md"])
+def test_ingest_from_stdin_refuses_a_name_that_is_not_a_plain_file_name(name: str) -> None:
+    result = invoke("kb", "ingest", "-", "--kb", f"{KB}-stdin", "--stdin-name", name, input="text")
+    assert result.exit_code == 1
+    assert "--stdin-name must be a plain file name" in one_line(result.stderr)
+
+
 def test_kb_list_json(loaded: str) -> None:
     result = invoke("kb", "list", "--json")
     assert result.exit_code == 0

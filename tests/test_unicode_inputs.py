@@ -1,10 +1,12 @@
 """Any text, however broken (lone surrogates, escaped surrogates, control and private-use
 characters, every script), is screened and answered without a crash, at every text entry point:
-the guards, the PII detector and operators, and a question through the whole pipeline."""
+the guards (in Python, and through `govai guard check` and `govai eval guard`), the PII detector
+and operators, and a question through the whole pipeline."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -36,6 +38,58 @@ def test_the_guards_screen_any_text(kind: str) -> None:
         result = screen.check(text)
         assert result.verdict in ("allow", "block")
         json.dumps(result.as_dict()).encode("utf-8")  # what the CLI and the audit trail write
+
+    check()
+
+
+def test_guard_check_command_takes_any_text() -> None:
+    from typer.testing import CliRunner
+
+    from govai.cli.main import app
+
+    runner = CliRunner()
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(ANY_TEXT.filter(lambda t: t.strip() and not t.startswith("-")), st.booleans())
+    def check(text: str, from_stdin: bool) -> None:
+        if from_stdin:  # what a pipe holds: lone surrogates arrive as invalid UTF-8 bytes
+            result = runner.invoke(app, ["guard", "check", "--json", "-"],
+                                   input=text.encode("utf-8", "surrogatepass"))
+        else:
+            result = runner.invoke(app, ["guard", "check", "--json", text])
+        assert result.exit_code in (0, 2), (result.exit_code, result.output)
+        assert json.loads(result.stdout)["verdict"] in ("allow", "block")
+
+    check()
+
+
+def test_eval_guard_screens_every_good_row_and_reports_each_bad_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from govai.cli.main import app
+
+    runner = CliRunner()
+    garbage = st.sampled_from([b"not json", b'{"id": "x"}', b'{"text": 7}', b"\xff\xfe{", b"[1, 2]",
+                               b'{"text": "\\ud83d unfinished'])
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.one_of(ANY_TEXT.map(lambda t: ("good", t)), garbage.map(lambda b: ("bad", b))),
+                    min_size=1, max_size=6))
+    def check(lines: list[tuple[str, object]]) -> None:
+        raw, good = [], []
+        for n, (what, value) in enumerate(lines, start=1):
+            if what == "good":
+                raw.append(json.dumps({"id": n, "text": value}).encode("ascii"))  # surrogates as \u escapes
+                good.append(n)
+            else:
+                raw.append(value)  # type: ignore[arg-type]
+        src, out = tmp_path / "rows.jsonl", tmp_path / "pred.jsonl"
+        src.write_bytes(b"\n".join(raw) + b"\n")
+        result = runner.invoke(app, ["eval", "guard", str(src), "--out", str(out)])
+        bad = len(lines) - len(good)
+        assert result.exit_code == (1 if bad else 0), result.output
+        assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == good
+        assert f"{bad} skipped" in " ".join(result.output.split())
 
     check()
 

@@ -1,4 +1,5 @@
-"""``govai eval qa``: answer a question set and write predictions."""
+"""``govai eval qa``: answer a question set and write predictions (the answer-quality suite's
+Inspect task on one file: docs/assurance.md)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ def eval_qa(
     profile: str = typer.Option(None, "--profile", help="Service profile: a YAML file or a preset name."),
 ) -> None:
     """Answer every question; write one prediction per line and print the scores."""
+    from govai.assurance.entries import qa_predictions
     from govai.evals import qa
-    from govai.pipeline.answer import answer_record
     from govai.profiles import load_profile
     from govai.runtime import Runtime
 
@@ -32,19 +33,22 @@ def eval_qa(
     runtime.knowledge.require(kb or runtime.profile.kb)  # fail before answering every question with an error
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
-    preds = {}
-    with tmp.open("w", encoding="utf-8") as f, Progress(
+    with Progress(
         TextColumn("[bold]Answering[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     ) as progress:
         task = progress.add_task("qa", total=len(rows))
-        for pred in qa.run(rows, lambda q: answer_record(runtime.ask(q, kb=kb))):
+        preds, result = qa_predictions(runtime, rows, kb, progress=lambda: progress.advance(task))
+    with tmp.open("w", encoding="utf-8") as f:
+        for pred in preds:
             f.write(json.dumps(pred, ensure_ascii=False) + "\n")
-            preds[pred["id"]] = pred
-            progress.advance(task)
     tmp.replace(out)  # a crash mid-run never leaves a half-written PRED file
     if any("kind" in r for r in rows):
         table = Table("metric", "value")
-        for name, value in qa.score(rows, preds).items():
-            table.add_row(name, f"{value:.3f}" if isinstance(value, float) else str(value))
+        for name, value in result.figures.items():  # the figures of the Inspect log
+            if name == "questions":
+                table.add_row(name, str(int(value or 0)))
+            else:
+                table.add_row(name, "nan" if value is None else f"{value:.3f}")
         results.print(table)
-    console.print(f"Wrote {len(preds)} predictions to {out}")
+    console.print(f"Wrote {len(preds)} predictions to {out}", highlight=False, soft_wrap=True)
+    console.print(f"Inspect log: {result.log}", highlight=False, soft_wrap=True)

@@ -53,36 +53,40 @@ def eval_guard(
     """Screen every row of FILE; each output line is {"id", "verdict", "score", "reasons"}.
 
     A row that cannot be screened (not JSON, no text) is reported on stderr and skipped; the
-    others are all screened. Exit code 1 if any row was skipped."""
-    screens: dict[str, Screen] = {}
-    count = blocked = 0
+    others are all screened (the safety suite's guard task, through Inspect). Exit code 1 if any
+    row was skipped."""
+    from govai.assurance.entries import guard_verdicts
+
+    if kind is not None and kind not in ("prompt", "document"):
+        raise GovAIError(f"--kind must be 'prompt' or 'document', not {kind!r}")
+    rows: list[dict] = []
+    kinds: list[str] = []
     skipped: list[str] = []
     start = time.perf_counter()
+    for line in iter_jsonl(file):
+        if isinstance(line, BadLine):
+            skipped.append(line.reason)
+            continue
+        row = line.value
+        row_kind = kind or ("document" if isinstance(row, dict) and "document" in row and "text" not in row
+                            else "prompt")
+        field = "document" if row_kind == "document" else "text"
+        body = row.get(field) if isinstance(row, dict) else None
+        if not isinstance(body, str):
+            skipped.append(f"{file}:{line.number}: needs a JSON object with a string field {field!r}")
+            continue
+        rows.append({**row, "_line": line.number, "text" if field == "text" else "document": body})
+        kinds.append(row_kind)
+    records = guard_verdicts(rows, kinds, threshold)[0] if rows else []
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as dst:
-        for line in iter_jsonl(file):
-            if isinstance(line, BadLine):
-                skipped.append(line.reason)
-                continue
-            row = line.value
-            row_kind = kind or ("document" if isinstance(row, dict) and "document" in row and "text" not in row
-                                else "prompt")
-            field = "document" if row_kind == "document" else "text"
-            body = row.get(field) if isinstance(row, dict) else None
-            if not isinstance(body, str):
-                skipped.append(f"{file}:{line.number}: needs a JSON object with a string field {field!r}")
-                continue
-            if row_kind not in screens:
-                screens[row_kind] = Screen(row_kind, threshold=threshold)  # type: ignore[arg-type]
-            result = screens[row_kind].check(body)
-            dst.write(json.dumps({"id": row.get("id", line.number), "verdict": result.verdict,
-                                  "score": round(result.score, 4), "reasons": result.reasons},
-                                 ensure_ascii=True) + "\n")
-            count += 1
-            blocked += result.blocked
+        for rec in records:
+            dst.write(json.dumps({"id": rec["id"], "verdict": rec["verdict"], "score": round(rec["score"], 4),
+                                  "reasons": rec["reasons"]}, ensure_ascii=True) + "\n")
+    blocked = sum(bool(r["blocked"]) for r in records)
     for reason in skipped:
         console.print(f"[yellow]skipped[/] {reason}", highlight=False, markup=True, soft_wrap=True)
-    console.print(f"{count} rows screened, {blocked} blocked, {len(skipped)} skipped, "
+    console.print(f"{len(records)} rows screened, {blocked} blocked, {len(skipped)} skipped, "
                   f"in {time.perf_counter() - start:.1f} s -> {out}", highlight=False)
     if skipped:
         raise typer.Exit(1)

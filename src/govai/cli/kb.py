@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import typer
@@ -16,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from govai.cli.common import console, handle_errors, print_json, results
+from govai.errors import GovAIError
 from govai.store.knowledge import check_kb_name
 
 app = typer.Typer(help="Load official guidance into knowledge bases.", no_args_is_help=True)
@@ -23,18 +26,53 @@ app = typer.Typer(help="Load official guidance into knowledge bases.", no_args_i
 KB_OPTION = typer.Option("default", "--kb", help="Knowledge base name.")
 
 
+def stdin_source(kb: str, name: str) -> Path:
+    """Standard input saved where the knowledge base can keep pointing at it
+    (``$GOVAI_HOME/stdin/KB/NAME``): ingesting the same name again updates that document."""
+    from govai.config import get_settings
+    from govai.ingest.readers.base import max_file_bytes
+
+    if not name or Path(name).name != name or name.startswith("."):
+        raise GovAIError(f"--stdin-name must be a plain file name such as notes.md, not {name!r}")
+    if sys.stdin.isatty():
+        raise GovAIError("'-' reads a document from standard input: pipe one in (e.g. cat notes.md | govai kb ingest -)")
+    folder = get_settings().home / "stdin" / kb
+    folder.mkdir(parents=True, exist_ok=True)
+    target, partial = folder / name, folder / f".{name}.part"
+    limit, copied = max_file_bytes(), 0
+    try:
+        with partial.open("wb") as out:
+            while block := sys.stdin.buffer.read(1 << 20):
+                copied += len(block)
+                if copied > limit:
+                    raise GovAIError(f"standard input is over the {limit / 1048576:.0f} MB limit "
+                                     "(GOVAI_INGEST_MAX_MB); nothing was ingested")
+                out.write(block)
+        os.replace(partial, target)  # a cut-off pipe never replaces the last good copy
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
 @app.command("ingest")
 @handle_errors
 def ingest(
-    sources: list[Path] = typer.Argument(..., help="Files or folders: GOV.UK JSON/JSONL, legislation, Markdown, HTML, PDF, DOCX, text."),
+    sources: list[Path] = typer.Argument(..., help="Files or folders: GOV.UK JSON/JSONL, legislation, Markdown, HTML, PDF, DOCX, text; - for standard input."),
     kb: str = KB_OPTION,
     json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    stdin_name: str = typer.Option(
+        "stdin.md", "--stdin-name",
+        help="With '-': the document's file name; its extension picks the reader (.md, .txt, .html, .jsonl …)."),
 ) -> None:
-    """Ingest sources incrementally: unchanged chunks are not re-embedded, removed documents go."""
+    """Ingest sources incrementally: unchanged chunks are not re-embedded, removed documents go.
+    '-' reads one document from standard input."""
     from govai.ingest.pipeline import Ingester
     from govai.runtime import Runtime
 
     check_kb_name(kb)  # before the model loads
+    if Path("-") in sources:
+        piped = stdin_source(kb, stdin_name)
+        sources = [piped if s == Path("-") else s for s in sources]
     runtime = Runtime()
     with console.status("Loading the embedding model…"):
         ingester = Ingester(runtime.knowledge, runtime.embedder, kb)

@@ -7,9 +7,10 @@ import os
 
 import typer
 
-from govai.cli import ask, audit, db, demo, guard, kb, pii, plugins, policy, providers, review, serve, tenants
+from govai.cli import ask, assure, audit, db, demo, guard, kb, pii, plugins, policy, providers, review, serve, tenants
 from govai.cli.common import Options
 from govai.cli.eval import eval_app
+from govai.web import cli as web_cli
 
 # Quiet third-party progress bars and hub look-ups: GovAI runs offline.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -38,6 +39,9 @@ app.command("serve")(serve.serve)
 app.add_typer(tenants.tenants_app, name="tenants")
 app.add_typer(tenants.keys_app, name="keys")
 app.add_typer(review.app, name="review")
+app.add_typer(web_cli.app, name="web")
+app.command("atrs")(assure.atrs)
+app.add_typer(assure.app, name="assurance")
 
 
 @app.callback()

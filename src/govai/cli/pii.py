@@ -133,20 +133,20 @@ def eval_pii(
     out: Path = typer.Option(..., "--out", help="Where to write predictions: one {id, spans} per line."),
     json_out: bool = typer.Option(False, "--json", help="Print the score report as JSON."),
 ) -> None:
-    """Detect personal data in every record and write predictions; score them if gold spans are given."""
+    """Detect personal data in every record and write predictions; score them if gold spans are given
+    (the safety suite's personal-data task, through Inspect)."""
+    from govai.assurance.entries import pii_predictions
     from govai.pii.detector import get_detector
     from govai.pii.scoring import score
 
     detector = get_detector().warm_up()
     records = _load_records(file)
-    scored = []
+    predictions = pii_predictions(records, detector)[0] if records else []
     with out.open("w", encoding="utf-8") as f:
-        for record in records:
-            spans = [{"start": e.start, "end": e.end, "label": e.label} for e in detector.detect(record["text"])]
-            f.write(json.dumps({"id": record["id"], "spans": spans}, ensure_ascii=False) + "\n")
-            if "spans" in record:
-                scored.append((record, spans))
+        for rec in predictions:
+            f.write(json.dumps({"id": rec["id"], "spans": rec["pred"]}, ensure_ascii=False) + "\n")
     console.print(f"Wrote {len(records)} predictions to {out}")
+    scored = [(record, rec["pred"]) for record, rec in zip(records, predictions) if "spans" in record]
     if not scored:
         return
     report = score(scored).as_dict()

@@ -32,6 +32,11 @@ def serve(
     tenants = Tenants(get_database())
     for service in catalogue.services.values():
         tenants.require(service.tenant)
+    # No service in a live phase (beta, pilot, production) while its release gate fails (docs/assurance.md).
+    from govai.assurance.gate import refuse_unreleased
+
+    refuse_unreleased(s.profile for s in catalogue.services.values())
+    _web_assets()
     os.environ["GOVAI_SERVICES_DIR"] = str(services.resolve())
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="govai-metrics-")
@@ -39,3 +44,19 @@ def serve(
                   f"{'s' if workers > 1 else ''}); API docs at /docs", highlight=False)
     uvicorn.run("govai.server.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=log_level, access_log=False, timeout_graceful_shutdown=10)
+
+
+def _web_assets() -> None:
+    """GOV.UK Frontend's assets for the web pages: fetched once with npm when missing. Without them
+    the pages still work, unstyled, and the API is unaffected."""
+    from govai.errors import GovAIError
+    from govai.web import assets
+
+    if assets.present():
+        return
+    try:
+        with console.status(f"Fetching GOV.UK Frontend {assets.GOVUK_FRONTEND} for the web pages…"):
+            where, _count = assets.fetch()
+        console.print(f"GOV.UK Frontend {assets.GOVUK_FRONTEND} is in {where}", highlight=False)
+    except GovAIError as exc:
+        console.print(f"[yellow]Warning:[/] the web pages will be unstyled: {exc}", highlight=False)

@@ -30,6 +30,7 @@ Verdict = Literal["block", "allow"]
 # grouped by template (recorded in guards/model/*.json; docs/guardrails.md).
 DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.696, "document": 0.827}
 MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
+DEFAULT_LAYERS: tuple[str, ...] = ("rules", "classifier")  # a profile may name others (guard_layers)
 _SEGMENT_CHARS = 1600  # a longer sentence is cut: the classifier reads the start and end anyway
 _RESHAPED = frozenset({"homoglyphs", "leetspeak", "spaced-letters"})
 
@@ -276,7 +277,7 @@ class Screen:
         self.kind: Kind = kind
         self.threshold = DEFAULT_THRESHOLDS[kind] if threshold is None else float(threshold)
         self.max_chars = max_chars or MAX_CHARS[kind]
-        self.layers = [self._build(spec) for spec in (layers or ["rules", "classifier"])]
+        self.layers = [self._build(spec) for spec in (layers or list(DEFAULT_LAYERS))]
 
     @staticmethod
     def _build(spec: str | dict[str, Any]) -> GuardLayer:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from govai.assurance.schema import AssuranceSection
 from govai.config import read_yaml_file
 from govai.errors import ConfigError
 from govai.domain import Classification, Outcome
@@ -172,6 +173,11 @@ class ServiceProfile(BaseModel):
     steps: list[StepConfig] = Field(default_factory=_default_steps)
     waived_safeguards: dict[str, str] = {}  # safeguard step -> why this service runs without it
     canned: dict[str, str] = {}  # canned replies by key, overriding the built-in wording
+
+    # --- assurance (docs/assurance.md): release-gate thresholds, evaluation datasets, the
+    # lifecycle phase and the ATRS fields configuration cannot supply. Not part of the
+    # service's configuration fingerprint: changing a threshold does not need a new evaluation.
+    assurance: AssuranceSection = Field(default_factory=AssuranceSection)
 
     @field_validator("steps", mode="before")
     @classmethod

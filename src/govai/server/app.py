@@ -19,9 +19,11 @@ import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from govai.server import errors, metrics
+from govai.server import errors, mcp, metrics
 from govai.server.routes import admin, audit, health, review, services
+from govai.server.routes import openai as openai_gateway
 from govai.server.state import ServerState
+from govai.server import retention, tracing  # operations: scheduled retention, OpenTelemetry traces
 
 access_log = logging.getLogger("govai.access")
 
@@ -37,6 +39,10 @@ class InputLimits:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope["query_string"]):
+            # No id or name holds one, and PostgreSQL refuses it in a query (it was a 500).
+            await _refuse(scope, send, 422, "invalid_request", "the URL holds a NUL character")
+            return
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
@@ -111,7 +117,13 @@ def create_app(state: ServerState | None = None) -> FastAPI:
             access_log.propagate = False
         if getattr(app.state, "govai", None) is None:
             app.state.govai = await anyio.to_thread.run_sync(ServerState.from_environment)
-        yield
+        # Operations: retention every GOVAI_RETENTION_INTERVAL_S (one worker at a time, see
+        # server/retention.py); traces flushed at shutdown (server/tracing.py).
+        try:
+            async with retention.scheduled(app.state.govai) as app.state.retention:
+                yield
+        finally:
+            tracing.shutdown()
 
     app = FastAPI(
         title="GovAI",
@@ -126,6 +138,11 @@ def create_app(state: ServerState | None = None) -> FastAPI:
     errors.install(app)
     for module in (services, review, admin, audit, health):
         app.include_router(module.router)
+    from govai.web import mount as mount_web  # the web pages: citizen chat, review console, admin (docs/web.md)
+
+    mount_web(app)
+    app.include_router(openai_gateway.router)  # the OpenAI-compatible gateway (routes/openai.py)
+    mcp.mount(app)  # MCP tools at /mcp (streamable HTTP), same keys, guards and audit
 
     @app.middleware("http")
     async def request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -148,4 +165,5 @@ def create_app(state: ServerState | None = None) -> FastAPI:
         return response
 
     app.add_middleware(InputLimits)  # type: ignore[arg-type]
+    app.add_middleware(tracing.TraceRequests)  # type: ignore[arg-type]  # outermost: every request, when configured
     return app

@@ -84,3 +84,6 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, code in {400: "bad request", 401: "unauthorised", 403: "forbidden", 404: "not found",
                          413: "too large", 422: "invalid request", 429: "rate limited"}.items()
 }
+# Only where a request can conflict with the state it acts on (a decided review item, an answer
+# already contested, a full conversation).
+CONFLICT: dict[int | str, dict[str, Any]] = {409: {"model": ErrorBody, "description": "conflict"}}

@@ -5,15 +5,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from govai.domain import Classification
+from govai.text.normalise import repair_surrogates
 
 MAX_QUESTION_CHARS = 4000  # the API's cap; each service's own limit (normalise max_chars) applies too
 
 
+def storable(text: str) -> str:
+    """Text PostgreSQL can keep: surrogate halves paired up (a lone one becomes U+FFFD) and NUL
+    characters dropped (a text column cannot hold them; they were a 500 before)."""
+    return repair_surrogates(text).replace("\x00", "")
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        return storable(value) if type(value) is str else value
 
 
 class AskIn(_In):

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import logging
 import os
+import time
 import uuid
 from datetime import UTC, datetime
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from govai.pii.vault import derived_key, load_key
 from govai.pipeline.answer import answer_record
 from govai.pipeline.context import Context
 from govai.policy.audit import append
-from govai.server import metrics
+from govai.server import metrics, tracing
 from govai.server.auth import KeyCheck, Principal
 from govai.server.catalogue import Service, ServiceCatalogue
 from govai.server.errors import ApiError
@@ -84,23 +85,32 @@ class ServerState:
             switch = convo.switch(conn, service.name)
         return switch.enabled if switch is not None else not service.profile.switched_off
 
-    # --- answering -----------------------------------------------------------------
-    def ask(self, caller: Principal, service: Service, question: str, *, conversation_id: str | None = None,
-            end_user: str | None = None, classification: Classification | None = None) -> Asked:
+    # --- admission: one set of limits for the service API, the gateway and MCP ---------------
+    def admit(self, caller: Principal, service: Service, end_user: str | None, text: str | None = None) -> None:
+        """Before any work: the key's and the end user's rate limits (429), the key's budget (403
+        ``budget_exhausted``) and, when ``text`` is given, the service's question length (422)."""
         key = caller.key
         self.limits.check("api_key", key.id, key.rate_per_minute or DEFAULT_KEY_RATE)
         if end_user:
             self.limits.check("end_user", f"{service.name}:{end_user}", service.profile.end_user_rate_per_minute)
         if key.budget_gbp is not None and self.tenants.spent_gbp(key.id) >= key.budget_gbp:
             raise ApiError(403, "budget_exhausted", "this API key has spent its budget")
-        limit = service.profile.steps and _question_limit(service)
-        if limit and len(question) > limit:
+        limit = _question_limit(service) if text is not None and service.profile.steps else 0
+        if limit and len(text or "") > limit:
             raise ApiError(422, "question_too_long", f"the question is over {limit} characters")
+
+    # --- answering -----------------------------------------------------------------
+    def ask(self, caller: Principal, service: Service, question: str, *, conversation_id: str | None = None,
+            end_user: str | None = None, classification: Classification | None = None,
+            history: list[str] | None = None) -> Asked:
+        """``history``: for a new conversation only, earlier questions the caller already holds (the
+        OpenAI-compatible gateway passes a chat's earlier user messages, pseudonymised)."""
+        self.admit(caller, service, end_user, question)
         retention = service.profile.retention.conversation_days
         with self.db.tenant(service.tenant) as conn:
             if conversation_id is None:
                 conversation_id = convo.create(conn, service.tenant, service.name, end_user, retention)
-                history: list[str] = []
+                history = list(history or [])[-convo.MAX_TURNS:]
             else:
                 found = convo.get(conn, conversation_id, service.name)
                 if found is None:
@@ -112,11 +122,13 @@ class ServerState:
         runtime = service.runtime
         ctx = runtime.context(question, classification=classification, conversation_id=conversation_id,
                               tenant=service.tenant, history=history)
+        started_ns = time.time_ns()
         if not self.available(service):
             ctx.stop(Outcome.REFUSED, runtime.services.replies("unavailable"), "service switched off by the kill switch")
             runtime.pipeline.finish(ctx)
         else:
             runtime.pipeline.run(ctx)
+        tracing.pipeline(ctx, started_ns)  # a span per step, when tracing is on (names and timings only)
         ctx.latency_ms = sum(r.ms for r in ctx.records)
         held = "held_for_review" in ctx.flags
         stored_answer = ctx.pseudonymised_answer()
@@ -127,7 +139,7 @@ class ServerState:
                               outcome=str(ctx.outcome), status="held" if held else "delivered",
                               record={"citations": [c.model_dump() for c in out.citations],
                                       "route": out.route.model_dump(), "flags": out.flags})
-        self.tenants.record_spend(key, ctx.usage.cost_gbp)
+        self.tenants.record_spend(caller.key, ctx.usage.cost_gbp)
         metrics.observe(ctx)
         return Asked(ctx, out)
 

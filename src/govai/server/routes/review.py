@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from govai.server.auth import Principal, role
-from govai.server.errors import ERROR_RESPONSES, ApiError
+from govai.server.errors import CONFLICT, ERROR_RESPONSES, ApiError
 from govai.server.models import Accepted, ReviewDecisionIn
 from govai.server.routes.services import state_of
 from govai.store import conversations as convo
@@ -44,7 +44,7 @@ def get_item(request: Request, queue_id: int, caller: Reviewer) -> dict[str, Any
     return _item(request, caller, queue_id).as_dict()
 
 
-@router.post("/queue/{queue_id}/decision", response_model=Accepted, summary="Approve, edit or reject an answer")
+@router.post("/queue/{queue_id}/decision", response_model=Accepted, responses=CONFLICT, summary="Approve, edit or reject an answer")
 def decide(request: Request, queue_id: int, body: ReviewDecisionIn, caller: Reviewer) -> Accepted:
     state = state_of(request)
     item = _item(request, caller, queue_id)

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from sse_starlette.sse import EventSourceResponse
 
 from govai.server.auth import Principal, role
-from govai.server.errors import ERROR_RESPONSES, ApiError
+from govai.server.errors import CONFLICT, ERROR_RESPONSES, ApiError
 from govai.server.models import (
     Accepted,
     AnswerOut,
@@ -88,7 +88,8 @@ async def start(request: Request, service: str, body: AskIn, caller: Citizen, en
     return await _answer(request, caller, service, body, end_user, None)
 
 
-@router.post("/{service}/conversations/{conversation_id}/messages", response_model=AnswerOut, responses=STREAM,
+@router.post("/{service}/conversations/{conversation_id}/messages", response_model=AnswerOut,
+             responses={**STREAM, **CONFLICT},
              summary="Ask a follow-up question in a conversation")
 async def follow_up(request: Request, service: str, conversation_id: str, body: AskIn, caller: Citizen,
                     end_user: EndUser = None):
@@ -128,7 +129,7 @@ def feedback(request: Request, service: str, request_id: str, body: FeedbackIn, 
     return Accepted()
 
 
-@router.post("/{service}/messages/{request_id}/contest", response_model=Accepted,
+@router.post("/{service}/messages/{request_id}/contest", response_model=Accepted, responses=CONFLICT,
              summary="Ask for a person to look at an answer again")
 def contest(request: Request, service: str, request_id: str, body: ContestIn, caller: Citizen) -> Accepted:
     """A citizen may contest an answer (UK GDPR Art. 22C-style): it joins the review queue, and the
