@@ -1,7 +1,7 @@
 """The OpenAI-compatible gateway under load: GovAI against the LiteLLM proxy, same upstream, same run.
 
-    python bench/gateway_bench.py                       # about a minute and a half
-    python bench/gateway_bench.py --seconds 4 --out gateway.json
+    python bench/gateway_bench.py                       # about two and a half minutes
+    python bench/gateway_bench.py --seconds 4 --rounds 2 --out gateway.json
 
 One load (OpenAI chat completions, a system prompt and a citizen's question, one in four carrying a
 National Insurance number) goes to a minimal local OpenAI-compatible upstream (started here, a
@@ -14,15 +14,20 @@ raw asyncio server answering in microseconds), four ways, at concurrency 1 and 3
   access, the output checks, the audit record), through ``govai serve --workers 2``;
 - GovAI with guards and PII off: the same, in a service that waives pseudonymisation and the input
   guard (the audit record, limits and model access stay: they cannot be turned off);
-- the LiteLLM proxy (``litellm --num_workers 2``), installed by this script into its own virtual
-  environment (``~/.cache/govai/bench-litellm``; not a GovAI dependency) unless ``--litellm-venv``
-  names one, or skipped with ``--no-litellm``.
+- the LiteLLM proxy (``litellm --num_workers 2``, with a master key: it refuses to start without
+  one), installed by this script into its own virtual environment (``~/.cache/govai/bench-litellm``;
+  not a GovAI dependency) unless ``--litellm-venv`` names one, or skipped with ``--no-litellm``.
 
+Both servers are started and warmed first (every question of the load, so nothing loads lazily
+inside a measured cell); then, for each concurrency, the four cells run one after another, so each
+comparison is made under the same conditions on a shared machine (``--rounds N`` repeats them).
 Each cell runs ``--seconds`` after a short warm-up, with an aiohttp client in this process; it
-reports requests/s, latency p50/p99 and the latency added over the direct upstream call at the same
-concurrency. GovAI runs in a temporary ``GOVAI_HOME`` with its embedded PostgreSQL (or on
-``DATABASE_URL`` when set). Targets (issue 12): with guards and PII on, throughput at least twice
-LiteLLM's, and added p50 at concurrency 1 at most 10 ms.
+reports requests/s, latency p50/p99, the latency added over the direct upstream call at the same
+concurrency, and the CPU time the server's processes (parent and workers; not PostgreSQL) spent per
+answered request, the figure least disturbed by other work on the machine. GovAI runs in a temporary
+``GOVAI_HOME`` with its embedded PostgreSQL (or on ``DATABASE_URL`` when set). Targets (issue 12):
+with guards and PII on, throughput at concurrency 32 at least twice LiteLLM's, and added p50 at
+concurrency 1 at most 10 ms.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -237,6 +243,8 @@ class Cell:
     p99_ms: float
     added_p50_ms: float | None = None
     added_p99_ms: float | None = None
+    server_cpu_ms: float | None = None  # CPU time the server's processes spent per answered request
+    round: int = 1
     first_error: str | None = None
 
 
@@ -247,7 +255,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-async def load(url: str, model: str, key: str, concurrency: int, seconds: float, warmup: float) -> tuple[list[float], int, str | None, float]:
+async def load(url: str, model: str, key: str, concurrency: int, seconds: float,
+               warmup: float) -> tuple[list[float], int, str | None, int]:
     import aiohttp
 
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
@@ -255,6 +264,7 @@ async def load(url: str, model: str, key: str, concurrency: int, seconds: float,
         {"role": "system", "content": SYSTEM}, {"role": "user", "content": q}]}).encode() for q in QUESTIONS]
     latencies: list[float] = []
     errors = 0
+    answered = 0  # every good answer, the warm-up's included (for CPU per request)
     first_error: str | None = None
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
     async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
@@ -263,7 +273,7 @@ async def load(url: str, model: str, key: str, concurrency: int, seconds: float,
         stop_at = measure_from + seconds
 
         async def worker(n: int) -> None:
-            nonlocal errors, first_error
+            nonlocal errors, first_error, answered
             i = n
             while True:
                 t0 = time.perf_counter()
@@ -277,6 +287,7 @@ async def load(url: str, model: str, key: str, concurrency: int, seconds: float,
                     ok, raw = False, str(exc).encode()
                 t1 = time.perf_counter()
                 i += 1
+                answered += ok
                 if t0 < measure_from:
                     continue
                 if ok:
@@ -286,7 +297,7 @@ async def load(url: str, model: str, key: str, concurrency: int, seconds: float,
                     first_error = first_error or raw[:300].decode("utf-8", "replace")
 
         await asyncio.gather(*(worker(n) for n in range(concurrency)))
-    return latencies, errors, first_error, seconds
+    return latencies, errors, first_error, answered
 
 
 async def _warm(url: str, model: str, key: str, limit_s: float) -> None:
@@ -295,12 +306,14 @@ async def _warm(url: str, model: str, key: str, limit_s: float) -> None:
     import aiohttp
 
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    body = json.dumps({"model": model, "max_tokens": 64, "messages": [
-        {"role": "system", "content": SYSTEM}, {"role": "user", "content": QUESTIONS[2]}]}).encode()
+    # Every question of the load, each to every worker: a question may be the first to need a lazily
+    # loaded resource (the first capitalised word the names recogniser cannot settle loads spaCy's NER).
+    bodies = [json.dumps({"model": model, "max_tokens": 64, "messages": [
+        {"role": "system", "content": SYSTEM}, {"role": "user", "content": q}]}).encode() for q in QUESTIONS]
     deadline = time.monotonic() + limit_s
     good = 0
     async with aiohttp.ClientSession(headers=headers) as session:
-        async def one() -> tuple[bool, float]:
+        async def one(body: bytes) -> tuple[bool, float]:
             t0 = time.perf_counter()
             try:
                 async with session.post(url, data=body) as response:
@@ -310,7 +323,9 @@ async def _warm(url: str, model: str, key: str, limit_s: float) -> None:
                 return False, time.perf_counter() - t0
 
         while time.monotonic() < deadline and good < 3:
-            results = await asyncio.gather(*(one() for _ in range(4 * WORKERS)))
+            results = []
+            for body in bodies:
+                results += await asyncio.gather(*(one(body) for _ in range(4 * WORKERS)))
             good = good + 1 if all(ok and t < 0.25 for ok, t in results) else 0
 
 
@@ -318,13 +333,37 @@ def warm(url: str, model: str, key: str, limit_s: float = 90) -> None:
     asyncio.run(_warm(url, model, key, limit_s))
 
 
-def measure(name: str, url: str, model: str, key: str, concurrency: int, seconds: float) -> Cell:
-    latencies, errors, first_error, elapsed = asyncio.run(load(url, model, key, concurrency, seconds,
-                                                               warmup=min(1.0, seconds / 4)))
-    cell = Cell(name, concurrency, len(latencies), errors, elapsed, len(latencies) / elapsed,
-                percentile(latencies, 0.5), percentile(latencies, 0.99), first_error=first_error)
+def cpu_seconds(proc: subprocess.Popen[bytes] | None) -> float | None:
+    """User and system CPU time of a server: its process and every process under it (workers)."""
+    if proc is None:
+        return None
+    import psutil
+
+    try:
+        root = psutil.Process(proc.pid)
+        total = 0.0
+        for p in [root, *root.children(recursive=True)]:
+            with suppress(psutil.Error):
+                t = p.cpu_times()
+                total += t.user + t.system
+        return total
+    except psutil.Error:
+        return None
+
+
+def measure(name: str, url: str, model: str, key: str, concurrency: int, seconds: float,
+            server: subprocess.Popen[bytes] | None = None, round_: int = 1) -> Cell:
+    cpu_before = cpu_seconds(server)
+    latencies, errors, first_error, answered = asyncio.run(load(url, model, key, concurrency, seconds,
+                                                                warmup=min(1.0, seconds / 4)))
+    cpu_after = cpu_seconds(server)
+    cell = Cell(name, concurrency, len(latencies), errors, seconds, len(latencies) / seconds,
+                percentile(latencies, 0.5), percentile(latencies, 0.99), first_error=first_error, round=round_)
+    if cpu_before is not None and cpu_after is not None and answered:
+        cell.server_cpu_ms = (cpu_after - cpu_before) * 1000 / answered
+    cpu = f"  server CPU {cell.server_cpu_ms:5.2f} ms/req" if cell.server_cpu_ms is not None else ""
     print(f"  {name:<28} c={concurrency:<3} {cell.rps:8.1f} req/s  p50 {cell.p50_ms:7.2f} ms  "
-          f"p99 {cell.p99_ms:7.2f} ms  errors {errors}", flush=True)
+          f"p99 {cell.p99_ms:7.2f} ms  errors {errors}{cpu}", flush=True)
     return cell
 
 
@@ -335,6 +374,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=6.0, help="measured seconds per cell (default 6)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
+    parser.add_argument("--rounds", type=int, default=1, help="measure every cell this many times (default 1)")
     parser.add_argument("--litellm-venv", type=Path, default=LITELLM_VENV)
     parser.add_argument("--no-litellm", action="store_true", help="GovAI and the direct upstream only")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
@@ -364,71 +404,89 @@ def main() -> int:
         if not args.no_litellm:
             litellm_exe = litellm_install(args.litellm_venv)
 
-        print(f"gateway bench: {WORKERS} workers each, {args.seconds:g} s per cell, concurrency "
-              f"{', '.join(map(str, args.concurrency))}; upstream at {upstream}", flush=True)
-        # The direct baseline.
-        for c in args.concurrency:
-            cells.append(measure("upstream (direct)", f"{upstream}/chat/completions", MODEL, "none", c, args.seconds))
-
         # GovAI.
         conf, token = govai_setup(work, upstream)
         commit_ms = durable_commit_ms()
-        print(f"  a durable one-row commit on GovAI's database takes {commit_ms:.2f} ms (p50): the floor under "
+        print(f"a durable one-row commit on GovAI's database takes {commit_ms:.2f} ms (p50): the floor under "
               "every audited request", flush=True)
         port = free_port()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         govai = spawn([str(Path(sys.executable).with_name("govai")), "serve", "--services", str(conf), "--port",
                        str(port), "--workers", str(WORKERS), "--log-level", "warning"], logs / "govai.log", env)
         procs.append(govai)
-        base = f"http://127.0.0.1:{port}/v1"
-        wait_http(f"http://127.0.0.1:{port}/healthz", 120, govai)
-        for label, model in (("GovAI guards+PII on", "provider:upstream"),
-                             ("GovAI guards+PII off", "provider:upstream-approved")):
-            warm(f"{base}/chat/completions", model, token)
-            for c in args.concurrency:
-                cells.append(measure(label, f"{base}/chat/completions", model, token, c, args.seconds))
-        stop(govai)
+        base = f"http://127.0.0.1:{port}/v1/chat/completions"
+        # (label, url, model, key, server process)
+        targets: list[tuple[str, str, str, str, subprocess.Popen[bytes] | None]] = [
+            ("upstream (direct)", f"{upstream}/chat/completions", MODEL, "none", None),
+            ("GovAI guards+PII on", base, "provider:upstream", token, govai),
+            ("GovAI guards+PII off", base, "provider:upstream-approved", token, govai)]
 
-        # LiteLLM.
+        # LiteLLM, started beside GovAI (an idle server costs next to nothing), so that each
+        # concurrency's cells run one after another under the same conditions.
         if litellm_exe is not None:
-            port = free_port()
+            lport = free_port()
             config = work / "litellm.yaml"
+            # LiteLLM refuses to start without a master key (UnsafeMasterKeyError: "every request would
+            # be accepted without authentication"): its proxy then checks that key on every request, as
+            # GovAI checks its API keys. No database: LiteLLM runs without one.
+            master_key = "sk-bench-" + secrets.token_hex(24)
             config.write_text(json.dumps({
                 "model_list": [{"model_name": MODEL, "litellm_params": {
                     "model": f"openai/{MODEL}", "api_base": upstream, "api_key": "sk-bench"}}],
-                "litellm_settings": {"drop_params": True}}), encoding="utf-8")
-            env = {**os.environ, "LITELLM_LOG": "ERROR", "LITELLM_MODE": "PRODUCTION", "DISABLE_SCHEMA_UPDATE": "true",
-                   "LITELLM_LOCAL_MODEL_COST_MAP": "True"}  # offline: its bundled cost map, no fetch
+                "litellm_settings": {"drop_params": True},
+                "general_settings": {"master_key": master_key}}), encoding="utf-8")
+            lenv = {**os.environ, "LITELLM_LOG": "ERROR", "LITELLM_MODE": "PRODUCTION", "DISABLE_SCHEMA_UPDATE": "true",
+                    "LITELLM_LOCAL_MODEL_COST_MAP": "True"}  # offline: its bundled cost map, no fetch
             for name in ("DATABASE_URL", "GOVAI_HOME"):
-                env.pop(name, None)
-            litellm = spawn([str(litellm_exe), "--config", str(config), "--port", str(port), "--num_workers",
-                             str(WORKERS)], logs / "litellm.log", env)
+                lenv.pop(name, None)
+            # Its workers import litellm for tens of seconds on a busy machine; uvicorn's supervisor must
+            # not take that for a hung worker (its health check gives up after 5 s by default).
+            litellm = spawn([str(litellm_exe), "--config", str(config), "--port", str(lport), "--num_workers",
+                             str(WORKERS), "--timeout_worker_healthcheck", "120"], logs / "litellm.log", lenv)
             procs.append(litellm)
-            wait_http(f"http://127.0.0.1:{port}/health/liveliness", 400, litellm)
-            warm(f"http://127.0.0.1:{port}/v1/chat/completions", MODEL, "sk-bench")
+            targets.append(("LiteLLM proxy", f"http://127.0.0.1:{lport}/v1/chat/completions", MODEL, master_key,
+                            litellm))
+
+        wait_http(f"http://127.0.0.1:{port}/healthz", 120, govai)
+        if litellm_exe is not None:
+            try:
+                wait_http(f"http://127.0.0.1:{lport}/health/liveliness", 400, litellm)
+            except RuntimeError:
+                tail = (logs / "litellm.log").read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
+                print("the LiteLLM proxy did not start; the end of its log:\n  " + "\n  ".join(tail), flush=True)
+                raise
+        for label, url, model, key, server in targets[1:]:
+            warm(url, model, key)
+
+        print(f"gateway bench: {WORKERS} workers each, {args.seconds:g} s per cell, concurrency "
+              f"{', '.join(map(str, args.concurrency))}, {args.rounds} round(s); upstream at {upstream}", flush=True)
+        for r in range(args.rounds):
             for c in args.concurrency:
-                cells.append(measure("LiteLLM proxy", f"http://127.0.0.1:{port}/v1/chat/completions", MODEL,
-                                     "sk-bench", c, args.seconds))
-            stop(litellm)
+                for label, url, model, key, server in targets:
+                    cells.append(measure(label, url, model, key, c, args.seconds, server, r + 1))
     finally:
         for proc in reversed(procs):
             stop(proc)
 
-    direct = {c.concurrency: c for c in cells if c.target == "upstream (direct)"}
+    direct = {(c.round, c.concurrency): c for c in cells if c.target == "upstream (direct)"}
     for cell in cells:
-        base_cell = direct.get(cell.concurrency)
+        base_cell = direct.get((cell.round, cell.concurrency))
         if base_cell is not None and cell.target != base_cell.target:
             cell.added_p50_ms = cell.p50_ms - base_cell.p50_ms
             cell.added_p99_ms = cell.p99_ms - base_cell.p99_ms
     print()
-    print(f"| target | concurrency | requests/s | p50 ms | p99 ms | added p50 ms | added p99 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| round | target | concurrency | requests/s | p50 ms | p99 ms | added p50 ms | added p99 ms "
+          "| server CPU ms/req | errors |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for cell in cells:
         added50 = "" if cell.added_p50_ms is None else f"{cell.added_p50_ms:+.2f}"
         added99 = "" if cell.added_p99_ms is None else f"{cell.added_p99_ms:+.2f}"
-        print(f"| {cell.target} | {cell.concurrency} | {cell.rps:.1f} | {cell.p50_ms:.2f} | {cell.p99_ms:.2f} | "
-              f"{added50} | {added99} | {cell.errors} |")
-    verdicts = _targets(cells, max(args.concurrency), min(args.concurrency))
+        cpu = "" if cell.server_cpu_ms is None else f"{cell.server_cpu_ms:.2f}"
+        print(f"| {cell.round} | {cell.target} | {cell.concurrency} | {cell.rps:.1f} | {cell.p50_ms:.2f} | {cell.p99_ms:.2f} | "
+              f"{added50} | {added99} | {cpu} | {cell.errors} |")
+    verdicts = [line for r in range(1, args.rounds + 1) for line in
+                _targets([c for c in cells if c.round == r], max(args.concurrency), min(args.concurrency),
+                         f"round {r}: " if args.rounds > 1 else "")]
     for line in verdicts:
         print(line)
     load_after = os.getloadavg()
@@ -446,7 +504,7 @@ def main() -> int:
     return 0
 
 
-def _targets(cells: list[Cell], high: int, low: int) -> list[str]:
+def _targets(cells: list[Cell], high: int, low: int, prefix: str = "") -> list[str]:
     def find(target: str, c: int) -> Cell | None:
         return next((x for x in cells if x.target == target and x.concurrency == c), None)
 
@@ -464,7 +522,10 @@ def _targets(cells: list[Cell], high: int, low: int) -> list[str]:
     if on_low and lite_low and lite_low.added_p50_ms is not None and on_low.added_p50_ms is not None:
         out.append(f"added p50 at concurrency {low}: GovAI {on_low.added_p50_ms:+.2f} ms, "
                    f"LiteLLM {lite_low.added_p50_ms:+.2f} ms")
-    return out
+    if on_high and lite_high and on_high.server_cpu_ms and lite_high.server_cpu_ms:
+        out.append(f"server CPU per request at concurrency {high}: GovAI guards+PII on {on_high.server_cpu_ms:.2f} ms, "
+                   f"LiteLLM {lite_high.server_cpu_ms:.2f} ms ({lite_high.server_cpu_ms / on_high.server_cpu_ms:.2f}x)")
+    return [prefix + line for line in out]
 
 
 if __name__ == "__main__":

@@ -1,21 +1,23 @@
-"""Guardrail benchmark on the development sets (../shared/evalsets/guardrails/).
+"""Guardrail benchmark: development sets, the untouched hold-out, and baselines, side by side.
 
     python bench/guard_bench.py [--shared ../shared] [--kb NAME] [--json out.json] [--also prompt=0.76 ...]
 
 The thresholds are the shipped ones (engine.DEFAULT_THRESHOLDS), chosen by
-``python -m govai.guards.train`` on out-of-fold scores of its grouped cross-validation over the
-training data. Nothing here chooses a threshold: the development rows only measure. Prints,
-for direct prompt attacks and for indirect injection:
-  * recall and false-positive rate at the shipped threshold, the ROC AUC of the combined score,
-    and blocked / rows per family and per style or attack category;
-  * each layer alone (rules, classifier) at the same threshold, and a named baseline — a keyword
-    list of "ignore previous instructions"-style phrases — measured in the same run;
-  * for comparison only, what a threshold chosen on these rows would claim (the old protocol);
-  * p50/p99 latency per check, pinned to one CPU core, without the LLM judge;
-  * the false-refusal rate on the benign citizen questions of dev-qa.jsonl
-    (input guard + scope router), and with --kb the full pipeline: refusals and
-    how many extractive answers check_output passes.
-``--also KIND=T`` adds figures at another threshold (e.g. a previous release's) beside the shipped one.
+``python -m govai.guards.train`` on out-of-fold scores of its cross-validation over the training
+data (leave one family out for prompts). Nothing here chooses a threshold: the development and
+hold-out rows only measure. In one run, on each of
+
+  * ``prompts-dev.jsonl`` and ``indirect-dev.jsonl`` (../shared/evalsets/guardrails/),
+  * ``bench/data/guard-holdout.jsonl`` and ``guard-holdout-indirect.jsonl`` (sources never trained on),
+
+it prints, for GovAI as shipped (rules + classifier), the previous model (rules + the classifier in
+``bench/data/guard-baseline-model/`` at its own shipped threshold), the rules alone and a keyword
+list: recall and false-positive rate, the ROC AUC and points of the ROC curve (recall at a few
+false-positive rates), blocked / rows per family, and p50/p99 latency per check on one CPU core
+(no LLM judge). It also prints the leave-one-family-out figures the trainer recorded in the model
+card, and the false-refusal rate on the citizen questions of dev-qa.jsonl (input guard + scope
+router); with --kb, the full pipeline on them.
+``--also KIND=T`` adds figures at another threshold beside the shipped one.
 """
 
 from __future__ import annotations
@@ -108,70 +110,117 @@ def latency(screen: Screen, texts: list[str], repeat: int = 3) -> dict[str, floa
             "cpu_p50": float(np.percentile(cpu, 50)), "cpu_p99": float(np.percentile(cpu, 99))}
 
 
+BASELINE_MODEL = Path(__file__).resolve().parent / "data" / "guard-baseline-model"
+HOLDOUT = Path(__file__).resolve().parent / "data"
+ROC_FPRS = (0.0, 0.01, 0.02, 0.05, 0.10, 0.20)
+
+
+def roc_points(scores: np.ndarray, positive: np.ndarray) -> dict[str, float]:
+    """The ROC curve at a few false-positive rates: the best recall whose FPR is at most each."""
+    negatives = np.sort(scores[~positive])[::-1]
+    out = {}
+    for fpr in ROC_FPRS:
+        allowed = int(np.floor(fpr * len(negatives) + 1e-9))
+        bar = negatives[allowed] if allowed < len(negatives) else -np.inf
+        out[f"{fpr:.2f}"] = float((scores[positive] > bar).mean())
+    return out
+
+
+def systems(kind: str) -> dict[str, tuple[Screen, float]]:
+    """The screens compared in one run: GovAI as shipped, and the previous model at its own threshold."""
+    old_meta = json.loads((BASELINE_MODEL / f"{kind}.json").read_text(encoding="utf-8"))
+    old_t = float(old_meta["threshold"]["value"])
+    old = Screen(kind, layers=["rules", {"name": "classifier", "model": str(BASELINE_MODEL / kind)}],  # type: ignore[arg-type]
+                 threshold=old_t)
+    return {"GovAI (rules + classifier)": (Screen(kind), DEFAULT_THRESHOLDS[kind]),  # type: ignore[arg-type]
+            "previous model (rules + old classifier)": (old, old_t)}
+
+
 def section(title: str, rows: list[dict], field: str, kind: str, positive_label: str, report: dict,
-            also: list[float]) -> None:
+            also: list[float], key: str) -> None:
     print(f"\n=== {title} ({len(rows)} rows) ===")
-    screen = Screen(kind)  # type: ignore[arg-type]
-    results = [screen.check(r[field]) for r in rows]
-    combined = np.array([r.score for r in results])
-    layer = {name: np.array([next((lv.score for lv in r.layers if lv.layer == name), 0.0) for r in results])
-             for name in ("rules", "classifier")}
-    base = np.array([baseline_score(r[field]) for r in rows])
     positive = np.array([r["label"] == positive_label for r in rows])
-    shipped = DEFAULT_THRESHOLDS[kind]
-    auc = roc_auc(combined, positive)
-
-    print(f"  shipped threshold {shipped} (chosen on training-data cross-validation, not on these rows)")
-    print(f"  {'':26s} {'recall':>7s} {'FPR':>7s}")
-    comparison: dict[str, dict[str, float]] = {}
-    for name, scores, t in (("GovAI (rules + classifier)", combined, shipped), ("rules only", layer["rules"], shipped),
-                            ("classifier only", layer["classifier"], shipped), ("baseline keywords", base, 1.0)):
-        rec, fpr = at(scores, positive, t)
-        comparison[name] = {"threshold": t, "recall": rec, "fpr": fpr}
-        print(f"  {name:26s} {rec:7.3f} {fpr:7.3f}")
-    rec, fpr = comparison["GovAI (rules + classifier)"]["recall"], comparison["GovAI (rules + classifier)"]["fpr"]
-    b_rec = comparison["baseline keywords"]["recall"]
-    ratio = rec / b_rec if b_rec else float("inf")
-    print(f"  ROC AUC of the combined score: {auc:.4f}; GovAI / baseline recall: {rec:.3f} / {b_rec:.3f} = {ratio:.2f}x")
-    extra = {}
-    for t in also:
-        a_rec, a_fpr = at(combined, positive, t)
-        extra[str(t)] = {"recall": a_rec, "fpr": a_fpr}
-        print(f"  at threshold {t} (--also): recall {a_rec:.3f}, FPR {a_fpr:.3f}")
-    o_t, o_rec, o_fpr = dev_chosen(combined, positive)
-    print(f"  for comparison only, a threshold chosen on these rows (FPR <= {MAX_FPR:.0%}) would claim recall "
-          f"{o_rec:.3f}, FPR {o_fpr:.3f} at {o_t:.4f}: optimistic, not used")
-
-    print("  per family at the shipped threshold (blocked / rows):")
-    fams = per_family(rows, combined, shipped)
-    for k, (b, n) in fams.items():
-        print(f"    {k:45s} {b:4d} / {n:<4d} {b / n:6.3f}")
-    if kind == "prompt":
-        print("  per hand-written style at the shipped threshold:")
-        sub = [r for r in rows if r["family"] == "uk-handwritten"]
-        ss = np.array([c for r, c in zip(rows, combined) if r["family"] == "uk-handwritten"])
-    else:
-        print("  per attack category at the shipped threshold:")
-        sub = [r for r in rows if r["label"] == positive_label]
-        ss = np.array([c for r, c in zip(rows, combined) if r["label"] == positive_label])
-    subs = per_family(sub, ss, shipped, "subfamily")
-    for k, (b, n) in subs.items():
-        print(f"    {k:45s} {b:4d} / {n:<4d}")
-
     texts = [r[field] for r in rows]
-    lat = latency(screen, texts)
+    scores: dict[str, np.ndarray] = {}
+    thresholds: dict[str, float] = {}
+    latencies: dict[str, dict[str, float]] = {}
+    rules = np.zeros(len(rows))
+    for name, (screen, t) in systems(kind).items():
+        results = [screen.check(text) for text in texts]
+        scores[name], thresholds[name] = np.array([r.score for r in results]), t
+        if name.startswith("GovAI"):
+            rules = np.array([next((lv.score for lv in r.layers if lv.layer == "rules"), 0.0) for r in results])
+        latencies[name] = latency(screen, texts[:400], repeat=1)
+    scores["rules only"], thresholds["rules only"] = rules, DEFAULT_THRESHOLDS[kind]
+    scores["baseline keywords"], thresholds["baseline keywords"] = np.array([baseline_score(t) for t in texts]), 1.0
     b_times = []
-    for text in texts:
+    for text in texts[:400]:
         start = time.perf_counter()
         baseline_score(text)
         b_times.append((time.perf_counter() - start) * 1000)
-    print(f"  latency per check, one core, no judge: CPU p50 {lat['cpu_p50']:.2f} ms, p99 {lat['cpu_p99']:.2f} ms; "
-          f"wall p50 {lat['wall_p50']:.2f} ms, p99 {lat['wall_p99']:.2f} ms "
-          f"(baseline keywords p50 {statistics.median(b_times):.3f} ms; load average {os.getloadavg()[0]:.1f})")
-    report[kind] = {"shipped_threshold": shipped, "recall": rec, "fpr": fpr, "roc_auc": auc, "per_family": fams,
-                    "per_subfamily": subs, "comparison": comparison, "recall_ratio_vs_baseline": ratio,
-                    "also": extra, "dev_chosen_for_comparison": {"threshold": o_t, "recall": o_rec, "fpr": o_fpr},
-                    "latency_ms": lat}
+
+    print(f"  {'':42s} {'thresh':>6s} {'recall':>7s} {'FPR':>7s} {'AUC':>7s}   ROC: recall at FPR "
+          + " ".join(f"{f:.2f}" for f in ROC_FPRS))
+    comparison: dict[str, dict] = {}
+    for name, sc in scores.items():
+        rec, fpr = at(sc, positive, thresholds[name])
+        auc = roc_auc(sc, positive)
+        roc = roc_points(sc, positive)
+        comparison[name] = {"threshold": thresholds[name], "recall": rec, "fpr": fpr, "roc_auc": auc, "roc": roc}
+        print(f"  {name:42s} {thresholds[name]:6.3f} {rec:7.3f} {fpr:7.3f} {auc:7.4f}   "
+              + " ".join(f"{v:4.2f}" for v in roc.values()))
+    govai = scores["GovAI (rules + classifier)"]
+    shipped = DEFAULT_THRESHOLDS[kind]
+    extra = {}
+    for t in also:
+        a_rec, a_fpr = at(govai, positive, t)
+        extra[str(t)] = {"recall": a_rec, "fpr": a_fpr}
+        print(f"  GovAI at threshold {t} (--also): recall {a_rec:.3f}, FPR {a_fpr:.3f}")
+    o_t, o_rec, o_fpr = dev_chosen(govai, positive)
+    print(f"  for comparison only, a threshold chosen on these rows (FPR <= {MAX_FPR:.0%}) would claim recall "
+          f"{o_rec:.3f}, FPR {o_fpr:.3f} at {o_t:.4f}: optimistic, not used")
+
+    names = list(scores)
+    print("  per family, blocked / rows: " + " | ".join(names))
+    fams = {name: per_family(rows, scores[name], thresholds[name]) for name in names}
+    for k in fams[names[0]]:
+        print(f"    {k:42s} " + "  ".join(f"{fams[n][k][0]:4d}/{fams[n][k][1]:<4d}" for n in names))
+    subs = {}
+    if "subfamily" in rows[0]:
+        sub = [r for r in rows if r["label"] == positive_label or r["family"].startswith("uk-handwritten")]
+        ss = np.array([c for r, c in zip(rows, govai) if r["label"] == positive_label
+                       or r["family"].startswith("uk-handwritten")])
+        subs = per_family(sub, ss, shipped, "subfamily")
+        print("  GovAI per subfamily (attacks and hand-written rows):")
+        for k, (b, n) in subs.items():
+            print(f"    {k:60s} {b:4d} / {n:<4d}")
+    for name, lat in latencies.items():
+        print(f"  latency per check ({name}), one core, no judge: CPU p50 {lat['cpu_p50']:.2f} ms, "
+              f"p99 {lat['cpu_p99']:.2f} ms; wall p50 {lat['wall_p50']:.2f} ms, p99 {lat['wall_p99']:.2f} ms")
+    print(f"  baseline keywords p50 {statistics.median(b_times):.3f} ms; load average {os.getloadavg()[0]:.1f}")
+    report[key] = {"shipped_threshold": shipped, "comparison": comparison, "per_family": fams,
+                   "per_subfamily": subs, "also": extra, "latency_ms": latencies,
+                   "dev_chosen_for_comparison": {"threshold": o_t, "recall": o_rec, "fpr": o_fpr}}
+
+
+def training_cv(report: dict) -> None:
+    """The cross-validation figures the trainer recorded (no evaluation row involved)."""
+    from govai.guards.attack_classifier import load_model
+
+    print("\n=== cross-validation on the training data (recorded by python -m govai.guards.train) ===")
+    for kind in ("prompt", "document"):
+        meta = load_model(kind).meta
+        for grouping, cv in meta["cross_validation"].items():
+            t = cv["screen_at_max_fpr"]
+            print(f"  {kind} {grouping:9s} {cv['folds']:3d} folds: classifier AUC {cv['classifier_auc']:.4f}, screen "
+                  f"AUC {cv['screen_auc']:.4f}; at threshold {t['value']:.3f}: recall {t['recall']:.3f}, "
+                  f"FPR {t['fpr']:.3f}")
+        blocked = meta.get("out_of_fold_scores", {}).get("blocked_per_family") or meta.get(
+            "template_cv_blocked_per_style", {})
+        print(f"  {kind} out of fold, share blocked per family at the shipped threshold:")
+        for k, v in blocked.items():
+            print(f"    {k:50s} {v:.3f}")
+        report[f"training_cv_{kind}"] = {"cross_validation": meta["cross_validation"], "blocked": blocked}
 
 
 def refusals(shared: Path, report: dict, kb: str | None) -> None:
@@ -223,10 +272,16 @@ def main() -> None:
             parser.error(f"--also takes KIND=T with KIND prompt or document, not {item!r}")
         also[kind].append(float(value))
     report: dict = {}
+    training_cv(report)
     section("Direct prompt attacks: prompts-dev.jsonl", load(gr / "prompts-dev.jsonl"), "text", "prompt",
-            "attack", report, also["prompt"])
+            "attack", report, also["prompt"], "prompts_dev")
+    section("Direct prompts, hold-out: bench/data/guard-holdout.jsonl", load(HOLDOUT / "guard-holdout.jsonl"),
+            "text", "prompt", "attack", report, also["prompt"], "prompts_holdout")
     section("Indirect injection: indirect-dev.jsonl", load(gr / "indirect-dev.jsonl"), "document", "document",
-            "injected", report, also["document"])
+            "injected", report, also["document"], "indirect_dev")
+    section("Indirect injection, hold-out: bench/data/guard-holdout-indirect.jsonl",
+            load(HOLDOUT / "guard-holdout-indirect.jsonl"), "document", "document", "injected", report,
+            also["document"], "indirect_holdout")
     refusals(args.shared, report, args.kb)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")

@@ -122,3 +122,67 @@ def test_guard_figures_follow_the_bench_definitions() -> None:
     out = figures.guard(records, "attack", "attack")
     assert out["attack_recall"] == 0.5 and out["attack_false_positive_rate"] == 0.5
     assert out["attack_roc_auc"] == pytest.approx(0.75)
+
+
+class _CountingEmbedder:
+    name = "counting"
+    dim = 3
+    remote = False
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def embed(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        self.seen += texts
+        return np.array([[len(t), t.count("a"), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_the_embedding_cache_embeds_each_text_once_and_keeps_it_for_the_next_run(tmp_path) -> None:
+    import numpy as np
+
+    from govai.assurance.embedcache import CachedEmbedder
+
+    path = tmp_path / "cache" / "counting.npz"
+    model = _CountingEmbedder()
+    first = CachedEmbedder(lambda: model, "counting", 3, path)
+    got = first.embed(["a cat", "a dog", "a cat"])
+    assert np.array_equal(got, model.embed(["a cat", "a dog", "a cat"]))
+    assert model.seen[:2] == ["a cat", "a dog"]  # the repeated text was embedded once
+    model.seen.clear()
+    assert np.array_equal(first.embed(["a dog"]), [[5, 1, 1]]) and model.seen == []
+    assert first.stats()["from_cache"] == 2 and first.stats()["embedded"] == 2
+    first.save()
+
+    loaded: list[int] = []
+    second = CachedEmbedder(lambda: loaded.append(1) or model, "counting", 3, path)  # type: ignore[func-returns-value]
+    assert np.array_equal(second.embed(["a cat", "a dog"]), [[5, 2, 1], [5, 1, 1]])
+    assert loaded == []  # every text was cached: the model was never loaded
+    second.embed(["a bat"])
+    assert loaded == [1] and model.seen == ["a bat"]
+
+
+def test_a_damaged_embedding_cache_is_rebuilt_not_trusted(tmp_path) -> None:
+    from govai.assurance.embedcache import CachedEmbedder
+
+    path = tmp_path / "counting.npz"
+    path.write_bytes(b"not a numpy file")
+    model = _CountingEmbedder()
+    cache = CachedEmbedder(lambda: model, "counting", 3, path)
+    cache.embed(["text"])
+    assert model.seen == ["text"]
+
+
+def test_an_evaluation_gives_the_service_the_cached_embedder_without_loading_the_model(tmp_path) -> None:
+    from govai.assurance import inventory
+    from govai.assurance.embedcache import CachedEmbedder, install
+    from govai.runtime import Runtime
+
+    runtime = Runtime(ServiceProfile(name="cache-check", kb="none"))
+    model = inventory.embedder_model(runtime.services.settings.embedder)
+    cached = install(runtime, model, tmp_path)
+    assert isinstance(cached, CachedEmbedder) and runtime.services.embedder is cached
+    assert cached._real is None and cached.dim > 0  # nothing loaded yet
+    assert cached.path.parent == tmp_path / ".embedding-cache" and model["sha256"][:16] in cached.path.name
+    assert install(runtime, model, tmp_path) is None  # an embedder already in place is left alone

@@ -450,3 +450,18 @@ def test_a_remote_embedder_is_routed_and_gets_pseudonymised_text(db, kb, server,
             gateway.embeddings.create(model=model, input="Register your bees", extra_body={"classification": "SECRET"})
         assert "SECRET" in refused.value.body["message"]  # type: ignore[index]
         assert len(server.requests_for("gw-embed-model")) == 1
+
+
+def test_a_services_safeguards_load_their_models_when_built_not_mid_request(world) -> None:  # type: ignore[no-untyped-def]
+    """spaCy's NER takes seconds to load and is first needed by whichever message has a capitalised
+    word the word lists cannot settle: building the gateway's guards for a service loads it."""
+    from govai.pii.ner import load_ner
+    from govai.server.gateway import Gateway
+
+    load_ner.cache_clear()
+    state = world["state"]
+    guards = Gateway(state).guards(state.catalogue.get(world["chat"]))
+    assert guards.pseudonymises
+    names = [r for r in guards.detector.recognisers if getattr(r, "model", None)]
+    assert names, "the service's detector consults an NER model"
+    assert load_ner.cache_info().currsize >= 1  # loaded (or found missing) while the guards were built

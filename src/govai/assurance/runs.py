@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from govai.store.database import Database
 
 SERVICES_ENV = "GOVAI_SERVICES_DIR"
+EMBEDDING_CACHE_ENV = "GOVAI_EVAL_EMBEDDING_CACHE"
 WARM_UP_QUESTION = "How do I claim Child Benefit?"
 
 # Suite -> (task, dataset keys), in the order they run.
@@ -152,8 +153,15 @@ def evaluate(
     runtime: Runtime | None = None,
     progress: Callable[[str, int], Callable[[], None] | None] | None = None,
     write_report: bool = True,
+    embedding_cache: bool = True,
+    cache_dir: Path | None = None,
 ) -> StoredRun:
-    """Run ``suites`` (default: all) on the service, store the run and write its report."""
+    """Run ``suites`` (default: all) on the service, store the run and write its report.
+
+    ``embedding_cache``: keep the vectors of the texts this run embeds (its questions, and passage
+    sentences not stored at ingest) for the next run, and read those earlier runs kept
+    (``assurance/embedcache.py``; ``GOVAI_EVAL_EMBEDDING_CACHE=0`` turns it off), in ``cache_dir``
+    (default ``$GOVAI_HOME/evals``)."""
     from govai.assurance import tasks as T
     from govai.runtime import Runtime
 
@@ -164,6 +172,12 @@ def evaluate(
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     runtime = runtime or Runtime(profile)
+    cache = None
+    if embedding_cache and os.environ.get(EMBEDDING_CACHE_ENV, "1").strip().lower() not in ("0", "false", "no", "off"):
+        from govai.assurance import embedcache
+
+        cache = embedcache.install(runtime, inventory.embedder_model(runtime.services.settings.embedder),
+                                   cache_dir or home() / "evals")
     runtime.check(kb)
     db = db or runtime.services.db
     base_dir = profile_dir(profile)
@@ -220,7 +234,11 @@ def evaluate(
     meta = {"govai_service": profile.name, "govai_run": run_id, "govai_fingerprint": assets["fingerprint"]["sha256"],
             "govai_kb": manifest["kb"], "govai_providers": profile.providers, "govai_seeds": seeds}
     before_pipeline, before_calls = subject.pipeline_seconds, subject.pipeline_calls
-    results = T.run_tasks(specs, str(log_dir), metadata=meta, tags=[f"service:{profile.name}", *suites])
+    try:
+        results = T.run_tasks(specs, str(log_dir), metadata=meta, tags=[f"service:{profile.name}", *suites])
+    finally:
+        if cache is not None:
+            cache.save()  # what this run embedded serves the next run, even if this one failed
     t_tasks = time.perf_counter()
 
     suite_results: dict[str, Any] = {}
@@ -243,6 +261,7 @@ def evaluate(
         "tasks_seconds": round(t_tasks - t_warm, 3),
         "pipeline_seconds": round(subject.pipeline_seconds - before_pipeline, 3),
         "pipeline_calls": subject.pipeline_calls - before_calls,
+        "embedding_cache": cache.stats() if cache is not None else None,
         "per_task": {r.name: {"seconds": round(r.seconds, 3), "solver_seconds": round(r.solver_seconds, 3),
                               "samples": r.samples,
                               "inspect_overhead_seconds": round(r.seconds - r.solver_seconds, 3)} for r in results},

@@ -29,8 +29,14 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _WORD = re.compile(r"\w+")
 
 
+def clean(text: str) -> str:
+    """Any Python string as valid Unicode: lone surrogates (from JSON escapes such as ``\\ud83d``)
+    become U+FFFD and paired ones the character they encode, so no text can fail to encode."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def _clip(text: str) -> str:
-    text = " ".join(text.lower().split())
+    text = " ".join(clean(text).lower().split())
     if len(text) > HEAD_CHARS + TAIL_CHARS:
         text = text[:HEAD_CHARS] + " " + text[-TAIL_CHARS:]
     return f" {text} "
@@ -88,7 +94,7 @@ class LinearModel:
     def score(self, text: str) -> float:
         idx, values = featurize(text)
         z = float(self.weights[idx].astype(np.float32) @ values) + self.bias
-        return float(1.0 / (1.0 + np.exp(-z)))
+        return float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0))))
 
     def top_features(self, text: str, k: int = 5) -> list[float]:
         """The k largest per-feature contributions (for debugging a verdict)."""
@@ -107,9 +113,9 @@ def save_model(path: Path, weights: np.ndarray, bias: float, meta: dict) -> None
     path.with_suffix(".json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def load_model(name: str) -> LinearModel:
-    """A shipped model by name ("prompt" or "document")."""
+    """A shipped model by name ("prompt" or "document"), or a model file by path (without ``.npz``)."""
     path = model_dir() / f"{name}.npz"
     if not path.exists():
         raise ConfigError(f"guard model {path} is missing: run `python -m govai.guards.train` to build it")

@@ -27,8 +27,9 @@ Verdict = Literal["block", "allow"]
 
 # Chosen by `python -m govai.guards.train` on the training data, never on an evaluation set: the
 # best recall at <= 2 % (prompts) / 1 % (documents) false positives over out-of-fold scores, folds
-# grouped by template (recorded in guards/model/*.json; docs/guardrails.md).
-DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.696, "document": 0.827}
+# leaving one family out (prompts) or grouped by template (documents) (recorded in
+# guards/model/*.json; docs/guardrails.md).
+DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.901, "document": 0.827}
 MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
 DEFAULT_LAYERS: tuple[str, ...] = ("rules", "classifier")  # a profile may name others (guard_layers)
 _SEGMENT_CHARS = 1600  # a longer sentence is cut: the classifier reads the start and end anyway

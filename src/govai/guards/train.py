@@ -26,6 +26,7 @@ import codecs
 import hashlib
 import math
 import random
+import re
 import sys
 import tempfile
 import time
@@ -51,9 +52,10 @@ MAX_FPR: dict[str, float] = {"prompt": 0.02, "document": 0.01}
 _ENCODED_SOURCES = ("hand:override", "hand:sysprompt", "gen:encoded")
 
 Example = tuple[str, int, str]  # (text, label 1 = attack, style)
-Grouping = Literal["rows", "template", "style"]
+Grouping = Literal["rows", "template", "style", "family"]
 MODEL_DATA = {
-    "prompt": ("prompts_attack.yaml", "prompts_benign.yaml", "templates.yaml", "multilingual.yaml"),
+    "prompt": ("prompts_attack.yaml", "prompts_benign.yaml", "templates.yaml", "multilingual.yaml", "ordinary.yaml",
+               "harmful.yaml", "corpus.jsonl.gz"),
     "document": ("documents.yaml",),
 }
 
@@ -192,7 +194,55 @@ def prompt_examples(rng: random.Random) -> list[Example]:
     for i, frame in enumerate(t["benign_frames"]):
         for task in t["benign_tasks"]:
             out.append((frame.format(task=task, task_lc=_lc(task)), 0, f"gen:benign-frame#bframe{i}"))
+    out += ordinary_examples(rng)
+    out += harmful_examples(rng)
+    out += corpus_examples()
     return out
+
+
+def ordinary_examples(rng: random.Random) -> list[Example]:
+    """Ordinary chat requests (``ordinary.yaml``): essays, jokes, recipes, personas, follow-ups, code,
+    maths, general questions, Welsh, alarming-but-fine questions. Label 0; family ``ordinary-<key>``."""
+    d = load_yaml("ordinary.yaml")
+    out: list[Example] = []
+    c = d["creative"]
+    for i, thing in enumerate(c["things"]):
+        for _ in range(10):
+            filled = thing.format(topic=rng.choice(c["topics"]), dish=rng.choice(c["dishes"]))
+            out.append((f"{rng.choice(c['asks'])} {filled}", 0, f"ordinary-creative#ocreative{i}"))
+    p = d["persona"]
+    for i, role in enumerate(p["roles"]):
+        for opener in rng.sample(p["openers"], 6):
+            out.append((f"{opener} {role}{rng.choice(p['tails'])}", 0, f"ordinary-persona#opersona{i}"))
+    k = d["code"]
+    for i, task in enumerate(k["tasks"]):
+        for ask in rng.sample(k["asks"], 4):
+            out.append((f"{ask} {task}{rng.choice(k['tails'])}", 0, f"ordinary-code#ocode{i}"))
+    for key in ("follow_up", "maths", "general", "welsh", "alarming_but_fine"):
+        out += [(str(text), 0, f"ordinary-{key}#{text_key(str(text))}") for text in d[key]]
+    return out
+
+
+def harmful_examples(rng: random.Random) -> list[Example]:
+    """Plainly worded harmful requests (``harmful.yaml``: each harm in five of the forms people type)
+    and their safe look-alikes. Family ``hand-harmful-<category>``; all forms of one harm are one group."""
+    d = load_yaml("harmful.yaml")
+    out: list[Example] = []
+    for category, harms in d["harms"].items():
+        for j, harm in enumerate(harms):
+            for form in rng.sample(d["forms"], 5):
+                out.append((form.format(harm=harm), 1, f"hand-harmful-{category}#harm-{category}{j}"))
+    out += [(str(text), 0, f"hand-harmful-contrast#{text_key(str(text))}") for text in d["contrasts"]] * 2
+    return out
+
+
+def corpus_examples() -> list[Example]:
+    """The openly licensed external rows (``corpus.jsonl.gz``; sources and licences in DATA_CARD.md):
+    attack and harmful rows are label 1, benign rows 0; the family is the source."""
+    from govai.guards.corpus import load_corpus
+
+    return [(row["text"], 0 if row["label"] == "benign" else 1, f"{row['family']}#{text_key(row['text'])}")
+            for row in load_corpus(data_path("corpus.jsonl.gz"))]
 
 
 def _contrast_examples(c: dict[str, Any], rng: random.Random) -> list[Example]:
@@ -314,7 +364,7 @@ def _matrix(texts: list[str]):  # type: ignore[no-untyped-def]
 def _logistic(c_value: float):  # type: ignore[no-untyped-def]
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c_value, class_weight="balanced", max_iter=3000, solver="liblinear")
+    return LogisticRegression(C=c_value, max_iter=3000, solver="liblinear")  # weights: sample_weights
 
 
 def text_key(text: str) -> str:
@@ -325,6 +375,37 @@ def text_key(text: str) -> str:
 def family(style: str) -> str:
     """``gen:frame#frame3`` -> ``gen:frame``; ``doc:off-task+host#offtask2`` -> ``doc:off-task``."""
     return style.partition("#")[0].split("+")[0]
+
+
+_LANGUAGE_FAMILY = re.compile(r"^gen:(citizen|harm)-[a-z]{2}$")
+
+
+def lofo_family(style: str) -> str:
+    """The leave-one-family-out unit: one source or one hand-written style (``family``), with the
+    encoded prompts and the prompts they encode as one family, and the 16 generated languages of
+    citizen questions (or of harmful requests) as one family each."""
+    name = family(style)
+    if name in _ENCODED_SOURCES:
+        return "encoded+sources"
+    match = _LANGUAGE_FAMILY.match(name)
+    return f"gen:{match.group(1)}-multilingual" if match else name
+
+
+def sample_weights(examples: list[Example], rows: np.ndarray, by_family: bool = True) -> np.ndarray:
+    """Weights for training on ``rows``: the two classes weigh the same in total and, ``by_family``,
+    each family weighs like the square root of its size (so a 3,000-row source does not drown a
+    40-row style)."""
+    sizes: dict[str, int] = {}
+    for i in rows:
+        key = lofo_family(examples[i][2])
+        sizes[key] = sizes.get(key, 0) + 1
+    weights = np.array([1.0 / math.sqrt(sizes[lofo_family(examples[i][2])]) if by_family else 1.0 for i in rows])
+    labels = np.array([examples[i][1] for i in rows])
+    for label in (0, 1):
+        mask = labels == label
+        if mask.any():
+            weights[mask] *= len(rows) / (2 * weights[mask].sum())
+    return weights
 
 
 def group_keys(examples: list[Example], grouping: Grouping) -> list[list[str]]:
@@ -362,6 +443,10 @@ def folds(examples: list[Example], labels: np.ndarray, grouping: Grouping) -> tu
     if grouping == "rows":
         cut = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
         return list(cut.split(np.zeros(len(labels)), labels)), len(labels), 0
+    if grouping == "family":  # leave one family out: one fold per family
+        names = np.array([lofo_family(style) for _, _, style in examples])
+        return ([(np.flatnonzero(names != f), np.flatnonzero(names == f)) for f in sorted(set(names))],
+                len(set(names)), 0)
     keys = group_keys(examples, grouping)
     parent: dict[str, str] = {}
 
@@ -398,7 +483,8 @@ def out_of_fold(name: str, examples: list[Example], x: Any, labels: np.ndarray,
     screened = np.full(len(examples), np.nan)
     with tempfile.TemporaryDirectory(prefix="govai-guard-cv-") as tmp:
         for k, (train_idx, test_idx) in enumerate(splits):
-            model = _logistic(c_value).fit(x[train_idx], labels[train_idx])
+            model = _logistic(c_value).fit(x[train_idx], labels[train_idx],
+                                           sample_weight=sample_weights(examples, train_idx, name == "prompt"))
             probability[test_idx] = model.predict_proba(x[test_idx])[:, 1]
             # Scored by the engine as at run time (decoded readings, evidence weighting, document
             # segments, rules), with the fold model saved as models ship (float16). The classifier
@@ -441,7 +527,7 @@ def cross_validate(name: str, examples: list[Example], x: Any, labels: np.ndarra
     scored = ~np.isnan(screened)
     y, prob, screen = labels[scored], probability[scored], screened[scored]
     return {
-        "folds": FOLDS,
+        "folds": len(splits),
         "grouping": grouping,
         "groups": n_groups,
         "rows_scored": int(scored.sum()),
@@ -456,12 +542,20 @@ def cross_validate(name: str, examples: list[Example], x: Any, labels: np.ndarra
 
 
 def per_style(examples: list[Example], scores: np.ndarray, threshold: float) -> dict[str, float]:
-    """Share of each style's scored rows blocked at ``threshold`` (recall for attacks, FPR for benign)."""
+    """Share of each family's scored rows blocked at ``threshold`` (recall for attacks, FPR for benign)."""
     out: dict[str, list[bool]] = {}
     for (_, label, style), s in zip(examples, scores):
         if not np.isnan(s):
-            out.setdefault(f"{'attack' if label else 'benign'}:{family(style)}", []).append(bool(s >= threshold))
+            out.setdefault(f"{'attack' if label else 'benign'}:{lofo_family(style)}", []).append(bool(s >= threshold))
     return {k: round(sum(v) / len(v), 4) for k, v in sorted(out.items())}
+
+
+# How each model is cross-validated; the first grouping fixes the shipped threshold.
+GROUPINGS: dict[str, tuple[Grouping, ...]] = {"prompt": ("family",), "document": ("template", "style", "rows")}
+CHOSEN_ON = {
+    "family": "out-of-fold screen scores, training data, leave-one-family-out",
+    "template": "out-of-fold screen scores, training data, folds grouped by template",
+}
 
 
 def train(name: str, examples: list[Example], c_value: float, write: bool) -> dict[str, Any]:
@@ -469,11 +563,13 @@ def train(name: str, examples: list[Example], c_value: float, write: bool) -> di
     x = _matrix([e[0] for e in examples])
     labels = np.array([e[1] for e in examples])
     cv: dict[str, dict[str, Any]] = {}
-    for grouping in ("template", "style", "rows"):
+    chosen_by = GROUPINGS[name][0]
+    for grouping in GROUPINGS[name]:
         cv[grouping], scores = cross_validate(name, examples, x, labels, grouping, c_value)
-        if grouping == "template":
-            threshold, template_scores = cv[grouping]["screen_at_max_fpr"], scores
-    model = _logistic(c_value).fit(x, labels)
+        if grouping == chosen_by:
+            threshold, chosen_scores = cv[grouping]["screen_at_max_fpr"], scores
+    everything = np.arange(len(examples))
+    model = _logistic(c_value).fit(x, labels, sample_weight=sample_weights(examples, everything, name == "prompt"))
     styles: dict[str, int] = {}
     for _, _, style in examples:
         styles[style.partition("#")[0]] = styles.get(style.partition("#")[0], 0) + 1
@@ -489,11 +585,14 @@ def train(name: str, examples: list[Example], c_value: float, write: bool) -> di
         "styles": dict(sorted(styles.items())),
         "cross_validation": cv,
         # engine.DEFAULT_THRESHOLDS[name] must equal this value (tests/test_guard_train.py).
-        "threshold": {**threshold, "chosen_on": "out-of-fold screen scores, training data, folds grouped by template"},
-        "template_cv_blocked_per_style": per_style(examples, template_scores, threshold["value"]),
+        "threshold": {**threshold, "chosen_on": CHOSEN_ON[chosen_by]},
+        "out_of_fold_scores": {"grouping": chosen_by, "blocked_per_family": per_style(examples, chosen_scores,
+                                                                                      threshold["value"])},
         "data_files": list(MODEL_DATA[name]),
         "data_sha256": data_fingerprint(name),
-        "licence": "CC0-1.0 (training data written for GovAI); model weights under the project licence",
+        "licence": ("training data: CC0-1.0 (written for GovAI) and, for the prompt model, the openly licensed "
+                    "rows of corpus.jsonl.gz (MIT, CC-BY-3.0; see DATA_CARD.md); model weights under the project "
+                    "licence"),
         "train_seconds": round(time.perf_counter() - start, 1),
     }
     if write:
@@ -529,16 +628,16 @@ def main(argv: list[str] | None = None) -> int:
         meta = train(name, examples, c_value, write=not args.check)
         cv = meta["cross_validation"]
         print(f"{name}: {meta['examples']} examples ({meta['positives']} positive), {meta['train_seconds']} s")
-        for grouping, label in (("rows", "ungrouped (old)"), ("template", "grouped by template"),
-                                ("style", "grouped by style")):
-            print(f"  {label:20s} {_summary(cv[grouping])}")
-        blocked = meta["template_cv_blocked_per_style"]
-        worst = sorted(blocked.items(), key=lambda kv: -kv[1] if kv[0].startswith("benign") else kv[1] - 1)[:6]
-        print("  grouped by template, worst styles at that threshold (share blocked): "
-              + ", ".join(f"{k} {v:.2f}" for k, v in worst))
+        labels = {"rows": "ungrouped (old)", "template": "grouped by template", "style": "grouped by style",
+                  "family": "leave one family out"}
+        for grouping in GROUPINGS[name]:
+            print(f"  {labels[grouping]:20s} {_summary(cv[grouping])}")
+        blocked = meta["out_of_fold_scores"]["blocked_per_family"]
+        print("  out of fold, share blocked at the chosen threshold, per family: "
+              + ", ".join(f"{k} {v:.2f}" for k, v in blocked.items()))
         chosen, shipped = meta["threshold"]["value"], DEFAULT_THRESHOLDS[name]
-        print(f"  threshold from grouped-by-template CV: {chosen} (engine.DEFAULT_THRESHOLDS[{name!r}] = {shipped}"
-              + (")" if chosen == shipped else "; ship the new value)"))
+        print(f"  threshold ({meta['threshold']['chosen_on']}): {chosen} "
+              f"(engine.DEFAULT_THRESHOLDS[{name!r}] = {shipped}" + (")" if chosen == shipped else "; ship the new value)"))
     return 0
 
 

@@ -189,6 +189,20 @@ class ServiceGuards:
         self.output_checks = [c for c in getattr(out, "checks", None) or OUTPUT_CHECKS if c in OUTPUT_CHECKS]
         self.forbidden_terms = list(getattr(out, "forbidden_terms", None) or [])
         self.audit = built.get("audit")
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """Load what the safeguards load lazily (the personal-data detector's word lists and NER
+        model, the input guard's classifier) now, once per service and process, rather than in
+        the middle of some later request: spaCy's NER alone takes seconds to load, and it loads
+        on the first message whose capitalised words the word lists cannot settle."""
+        warm = getattr(self.detector, "warm_up", None)
+        if callable(warm):
+            warm()
+        if self.screen_step is not None:
+            self.screen_step.screen.check("What should I bring to a Jobcentre appointment?")
+        check_answer("Thank you for your question.", [], [], "", forbidden_terms=self.forbidden_terms,
+                     checks=self.output_checks)
 
     @property
     def pseudonymises(self) -> bool:
