@@ -11,6 +11,8 @@ default service pipeline, in these modes, all measured in the same run:
   hybrid  reciprocal rank fusion of the two (baseline)
   today   the product as it was before issue 16 (git revision ``--today-rev``): its
           hand-set reranker, its composer and its answerability model
+  hand    the product's code with the hand-set reranker and sentence weights (as if the
+          learned model files were absent): what the learned models must beat
   full    fusion + GovAI's learned reranker, sentence ranker and answerability model (the product)
 
 Default question files: ``dev-qa.jsonl`` (shared; for the final report only),
@@ -47,7 +49,7 @@ from govai.pipeline.answer import answer_record  # noqa: E402
 from govai.profiles import load_profile  # noqa: E402
 from govai.runtime import Runtime  # noqa: E402
 
-MODES = ["bm25", "dense", "hybrid", "today", "full"]
+MODES = ["bm25", "dense", "hybrid", "today", "hand", "full"]
 KB = "bench-corpus"
 TODAY_REV = "bb5a31fcfc9d333842e3a34c8a05e72740751935"  # main before issue 16's answer work
 QUESTIONS = [SHARED / "evalsets" / "dev-qa.jsonl", REPO / "bench" / "data" / "holdout-qa.jsonl",
@@ -107,6 +109,27 @@ def today_product(rev: str):
         os.unlink(handle.name)
 
 
+@contextlib.contextmanager
+def hand_weights():
+    """The product with the hand-set reranker and sentence weights instead of the learned files."""
+    from govai.providers import extractive
+    from govai.retrieval import rerank, selection
+
+    saved = rerank.load_model, extractive.load_sentence_model
+    rerank.load_model = lambda path=None: rerank.hand_model()
+    extractive.load_sentence_model = lambda path=None: selection.hand_model()
+    try:
+        yield None
+    finally:
+        rerank.load_model, extractive.load_sentence_model = saved
+
+
+def mode_context(mode: str, today_rev: str):
+    if mode == "today":
+        return today_product(today_rev)
+    return hand_weights() if mode == "hand" else contextlib.nullcontext()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--questions", type=Path, nargs="+", default=QUESTIONS)
@@ -142,11 +165,12 @@ def main() -> int:
         args.out.mkdir(parents=True, exist_ok=True)
     results: dict[Path, dict[str, dict]] = {path: {} for path in sets}
     for mode in args.modes:
-        with today_product(args.today_rev) if mode == "today" else contextlib.nullcontext() as old_model:
+        with mode_context(mode, args.today_rev) as old_model:
             steps = []
             for s in profile.steps:
                 if s.name == "retrieve":
-                    s = s.model_copy(update={"options": {**s.options, "mode": "full" if mode == "today" else mode}})
+                    retrieval = "full" if mode in ("today", "hand") else mode
+                    s = s.model_copy(update={"options": {**s.options, "mode": retrieval}})
                 elif s.name == "check_evidence" and old_model:
                     s = s.model_copy(update={"options": {**s.options, "model": old_model}})
                 steps.append(s)

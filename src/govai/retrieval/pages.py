@@ -5,8 +5,11 @@ touches every topic (an agency's 9,000-word HR policy) does not crowd out the sp
 guide, and a page whose own text says it is dated (its latest year is years behind the
 other pages competing for the question, or it carries a "policy review date" or a "no
 longer applies" notice) loses to current guidance. Everything is read from the indexed
-chunks themselves, so it works for any source, and is computed once per index (the
-pages read for one question).
+chunks themselves, so it works for any source. The store computes each page's profile once,
+when its knowledge base's lexicon is refreshed (the end of every ingest: ``page_text`` and the
+vector statistics), and a question reads the profiles of its candidates' pages with them
+(``StoredPage``); ``build_profile`` computes the same from whole pages held in memory (offline
+tools, and a page stored since the last refresh).
 """
 
 from __future__ import annotations
@@ -42,12 +45,33 @@ class PageProfile:
     legislation: np.ndarray  # 1 for a legislation section
 
 
+def page_text(title: str, texts: list[str]) -> tuple[int, bool]:
+    """The latest year a page's title and passages name (0: none) and whether they say it may be
+    out of date (each passage is read with the title, as ``build_profile`` reads it)."""
+    latest = 0
+    dated = False
+    for text in [title, *texts]:
+        years = _YEAR.findall(text)
+        if years:
+            latest = max(latest, max(int(y) for y in years))
+        dated = dated or _DATED.search(text) is not None
+    return latest, dated
+
+
+def is_legislation(source_id: str) -> bool:
+    return source_id.startswith(("http://", "https://"))
+
+
 _cache: dict[int, tuple[object, PageProfile]] = {}
 _lock = threading.Lock()
 
 
 def profile(idx: KBIndex) -> PageProfile:
-    """The profile of ``idx``'s pages, cached for as long as the index object lives."""
+    """The profile of ``idx``'s pages: the stored one it was read with, or computed from its
+    chunks (cached for as long as the index object lives)."""
+    stored = getattr(idx, "pages", None)  # an index of an older release has no stored profiles
+    if stored is not None:
+        return stored
     key = id(idx)
     with _lock:
         hit = _cache.get(key)
@@ -78,7 +102,7 @@ def build_profile(idx: KBIndex) -> PageProfile:
             latest[doc] = max(latest[doc], max(years))
         if _DATED.search(text):
             dated[doc] = 1.0
-        if chunk.source_id.startswith(("http://", "https://")):
+        if is_legislation(chunk.source_id):
             legislation[doc] = 1.0
     return PageProfile(
         log_chunks=np.log1p(counts), dispersion=np.clip(1.0 - mean_norm, 0.0, 1.0), latest_year=latest,

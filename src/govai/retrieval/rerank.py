@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from govai.retrieval.pages import MAX_STALE_YEARS, profile, stale_years
+from govai.retrieval.lexical import tokenize
 from govai.text.parts import split_ask
+from govai.text.stopwords import SITUATION_WORDS
 
 if TYPE_CHECKING:
     from govai.retrieval.retriever import KBIndex
@@ -44,6 +46,7 @@ FEATURES = (
     "stale",  # years the page's latest year lags the other candidates' pages, / 10
     "dated_notice",  # the page says it may be out of date
     "legislation",
+    "title_ask",  # IDF share of the ask's terms in the passage's page title and headings
 )
 # The hand-set reranker, written in these features: dense + 0.25 lexical + 0.1 second + 0.3 topic.
 HAND_WEIGHTS = {"dense": 1.0, "lexical": LEXICAL_WEIGHT, "second": 0.1, "topic": 0.3}
@@ -118,11 +121,18 @@ def candidate_features(
         scores = np.sort(own[mask])[::-1]
         second[mask] = scores[1] if len(scores) > 1 else 0.0
         per_page[mask] = np.log1p(mask.sum())
+    weights = {t: w for t, w in idx.bm25.weights(split.ask).items() if t not in SITUATION_WORDS}
+    total = sum(weights.values()) or 1.0
+    title_ask = np.array([
+        sum(w for t, w in weights.items() if t in terms) / total
+        for terms in (set(tokenize(f"{idx.chunks[i].title} {' '.join(idx.chunks[i].headings)}")) for i in candidates)
+    ])
     pages = profile(idx)
     topic = (idx.centroids[docs] @ qvec).astype(np.float64)
     x = np.column_stack([
         dense, lex, lex_ask, second, topic, pages.log_chunks[docs], per_page, pages.dispersion[docs],
         stale_years(pages.latest_year[docs]) / MAX_STALE_YEARS, pages.dated_notice[docs], pages.legislation[docs],
+        title_ask,
     ])
     return candidates, x
 

@@ -4,12 +4,13 @@
    nearest neighbours from its pgvector HNSW index (``store/knowledge.py``);
 2. reciprocal rank fusion of the two chunk rankings;
 3. reranking of the fused candidates with finer evidence (see rerank.py), over a small
-   ``KBIndex`` read for this question: the candidates and the other passages of their pages;
+   ``KBIndex`` read for this question: the candidate passages and the stored profiles of their
+   pages (passage count, topic centroid, dispersion, latest year: ``retrieval/pages.py``);
 4. per-source deduplication: a page or section appears once, at its best chunk.
 
-No worker holds a knowledge base in memory: a question reads only its candidates' pages, so
-memory does not grow with the collection, a new worker answers at once, and any number of
-workers and nodes share one store.
+No worker holds a knowledge base in memory: a question reads only its candidates (a few hundred
+rows whatever the collection's size), so memory does not grow with the collection, a new worker
+answers at once, and any number of workers and nodes share one store.
 """
 
 from __future__ import annotations
@@ -24,17 +25,17 @@ import numpy as np
 
 from govai.domain import Source
 from govai.embeddings.base import Embedder
-from govai.retrieval.lexical import tokenize
+from govai.retrieval.lexical import BM25_B, BM25_K1, tokenize
+from govai.retrieval.pages import PageProfile, is_legislation, page_text
 from govai.retrieval.rerank import ASK_CANDIDATES, rerank
 from govai.retrieval.units import unpack
-from govai.store.knowledge import KnowledgeBase, KnowledgeStore, StoredChunk
+from govai.store.knowledge import KnowledgeBase, KnowledgeStore, Postings, StoredChunk, StoredPage
 from govai.text.parts import split_ask
 
 VIEWS_KEPT = 16  # recent per-question indexes, so evidence and answerability reuse what search read
 RRF_K = 60
 CANDIDATES = 60
-BM25_K1 = 1.2
-BM25_B = 0.75
+__all__ = ["BM25_B", "BM25_K1", "CANDIDATES", "KBIndex", "Mode", "Retrieval", "Retriever", "StoredBM25"]
 
 
 class Mode(StrEnum):
@@ -45,19 +46,40 @@ class Mode(StrEnum):
 
 
 class StoredBM25:
-    """BM25 over a few rows of a knowledge base (chunk ``ids``, in row order), scored by the
-    database with the collection's own statistics, exactly as its lexical search scores them."""
+    """BM25 with a knowledge base's own statistics (its size, mean length and document
+    frequencies, read as needed and kept), exactly as its lexical search in the database scores:
+    over the whole collection (``top``), or over a few rows read with their terms (``ids``, in
+    row order; ``terms``: each row's term frequencies and length), scored here."""
 
-    def __init__(self, store: KnowledgeStore, kb: KnowledgeBase, ids: list[int]) -> None:
+    def __init__(self, store: KnowledgeStore, kb: KnowledgeBase, ids: list[int],
+                 terms: list[tuple[dict[str, int], int]] | None = None) -> None:
         self._store, self._kb = store, kb
         self._ids = ids
+        self._terms = terms
         self._df: dict[str, int] = {}
+        self._lists: dict[str, Postings] | None = {}  # None: the lexicon has no postings lists
         self._lock = threading.Lock()
         self.n = max(kb.n_chunks, 0)
+
+    def over(self, ids: list[int], terms: list[tuple[dict[str, int], int]] | None = None) -> StoredBM25:
+        """The same statistics (and what was already read of them) over other rows."""
+        other = StoredBM25(self._store, self._kb, ids, terms)
+        with self._lock:
+            other._df = dict(self._df)
+            other._lists = None if self._lists is None else dict(self._lists)
+        return other
 
     def _frequencies(self, terms: Collection[str]) -> dict[str, int]:
         with self._lock:
             missing = [t for t in terms if t not in self._df]
+            if missing and self._lists is not None:
+                lists = self._store.postings(self._kb, missing)  # one read: frequencies and postings
+                if lists is None:
+                    self._lists = None
+                else:
+                    self._lists.update(lists)
+                    self._df.update({t: lists[t].df if t in lists else 0 for t in missing})
+                    missing = []
             if missing:
                 found = self._store.document_frequencies(self._kb, missing)
                 self._df.update({t: found.get(t, 0) for t in missing})
@@ -77,12 +99,31 @@ class StoredBM25:
         df = self._frequencies(terms)
         return {t: math.log(1 + (self.n - d + 0.5) / (d + 0.5)) for t, d in df.items() if d > 0}
 
+    def top(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(chunk id, score) of the k best chunks of the whole knowledge base, from the database."""
+        weights = self.weights(query)
+        with self._lock:
+            lists = None if self._lists is None else {t: self._lists[t] for t in weights if t in self._lists}
+        return self._store.lexical(self._kb, weights, k, BM25_K1, BM25_B, lists=lists)
+
     def scores(self, query: str) -> np.ndarray:
-        row = {cid: i for i, cid in enumerate(self._ids)}
+        """The score of each row."""
+        weights = self.weights(query)
         out = np.zeros(len(self._ids), dtype=np.float32)
-        for cid, score in self._store.lexical(self._kb, self.weights(query), len(self._ids), BM25_K1, BM25_B,
-                                              among=self._ids):
-            out[row[cid]] = score
+        if self._terms is None:  # rows read without their terms: the database scores them
+            row = {cid: i for i, cid in enumerate(self._ids)}
+            for cid, score in self._store.lexical(self._kb, weights, len(self._ids), BM25_K1, BM25_B,
+                                                  among=self._ids):
+                out[row[cid]] = score
+            return out
+        avg = max(self._kb.avg_terms, 1e-9)
+        for i, (tf, length) in enumerate(self._terms):
+            score = 0.0
+            for t, w in weights.items():
+                f = tf.get(t)
+                if f:
+                    score += w * f * (BM25_K1 + 1) / (f + BM25_K1 * (1 - BM25_B + BM25_B * length / avg))
+            out[i] = score
         return out
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
@@ -107,6 +148,7 @@ class KBIndex:
     # passage that did not come from the store (or was altered) from borrowing another's vectors.
     units: dict[int, tuple[int, np.ndarray]] = field(default_factory=dict)
     whole: bool = False  # every chunk of the knowledge base (offline tools only)
+    pages: PageProfile | None = None  # per document number, as stored; None: computed from ``chunks``
 
     def sentence_vectors(self, source: Source) -> np.ndarray | None:
         entry = self.units.get(source.chunk_id)
@@ -135,7 +177,21 @@ def _centroids(chunks: list[StoredChunk], vectors: np.ndarray) -> tuple[np.ndarr
     return doc_of, centroids
 
 
-def build_index(store: KnowledgeStore, kb: KnowledgeBase, chunks: list[StoredChunk]) -> KBIndex:
+def page_from_chunks(document_id: int, chunks: list[StoredChunk]) -> StoredPage:
+    """A page's profile from all its chunks, as the store's refresh computes it (for a page
+    stored since the knowledge base's last refresh)."""
+    vectors = np.stack([c.embedding for c in chunks]).astype(np.float64)
+    total = vectors.sum(axis=0)
+    norm = float(np.linalg.norm(total))
+    latest, dated = page_text(chunks[0].title, [c.text for c in chunks])
+    return StoredPage(document_id, len(chunks), (total / max(norm, 1e-12)).astype(np.float32),
+                      min(max(1.0 - norm / len(chunks), 0.0), 1.0), latest, dated, is_legislation(chunks[0].source_id))
+
+
+def build_index(store: KnowledgeStore, kb: KnowledgeBase, chunks: list[StoredChunk],
+                pages: dict[int, StoredPage] | None = None, bm25: StoredBM25 | None = None) -> KBIndex:
+    """The index of ``chunks``: with ``pages`` (their documents' stored profiles), page features
+    come from those; without, from ``chunks`` themselves, which must then be whole pages."""
     vectors = np.stack([c.embedding for c in chunks]) if chunks else np.zeros((0, kb.dim), np.float32)
     units: dict[int, tuple[int, np.ndarray]] = {}
     for c in chunks:
@@ -144,9 +200,30 @@ def build_index(store: KnowledgeStore, kb: KnowledgeBase, chunks: list[StoredChu
         if unit_vectors is not None:
             units[c.id] = (hash(c.text), unit_vectors)
         c.unit_vectors = None
-    doc_of, centroids = _centroids(chunks, vectors)
-    bm25 = StoredBM25(store, kb, [c.id for c in chunks])
-    return KBIndex(kb, chunks, {c.id: i for i, c in enumerate(chunks)}, bm25, vectors, doc_of, centroids, units)
+    ids = [c.id for c in chunks]
+    terms = ([(c.terms, c.n_terms) for c in chunks]
+             if all(c.terms is not None and c.n_terms is not None for c in chunks) else None)
+    for c in chunks:
+        c.terms = None  # kept once, in the BM25 rows
+    bm25 = bm25.over(ids, terms) if bm25 is not None else StoredBM25(store, kb, ids, terms)  # type: ignore[arg-type]
+    profile = None
+    if pages is None:
+        doc_of, centroids = _centroids(chunks, vectors)
+    else:
+        numbers: dict[int, int] = {}
+        doc_of = np.array([numbers.setdefault(c.document_id, len(numbers)) for c in chunks], dtype=np.int32)
+        order = [pages[d] for d in numbers]
+        centroids = np.stack([p.centroid for p in order]).astype(np.float32) if order else np.zeros((0, kb.dim),
+                                                                                                   np.float32)
+        profile = PageProfile(
+            log_chunks=np.log1p(np.array([p.n_chunks for p in order], dtype=np.float64)),
+            dispersion=np.array([p.dispersion for p in order], dtype=np.float64),
+            latest_year=np.array([p.latest_year for p in order], dtype=np.float64),
+            dated_notice=np.array([float(p.dated) for p in order]),
+            legislation=np.array([float(p.legislation) for p in order]),
+        )
+    return KBIndex(kb, chunks, {c.id: i for i, c in enumerate(chunks)}, bm25, vectors, doc_of, centroids, units,
+                   pages=profile)
 
 
 class Retriever:
@@ -195,7 +272,23 @@ class Retriever:
             idx = build_index(self.store, kb, self.store.chunks(kb, with_vectors=True))
             idx.whole = True
             return self._remember(idx)
-        return self._remember(build_index(self.store, kb, self.store.page_chunks(kb, ids)))
+        return self._remember(self._read(kb, ids))
+
+    def _read(self, kb: KnowledgeBase, ids: list[int], stats: StoredBM25 | None = None) -> KBIndex:
+        """An index of the chunks ``ids`` and their pages' stored profiles (computed here for a
+        page stored since the last refresh)."""
+        chunks = self.store.candidate_chunks(kb, ids)
+        pages = {c.document_id: c.page for c in chunks if c.page is not None and c.document_id is not None}
+        for c in chunks:
+            c.page = None
+        doc_ids = list(dict.fromkeys(c.document_id for c in chunks if c.document_id is not None))
+        missing = [d for d in doc_ids if d not in pages]
+        if missing:
+            by_doc: dict[int, list[StoredChunk]] = {}
+            for c in self.store.document_chunks(kb, missing):
+                by_doc.setdefault(c.document_id, []).append(c)  # type: ignore[arg-type]
+            pages.update({d: page_from_chunks(d, rows) for d, rows in by_doc.items()})
+        return build_index(self.store, kb, chunks, pages, stats)
 
     def search(
         self, kb_name: str, query: str, *, vector: np.ndarray | None = None, k: int = 10, passages: int = 8,
@@ -210,18 +303,15 @@ class Retriever:
         qvec = self.embedder.embed([query])[0] if vector is None else vector
         pool = CANDIDATES * 2 if exclude else CANDIDATES  # room for what is left out
         stats = StoredBM25(self.store, kb, [])
-        lexical_ids = (self.store.lexical(kb, stats.weights(query), pool, BM25_K1, BM25_B)
-                       if mode != Mode.DENSE else [])
+        lexical_ids = stats.top(query, pool) if mode != Mode.DENSE else []
         dense_ids = self.store.nearest(kb, qvec, pool) if mode != Mode.BM25 else []
         wanted = [cid for cid, _ in lexical_ids] + [cid for cid, _ in dense_ids]
         if mode == Mode.FULL:
             # Reranking adds what BM25 finds for the ask alone; those passages must be read too.
             split = split_ask(query)
             if split.has_situation:
-                wanted += [cid for cid, _ in self.store.lexical(
-                    kb, stats.weights(split.ask), ASK_CANDIDATES, BM25_K1, BM25_B)]
-        idx = self._remember(build_index(self.store, kb, self.store.page_chunks(kb, list(dict.fromkeys(wanted)))))
-        idx.bm25.preload(stats.weights(query).keys())
+                wanted += [cid for cid, _ in stats.top(split.ask, ASK_CANDIDATES)]
+        idx = self._remember(self._read(kb, list(dict.fromkeys(wanted)), stats))
         lexical = [(idx.by_id[cid], s) for cid, s in lexical_ids if cid in idx.by_id]
         dense = [(idx.by_id[cid], s) for cid, s in dense_ids if cid in idx.by_id]
         if mode == Mode.BM25:

@@ -46,6 +46,11 @@ FEATURES = (
     "number",  # holds a figure
     "refers_back",  # opens with "This", "It", "They"...: leans on the sentence before
     "superseded",  # says it applies before or up to a date that has passed, or no longer applies
+    "rank_ask",  # 1 / (1 + its rank by similarity to the ask among the candidate sentences)
+    "rank_context",  # 1 / (1 + its rank by sim_context)
+    "cover_heading_ask",  # IDF share of the ask's terms in its page title and headings alone
+    "typed_best",  # the closest sentence to the ask of the kind the ask wants
+    "typed_part",  # the kind of answer one of several asks wants ("how long...? and how much...?")
 )
 
 _REFERS_BACK = re.compile(r"^(this|these|that|those|it|they|such|instead|otherwise|however|but)\b", re.I)
@@ -110,6 +115,14 @@ def _cover(weight: dict[str, float], words: set[str]) -> float:
     return sum(w for t, w in weight.items() if t in words) / total if total else 0.0
 
 
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """0 for the largest value, 1 for the next... (ties in the order given)."""
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = np.arange(len(values))
+    return ranks
+
+
 def unit_features(evidence: Evidence, keep: list[int], ask: str | None = None,
                   ask_similarity: list[float] | None = None) -> np.ndarray:
     """Features of the sentences ``keep`` (indexes into ``evidence.sentences``) for the question
@@ -141,17 +154,26 @@ def unit_features(evidence: Evidence, keep: list[int], ask: str | None = None,
     w_ask = _weights(ask_terms, unit_terms)
     w_q = _weights(q_terms, unit_terms)
     wanted = expected_answer(ask)
+    part_wanted = [w for w in (expected_answer(p) for p in split_ask(ask).asks) if w is not None]
     top_doc = sources[0].doc_id if sources else None
+    context_sim = np.array([sim_q[k] if (prev := position_of.get((u.source, u.order - 1))) is None
+                            else max(sim_q[k], 0.5 * (sim_q[prev] + sim_q[k])) for k, u in enumerate(units)])
+    rank_ask = _ranks(sim_a)
+    rank_context = _ranks(context_sim)
+    typed = [wanted is not None and bool(wanted.search(u.text)) for u in units]
+    typed_best = -1
+    if any(typed):
+        typed_best = max((k for k in range(len(units)) if typed[k]), key=lambda k: sim_a[k])
+    heading_terms = [set(tokenize(f"{sources[u.source].title} {' '.join(sources[u.source].headings)}")) for u in units]
     rows = []
     for k, u in enumerate(units):
-        prev = position_of.get((u.source, u.order - 1))
-        context = sim_q[k] if prev is None else max(sim_q[k], 0.5 * (sim_q[prev] + sim_q[k]))
+        context = context_sim[k]
         src = sources[u.source]
         heading = " ".join(src.headings)
         rows.append([
             sim_q[k], sim_a[k], context,
             _cover(w_ask, around[k]), _cover(w_ask, unit_terms[k]), _cover(w_q, around[k]),
-            1.0 if wanted is not None and wanted.search(u.text) else 0.0,
+            1.0 if typed[k] else 0.0,
             1.0 if wanted is None else 0.0,
             1.0 / (1 + u.source),
             1.0 if src.doc_id == top_doc else 0.0,
@@ -160,5 +182,9 @@ def unit_features(evidence: Evidence, keep: list[int], ask: str | None = None,
             1.0 if _NUMBER.search(u.text) else 0.0,
             1.0 if _REFERS_BACK.match(u.text) else 0.0,
             1.0 if _SUPERSEDED.search(u.text) or _SUPERSEDED.search(heading) else 0.0,
+            1.0 / (1 + rank_ask[k]), 1.0 / (1 + rank_context[k]),
+            _cover(w_ask, heading_terms[k]),
+            1.0 if k == typed_best else 0.0,
+            1.0 if any(w.search(u.text) for w in part_wanted) else 0.0,
         ])
     return np.array(rows, dtype=np.float64).reshape(len(units), len(FEATURES))

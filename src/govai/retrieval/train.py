@@ -6,7 +6,9 @@
 Training questions: the answerable questions of ``answerability/data/questions.jsonl``
 (written for GovAI; never the evaluation sets), each also asked the way citizens often
 ask, with a story first and typing slips (``citizen_variant``: a fixed seed, so the data
-are the same every run). Both models are linear and fitted by a listwise objective: of a
+are the same every run), and each pair of questions about one page asked as one message
+(``compound_rows``: both key facts must be quoted). ``--items FILE`` keeps the retrieved
+training items between runs. Both models are linear and fitted by a listwise objective: of a
 question's candidates (passages, or sentences of the top five passages), those on the
 page that answers it (or holding a key fact on that page) should score highest.
 
@@ -19,7 +21,10 @@ sentences) are chosen on those out-of-fold scores for key-fact accuracy.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import json
+import pickle
 import random
 import re
 import sys
@@ -92,8 +97,42 @@ def data_path() -> Path:
     return Path(str(resources.files("govai.answerability") / "data" / "questions.jsonl"))
 
 
-def training_rows(rows: list[dict]) -> list[dict]:
-    """The answerable questions and one citizen variant of each."""
+BOTH_JOINERS = [" ", " Also, ", " And ", "\n", " Another thing: "]
+
+
+def compound_question(first: str, second: str, rng: random.Random) -> str:
+    """Two questions about one page asked in one message, as citizens often do ("... how long
+    will it keep coming? Also, does that count as contributing?")."""
+    joiner = rng.choice(BOTH_JOINERS)
+    if joiner.strip().endswith((",", ":")) or joiner.strip() == "And":
+        second = second[0].lower() + second[1:]
+    text = f"{first.rstrip()}{joiner}{second.strip()}"
+    return text.lower() if rng.random() < 0.2 else text
+
+
+def compound_rows(rows: list[dict]) -> list[dict]:
+    """Each pair of consecutive answerable questions about the same page (or Act), asked as
+    one: both key facts must be in the answer, which is what multi-part asks need (the
+    amount and the condition, the date and the exception)."""
+    rng = random.Random(SEED + 1)
+    by_page: dict[str, list[dict]] = {}
+    for row in rows:
+        if row.get("kind") != "unanswerable" and row.get("expected_sources") and row.get("key_facts"):
+            by_page.setdefault(page_of(row), []).append(row)
+    out = []
+    for page_rows in by_page.values():
+        for a, b in zip(page_rows, page_rows[1:]):
+            facts = list(dict.fromkeys([*a["key_facts"], *b["key_facts"]]))
+            sources = list(dict.fromkeys([*a["expected_sources"], *b["expected_sources"]]))
+            out.append({**a, "id": f"{a['id']}+{b['id']}", "question": compound_question(a["question"], b["question"], rng),
+                        "expected_sources": sources, "key_facts": facts,
+                        "support_quotes": [*a.get("support_quotes", []), *b.get("support_quotes", [])]})
+    return out
+
+
+def training_rows(rows: list[dict], compound: bool = True) -> list[dict]:
+    """The answerable questions, one citizen variant of each and (``compound``) each pair of
+    questions about one page asked as one."""
     rng = random.Random(SEED)
     out = []
     for row in rows:
@@ -101,12 +140,35 @@ def training_rows(rows: list[dict]) -> list[dict]:
             continue
         out.append(row)
         out.append({**row, "id": row["id"] + "~citizen", "question": citizen_variant(row["question"], rng)})
-    return out
+    return out + (compound_rows(rows) if compound else [])
+
+
+def row_kind(row: dict) -> str:
+    """written (a question as written), citizen (its citizen variant) or compound (two asked as one)."""
+    return "compound" if "+" in row["id"] else "citizen" if row["id"].endswith("~citizen") else "written"
 
 
 def page_of(row: dict) -> str:
     """The cross-validation group: the page (or Act) that answers the question."""
     return normalise_id(row["expected_sources"][0]).split("/section/")[0].split("/schedule/")[0]
+
+
+class RememberingEmbedder:
+    """An embedder that embeds each single text once: training asks for the same question's
+    vector for candidates, for retrieval and for evidence. Batches pass straight through
+    (a batch pads, and padding moves the last digits)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.dim, self.remote = inner.name, inner.dim, getattr(inner, "remote", False)
+        self._memo: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.embed(texts)
+        if texts[0] not in self._memo:
+            self._memo[texts[0]] = self.inner.embed(texts)[0]
+        return self._memo[texts[0]][None, :]
 
 
 # ---------------------------------------------------------------- listwise linear models
@@ -223,9 +285,12 @@ def cross_validate_rerank(idx, items: list[RerankItem], folds: int | None) -> tu
     """Leave-one-page-out figures of the learned reranker, and of the hand-set one."""
     keys = [page_of(it.row) for it in items]
     weights = [None] * len(items)
+    # Each fold's fit starts from the all-pages weights. That only speeds it up: the objective is
+    # strictly convex (L2), so a fold's optimum is the same whatever the start.
+    everything = fit_listwise(_rerank_groups(idx, items))
     for held in grouped_folds(keys, folds):
         held_set = set(held)
-        w = fit_listwise(_rerank_groups(idx, [it for i, it in enumerate(items) if i not in held_set]))
+        w = fit_listwise(_rerank_groups(idx, [it for i, it in enumerate(items) if i not in held_set]), start=everything)
         for i in held:
             weights[i] = w
     hand = hand_model().weights
@@ -288,8 +353,30 @@ def answer_ok(item: SentenceItem, model: SentenceModel) -> bool:
     return len(answer.split()) <= MAX_ANSWER_WORDS and all(_has(answer, f) for f in item.row.get("key_facts", []))
 
 
-MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0)
-MAX_SENTENCES = (2, 3, 4)
+@contextlib.contextmanager
+def features_remembered():
+    """While a grid of selection settings is tried, each item's sentence features (for the
+    question and for each of its asks) are computed once, not once per setting."""
+    from govai.providers import extractive
+
+    original = extractive.unit_features
+    memo: dict[tuple, np.ndarray] = {}
+
+    def remembered(evidence, keep, ask=None, ask_similarity=None):
+        key = (id(evidence), tuple(keep), ask)
+        if key not in memo:
+            memo[key] = original(evidence, keep, ask, ask_similarity)
+        return memo[key]
+
+    extractive.unit_features = remembered
+    try:
+        yield
+    finally:
+        extractive.unit_features = original
+
+
+MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+MAX_SENTENCES = (2, 3, 4, 5)
 
 
 def cross_validate_sentences(items: list[SentenceItem], folds: int | None) -> tuple[dict, SentenceModel]:
@@ -297,25 +384,34 @@ def cross_validate_sentences(items: list[SentenceItem], folds: int | None) -> tu
     figure beside them; and the best setting."""
     keys = [page_of(it.row) for it in items]
     weights = [None] * len(items)
+    everything = fit_listwise([(it.x, it.y) for it in items if it.y.any() and not it.y.all()])  # a start only
     for held in grouped_folds(keys, folds):
         held_set = set(held)
         train = [(it.x, it.y) for i, it in enumerate(items) if i not in held_set and it.y.any() and not it.y.all()]
-        w = fit_listwise(train)
+        w = fit_listwise(train, start=everything)
         for i in held:
             weights[i] = w
     top1 = float(np.mean([it.y[int(np.argmax(it.x @ weights[k]))] for k, it in enumerate(items) if it.y.any()]))
     hand = sentence_hand_model()
     hand_top1 = float(np.mean([it.y[int(np.argmax(it.x @ hand.weights))] for it in items if it.y.any()]))
-    results = {}
-    for margin in MARGINS:
-        for n in MAX_SENTENCES:
-            ok = [answer_ok(it, SentenceModel(weights[k], margin, n)) for k, it in enumerate(items)]
-            results[(margin, n)] = float(np.mean(ok))
+    results, oks = {}, {}
+    with features_remembered():
+        for margin in MARGINS:
+            for n in MAX_SENTENCES:
+                oks[(margin, n)] = [answer_ok(it, SentenceModel(weights[k], margin, n)) for k, it in enumerate(items)]
+                results[(margin, n)] = float(np.mean(oks[(margin, n)]))
+        hand_ok = [answer_ok(it, hand) for it in items]
+    hand_kfa = float(np.mean(hand_ok))
     best = max(results, key=lambda k: (round(results[k], 3), -k[0], -k[1]))
-    hand_kfa = float(np.mean([answer_ok(it, hand) for it in items]))
+    by_kind = {}
+    for kind in ("written", "citizen", "compound"):
+        ks = [k for k, it in enumerate(items) if row_kind(it.row) == kind]
+        if ks:
+            by_kind[kind] = {"n": len(ks), "learned": round(float(np.mean([oks[best][k] for k in ks])), 4),
+                             "hand": round(float(np.mean([hand_ok[k] for k in ks])), 4)}
     report = {"top_sentence_holds_a_key_fact": top1, "hand_top_sentence": hand_top1,
               "key_fact_accuracy": results[best], "hand_key_fact_accuracy": hand_kfa,
-              "margin": best[0], "max_sentences": best[1],
+              "margin": best[0], "max_sentences": best[1], "by_kind": by_kind,
               "grid": {f"{m}/{n}": round(v, 4) for (m, n), v in results.items()}}
     return report, SentenceModel(np.zeros(len(SENTENCE_FEATURES)), best[0], best[1])
 
@@ -334,19 +430,75 @@ class CrossValidation:
     sentence_items: list[SentenceItem]
 
 
+# What the training items' features and evidence depend on: a change to any of these rebuilds
+# them. (The sentence features, ``selection.py``, are recomputed from the stored evidence every
+# run.) How candidates are read from the store (``retriever.py``, ``store/``) is left out: work
+# there is on speed and keeps the results; delete the --items file to rebuild after other changes.
+RETRIEVAL_SOURCES = ("retrieval/rerank.py", "retrieval/pages.py", "retrieval/evidence.py", "retrieval/lexical.py",
+                     "retrieval/units.py", "text/parts.py", "text/units.py", "text/sentences.py", "text/stopwords.py")
+
+
+def items_key(kb, rows: list[dict]) -> str:
+    """A fingerprint of what the training items are built from: the questions, the knowledge
+    base's revision, and the code that retrieves and describes the candidates."""
+    from importlib import resources
+
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(f"{kb.name}|{kb.id}|{kb.revision}|{kb.n_chunks}|{CANDIDATES}|{RRF_K}|{PASSAGES}".encode())
+    root = Path(str(resources.files("govai")))
+    for name in RETRIEVAL_SOURCES:
+        path = root / name
+        digest.update(path.read_bytes() if path.exists() else name.encode())
+    return digest.hexdigest()
+
+
+def load_items(path: Path | None, key: str) -> tuple[list[RerankItem], list[SentenceItem]] | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as handle:
+            saved = pickle.load(handle)  # noqa: S301 - a file this trainer wrote (--items)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+    if not isinstance(saved, dict) or saved.get("key") != key:
+        return None
+    for item in saved["sentence_items"]:
+        item.x = unit_features(item.evidence, item.keep)  # the sentence features as the code now has them
+    return saved["rerank_items"], saved["sentence_items"]
+
+
+def save_items(path: Path, key: str, items: list[RerankItem], sitems: list[SentenceItem]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        pickle.dump({"key": key, "rerank_items": items, "sentence_items": sitems}, handle)
+
+
 def cross_validate(retriever: Retriever, kb: str, rows: list[dict], folds: int | None = None,
-                   bar=None) -> CrossValidation:
-    """Both models cross-validated by page on ``rows`` (``training_rows`` of the questions)."""
+                   bar=None, items_file: Path | None = None) -> CrossValidation:
+    """Both models cross-validated by page on ``rows`` (``training_rows`` of the questions).
+    With ``items_file``, the retrieved candidates and evidence are kept there and reused while
+    the questions, the knowledge base and the retrieval code are unchanged."""
     idx = retriever.index(kb)
+    key = items_key(idx.kb, rows)
+    cached = load_items(items_file, key)
     advance = (lambda task: (lambda: bar.advance(task))) if bar else (lambda task: None)
-    task = bar.add_task("Reranker candidates", total=len(rows)) if bar else None
-    items = rerank_items(retriever, kb, rows, advance(task))
+    if cached is None:
+        task = bar.add_task("Reranker candidates", total=len(rows)) if bar else None
+        items = rerank_items(retriever, kb, rows, advance(task))
+    else:
+        items = cached[0]
     learned, hand = cross_validate_rerank(idx, items, folds)
     rerank = RerankModel(fit_listwise(_rerank_groups(idx, items)), {
         "cross_validation": {"learned": learned, "hand_set": hand},
-        "trained_on": "answerability/data/questions.jsonl answerable questions + citizen variants"})
-    task = bar.add_task("Sentence evidence", total=len(rows)) if bar else None
-    sitems = sentence_items(retriever, kb, rows, rerank, advance(task))
+        "trained_on": "answerability/data/questions.jsonl answerable questions, their citizen variants "
+                      "and pairs of questions about one page asked as one"})
+    if cached is None:
+        task = bar.add_task("Sentence evidence", total=len(rows)) if bar else None
+        sitems = sentence_items(retriever, kb, rows, rerank, advance(task))
+        if items_file is not None:
+            save_items(items_file, key, items, sitems)
+    else:
+        sitems = cached[1]
     report, _ = cross_validate_sentences(sitems, folds)
     return CrossValidation(len(rows), len({page_of(r) for r in rows}), learned, hand, report, rerank, items, sitems)
 
@@ -364,13 +516,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=None, help="training questions (dev-qa.jsonl format)")
     parser.add_argument("--folds", type=int, default=None, help="pages dealt into this many folds (default: one page a fold)")
     parser.add_argument("--check", action="store_true", help="cross-validate only; write nothing")
+    parser.add_argument("--items", type=Path, default=None,
+                        help="keep the retrieved training items in this file and reuse them while the questions, "
+                             "the knowledge base and the retrieval code are unchanged (sentence features are "
+                             "always recomputed)")
     args = parser.parse_args(argv)
 
     rows = training_rows(load_questions(args.questions or data_path()))
-    retriever = Retriever(KnowledgeStore(get_database()), get_embedder(get_settings().embedder))
+    retriever = Retriever(KnowledgeStore(get_database()), RememberingEmbedder(get_embedder(get_settings().embedder)))
     with Progress() as bar:
-        cv = cross_validate(retriever, args.kb, rows, args.folds, bar)
-    print(f"{cv.questions} training questions ({cv.questions // 2} written, {cv.questions // 2} citizen variants), "
+        cv = cross_validate(retriever, args.kb, rows, args.folds, bar, args.items)
+    kinds = {name: sum(row_kind(r) == kind for r in rows) for kind, name in
+             (("written", "written"), ("citizen", "citizen variants"), ("compound", "two asked as one"))}
+    print(f"{cv.questions} training questions (" + ", ".join(f"{v} {k}" for k, v in kinds.items()) + f"), "
           f"{cv.pages} pages")
     print("reranker, leave-one-page-out: learned " + ", ".join(f"{k} {v:.3f}" for k, v in cv.rerank_learned.items())
           + "; hand-set " + ", ".join(f"{k} {v:.3f}" for k, v in cv.rerank_hand.items()))
@@ -383,7 +541,13 @@ def main(argv: list[str] | None = None) -> int:
     sw = fit_listwise([(it.x, it.y) for it in sitems if it.y.any() and not it.y.all()])
     sentences = SentenceModel(sw, report["margin"], report["max_sentences"],
                               {"cross_validation": report, "trained_on": cv.rerank.meta["trained_on"]})
+    # A model is shipped only where it beats, out of fold, the hand-set weights it would replace.
+    beats = {model_path(): cv.rerank_learned["mrr"] > cv.rerank_hand["mrr"],
+             sentence_model_path(): report["key_fact_accuracy"] > report["hand_key_fact_accuracy"]}
     for path, model in ((model_path(), cv.rerank), (sentence_model_path(), sentences)):
+        if not beats[path]:
+            print(f"not written (no better than the hand-set weights out of fold): {path}")
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
         print(f"wrote {path}")
