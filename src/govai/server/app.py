@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govai.server import errors, mcp, metrics
@@ -76,6 +77,64 @@ class InputLimits:
         await self.app(scope, replay, send)
 
 
+
+class RequestLog:
+    """Gives every request an id (the X-Request-Id header) and writes one access-log line and metric.
+
+    Plain ASGI rather than ``@app.middleware``: the latter wraps every response in a second stream,
+    which cost the gateway a measurable share of each request (docs/service.md)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        request_id = request.state.request_id = uuid.uuid4().hex
+        start = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-Id", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            path = getattr(scope.get("route"), "path", "unmatched")
+            metrics.HTTP.labels(path, str(status)).inc()
+            entry: dict[str, Any] = {
+                "request_id": request_id, "method": scope["method"], "route": path,
+                "status": status, "ms": round((time.perf_counter() - start) * 1000, 1),
+            }
+            for name in ("service", "tenant", "key_id", "outcome"):
+                value = getattr(request.state, name, None)
+                if value is not None:
+                    entry[name] = value
+            access_log.info(json.dumps(entry))
+
+
+def _warm_gateway(app: FastAPI) -> None:
+    """Build every service's gateway guards (name model, input guard, output checks) in the background
+    at start, so no worker loads them inside a citizen's first request; startup does not wait for it."""
+    from govai.server.gateway import Gateway
+
+    gateway = app.state.gateway = Gateway(app.state.govai)
+
+    def warm() -> None:
+        for service in list(gateway.state.catalogue.services.values()):
+            try:
+                gateway.guards(service)
+            except Exception:  # noqa: BLE001 - the request path builds them again and fails closed there
+                logging.getLogger(__name__).warning("could not prepare the gateway guards of %s", service.name)
+
+    threading.Thread(target=warm, name="govai-warm-gateway", daemon=True).start()
+
 def _depth(body: bytes) -> int:
     """How deep brackets nest, outside strings (a cheap scan, not a parse)."""
     depth = deepest = 0
@@ -117,6 +176,7 @@ def create_app(state: ServerState | None = None) -> FastAPI:
             access_log.propagate = False
         if getattr(app.state, "govai", None) is None:
             app.state.govai = await anyio.to_thread.run_sync(ServerState.from_environment)
+        _warm_gateway(app)
         # Operations: retention every GOVAI_RETENTION_INTERVAL_S (one worker at a time, see
         # server/retention.py); traces flushed at shutdown (server/tracing.py).
         try:
@@ -144,26 +204,7 @@ def create_app(state: ServerState | None = None) -> FastAPI:
     app.include_router(openai_gateway.router)  # the OpenAI-compatible gateway (routes/openai.py)
     mcp.mount(app)  # MCP tools at /mcp (streamable HTTP), same keys, guards and audit
 
-    @app.middleware("http")
-    async def request_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request.state.request_id = uuid.uuid4().hex
-        start = time.perf_counter()
-        response = await call_next(request)
-        response.headers["X-Request-Id"] = request.state.request_id
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        metrics.HTTP.labels(path, str(response.status_code)).inc()
-        entry: dict[str, Any] = {
-            "request_id": request.state.request_id, "method": request.method, "route": path,
-            "status": response.status_code, "ms": round((time.perf_counter() - start) * 1000, 1),
-        }
-        for name in ("service", "tenant", "key_id", "outcome"):
-            value = getattr(request.state, name, None)
-            if value is not None:
-                entry[name] = value
-        access_log.info(json.dumps(entry))
-        return response
-
+    app.add_middleware(RequestLog)  # type: ignore[arg-type]
     app.add_middleware(InputLimits)  # type: ignore[arg-type]
     app.add_middleware(tracing.TraceRequests)  # type: ignore[arg-type]  # outermost: every request, when configured
     return app
