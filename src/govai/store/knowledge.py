@@ -540,6 +540,17 @@ class KnowledgeStore:
             scored.sort(key=lambda x: (-x[1], x[0]))
             self.last_lexical_exact = exact
             return scored[:k]
+        return self._bm25(kb, idf, k, k1, b, "c.id = ANY(%s)", list(among))
+
+    def _lexical_scan(self, kb: KnowledgeBase, idf: dict[str, float], k: int, k1: float, b: float,
+                      ) -> list[tuple[int, float]]:
+        """Every chunk holding a query term scored, through the GIN index: exact, but its cost
+        grows with the collection (the path of a lexicon without postings lists)."""
+        return self._bm25(kb, idf, k, k1, b, "c.terms @@ %s::tsquery", tsquery_any(list(idf)))
+
+    def _bm25(self, kb: KnowledgeBase, idf: dict[str, float], k: int, k1: float, b: float,
+              where: str, where_value: object) -> list[tuple[int, float]]:
+        """The k best chunks matching ``where`` (one placeholder, ``where_value``) by BM25, in SQL."""
         terms = list(idf)
         avg = max(kb.avg_terms, 1e-9)
         kb_id = int(kb.id)  # inlined, so the planner can use the knowledge base's partial indexes
@@ -548,27 +559,9 @@ class KnowledgeStore:
             " FROM chunk c"
             " CROSS JOIN LATERAL (SELECT u.lexeme, cardinality(u.positions) AS tf FROM unnest(c.terms) u) t"
             " JOIN unnest(%s::text[], %s::float8[]) AS q(term, idf) ON q.term = t.lexeme"
-            f" WHERE c.kb_id = {kb_id} AND c.id = ANY(%s)"
+            f" WHERE c.kb_id = {kb_id} AND {where}"
             " GROUP BY c.id ORDER BY score DESC, c.id LIMIT %s",
-            (k1 + 1, k1, b, b, avg, terms, [idf[t] for t in terms], list(among), k),
-        ).fetchall()
-        return [(int(r[0]), float(r[1])) for r in rows]
-
-    def _lexical_scan(self, kb: KnowledgeBase, idf: dict[str, float], k: int, k1: float, b: float,
-                      ) -> list[tuple[int, float]]:
-        """Every chunk holding a query term scored, through the GIN index: exact, but its cost
-        grows with the collection (the path of a lexicon without postings lists)."""
-        terms = list(idf)
-        avg = max(kb.avg_terms, 1e-9)
-        kb_id = int(kb.id)
-        rows = self.conn.execute(
-            "SELECT c.id, sum(q.idf * t.tf * %s / (t.tf + %s * (1 - %s + %s * c.n_terms / %s))) AS score"
-            " FROM chunk c"
-            " CROSS JOIN LATERAL (SELECT u.lexeme, cardinality(u.positions) AS tf FROM unnest(c.terms) u) t"
-            " JOIN unnest(%s::text[], %s::float8[]) AS q(term, idf) ON q.term = t.lexeme"
-            f" WHERE c.kb_id = {kb_id} AND c.terms @@ %s::tsquery"
-            " GROUP BY c.id ORDER BY score DESC, c.id LIMIT %s",
-            (k1 + 1, k1, b, b, avg, terms, [idf[t] for t in terms], tsquery_any(terms), k),
+            (k1 + 1, k1, b, b, avg, terms, [idf[t] for t in terms], where_value, k),
         ).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]
 
