@@ -24,7 +24,9 @@ comparison is made under the same conditions on a shared machine (``--rounds N``
 Each cell runs ``--seconds`` after a short warm-up, with an aiohttp client in this process; it
 reports requests/s, latency p50/p99, the latency added over the direct upstream call at the same
 concurrency, and the CPU time the server's processes (parent and workers; not PostgreSQL) spent per
-answered request, the figure least disturbed by other work on the machine. GovAI runs in a temporary
+answered request, the figure least disturbed by other work on the machine. It also prints which HTTP
+parser and event loop each server's uvicorn runs on (GovAI installs ``uvicorn[standard]``: httptools
+and uvloop; ``litellm[proxy]`` brings uvloop, which LiteLLM asks for, but not httptools). GovAI runs in a temporary
 ``GOVAI_HOME`` with its embedded PostgreSQL (or on ``DATABASE_URL`` when set). Targets (issue 12):
 with guards and PII on, throughput at concurrency 32 at least twice LiteLLM's, and added p50 at
 concurrency 1 at most 10 ms.
@@ -228,6 +230,15 @@ def litellm_install(venv: Path) -> Path:
     return exe
 
 
+def http_stack(python: Path) -> str:
+    """Which HTTP parser and event loop uvicorn picks in that environment ("auto" prefers httptools
+    and uvloop when installed, as ``uvicorn[standard]`` installs them; LiteLLM asks for uvloop)."""
+    probe = ("import importlib.util as u; print(('httptools' if u.find_spec('httptools') else 'h11') + ' + ' + "
+             "('uvloop' if u.find_spec('uvloop') else 'asyncio'))")
+    done = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown"
+
+
 # ----------------------------------------------------------------------------- load
 
 
@@ -392,6 +403,7 @@ def main() -> int:
     os.environ.setdefault("GOVAI_AUDIT_CHECKPOINT_EVERY", "0")
     procs: list[subprocess.Popen[bytes]] = []
     cells: list[Cell] = []
+    stacks: dict[str, str] = {}
     commit_ms = float("nan")
     load_before = os.getloadavg()
     started = time.monotonic()
@@ -458,6 +470,10 @@ def main() -> int:
         for label, url, model, key, server in targets[1:]:
             warm(url, model, key)
 
+        stacks["GovAI"] = http_stack(Path(sys.executable))
+        if litellm_exe is not None:
+            stacks["LiteLLM"] = http_stack(litellm_exe.with_name("python"))
+        print("uvicorn HTTP parser + event loop: " + "; ".join(f"{k} {v}" for k, v in stacks.items()), flush=True)
         print(f"gateway bench: {WORKERS} workers each, {args.seconds:g} s per cell, concurrency "
               f"{', '.join(map(str, args.concurrency))}, {args.rounds} round(s); upstream at {upstream}", flush=True)
         for r in range(args.rounds):
@@ -496,7 +512,8 @@ def main() -> int:
     if args.out:
         args.out.write_text(json.dumps({"cells": [asdict(c) for c in cells], "targets": verdicts,
                                         "workers": WORKERS, "seconds": args.seconds, "cpus": os.cpu_count(),
-                                        "durable_commit_ms": commit_ms, "load_average": [load_before[0], load_after[0]]},
+                                        "durable_commit_ms": commit_ms, "load_average": [load_before[0], load_after[0]],
+                                        "http_stacks": stacks},
                                        indent=2), encoding="utf-8")
     with suppress(OSError):
         if not any(c.errors for c in cells):

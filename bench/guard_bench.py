@@ -9,6 +9,8 @@ hold-out rows only measure. In one run, on each of
 
   * ``prompts-dev.jsonl`` and ``indirect-dev.jsonl`` (../shared/evalsets/guardrails/),
   * ``bench/data/guard-holdout.jsonl`` and ``guard-holdout-indirect.jsonl`` (sources never trained on),
+  * ``bench/data/guard-holdout-v2.jsonl`` (CoCoNot, allenai/noncompliance, MIT: written before the
+    second retraining and never looked at while tuning it),
 
 it prints, for GovAI as shipped (rules + classifier), the previous model (rules + the classifier in
 ``bench/data/guard-baseline-model/`` at its own shipped threshold), the rules alone and a keyword
@@ -277,6 +279,9 @@ def main() -> None:
             "attack", report, also["prompt"], "prompts_dev")
     section("Direct prompts, hold-out: bench/data/guard-holdout.jsonl", load(HOLDOUT / "guard-holdout.jsonl"),
             "text", "prompt", "attack", report, also["prompt"], "prompts_holdout")
+    section("Direct prompts, hold-out v2 (CoCoNot): bench/data/guard-holdout-v2.jsonl",
+            load(HOLDOUT / "guard-holdout-v2.jsonl"), "text", "prompt", "attack", report, also["prompt"],
+            "prompts_holdout_v2")
     section("Indirect injection: indirect-dev.jsonl", load(gr / "indirect-dev.jsonl"), "document", "document",
             "injected", report, also["document"], "indirect_dev")
     section("Indirect injection, hold-out: bench/data/guard-holdout-indirect.jsonl",

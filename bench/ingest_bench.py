@@ -5,7 +5,8 @@
 
 All in one run, on the same machine and database:
 
-  head           the committed HEAD ingest (git worktree in /tmp), default MiniLM: the baseline
+  head           the ingest before issue 14 (``--baseline-rev``, a git worktree in /tmp: sequential,
+                 row-by-row inserts, sentence vectors at ingest), default MiniLM: the baseline
   minilm         this tree, MiniLM, sentence vectors at ingest (eager)
   minilm-lazy    this tree, MiniLM, sentence vectors left to answering (lazy)
   onnx           this tree, minilm-onnx-int8, eager
@@ -38,6 +39,9 @@ SHARED = REPO.parent / "shared"
 SOURCES = [SHARED / "corpus" / "govuk" / "pages.jsonl", SHARED / "corpus" / "legislation"]
 DEV = SHARED / "evalsets" / "dev-qa.jsonl"
 HEAD_TREE = Path("/tmp/govai-ingest-bench-head")
+# The last commit before issue 14's fast ingest: "today's" ingest the issue's 5x target is against.
+# Pinned, so the baseline stays the same code once the fast ingest is committed.
+BASELINE_REV = "af8c64b407bf0ad12f7f7cdb2b6982d168d1debd"
 
 RUNS = {  # name -> (embedder, unit vectors, ray workers or 0)
     "minilm": ("minilm", "eager", 0),
@@ -49,7 +53,7 @@ RUNS = {  # name -> (embedder, unit vectors, ray workers or 0)
 }
 QUALITY_METRICS = ["recall@1", "recall@5", "mrr", "key_fact_accuracy", "latency_p50_ms", "latency_p95_ms"]
 
-# Run in a subprocess against HEAD's source: its Ingester, its settings, this database.
+# Run in a subprocess against the baseline's source: its Ingester, its settings, this database.
 HEAD_SCRIPT = """
 import json, sys, time
 from pathlib import Path
@@ -68,22 +72,22 @@ print("RESULT " + json.dumps({"chunks": report.chunks_written, "seconds": report
 """
 
 
-def head_tree() -> Path:
-    """The committed HEAD, checked out once into a git worktree under /tmp."""
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, check=True, capture_output=True,
-                          text=True).stdout.strip()
+def head_tree(rev: str) -> Path:
+    """The baseline revision, checked out once into a git worktree under /tmp."""
+    commit = subprocess.run(["git", "rev-parse", rev], cwd=REPO, check=True, capture_output=True,
+                            text=True).stdout.strip()
     if (HEAD_TREE / "src").exists():
         current = subprocess.run(["git", "rev-parse", "HEAD"], cwd=HEAD_TREE, capture_output=True, text=True)
-        if current.stdout.strip() == head:
+        if current.stdout.strip() == commit:
             return HEAD_TREE
         subprocess.run(["git", "worktree", "remove", "--force", str(HEAD_TREE)], cwd=REPO, check=False)
-    subprocess.run(["git", "worktree", "add", "--detach", str(HEAD_TREE), head], cwd=REPO, check=True,
+    subprocess.run(["git", "worktree", "add", "--detach", str(HEAD_TREE), commit], cwd=REPO, check=True,
                    capture_output=True)
     return HEAD_TREE
 
 
-def ingest_head(kb: str, sources: list[Path]) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(head_tree() / "src")}
+def ingest_head(kb: str, sources: list[Path], rev: str = BASELINE_REV) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(head_tree(rev) / "src")}
     out = subprocess.run([sys.executable, "-c", HEAD_SCRIPT, kb, *map(str, sources)], env=env, check=True,
                          capture_output=True, text=True, cwd=HEAD_TREE).stdout
     return json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
@@ -162,6 +166,7 @@ def main() -> int:
                         choices=["head", *RUNS])
     parser.add_argument("--sources", type=Path, nargs="+", default=SOURCES,
                         help="what to ingest (default: the whole shared corpus)")
+    parser.add_argument("--baseline-rev", default=BASELINE_REV, help="the revision the head run ingests with")
     parser.add_argument("--no-quality", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="no ingest: measure quality on the runs' existing knowledge bases")
     parser.add_argument("--quality-of", metavar="KB", help=argparse.SUPPRESS)  # the quality subprocess
@@ -181,7 +186,7 @@ def main() -> int:
     print(f"corpus: {', '.join(str(s) for s in args.sources)}; load average at start {os.getloadavg()[0]:.1f}", flush=True)
     for run in [] if args.reuse else args.runs:
         kb = f"ib-{run}"
-        result = ingest_head(kb, args.sources) if run == "head" else ingest_here(kb, run, args.sources)
+        result = ingest_head(kb, args.sources, args.baseline_rev) if run == "head" else ingest_here(kb, run, args.sources)
         if not result["chunks"] or result["failures"]:
             sys.exit(f"{run}: {result['chunks']} chunks written, {result['failures']} failures; stopping")
         result["rate"] = result["chunks"] / max(result["seconds"], 1e-9)
@@ -220,7 +225,7 @@ def main() -> int:
         print(f"\nlarge file: {big} ({big.stat().st_size / 1e6:.1f} MB)", flush=True)
         for run in args.big_runs:
             kb = f"ib-big-{run}"
-            result = ingest_head(kb, [big]) if run == "head" else ingest_here(kb, run, [big])
+            result = ingest_head(kb, [big], args.baseline_rev) if run == "head" else ingest_here(kb, run, [big])
             figures[f"big-{megabytes:g}mb-{run}"] = result
             print(f"  {run:16} {result['chunks']:6} chunks in {result['seconds']:7.1f}s"
                   f" = {result['chunks'] / max(result['seconds'], 1e-9):6.1f} chunks/s", flush=True)

@@ -16,6 +16,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # One GOVAI_HOME for the whole run, set before govai reads its settings.
 _HOME = Path(tempfile.mkdtemp(prefix="govai-test-home-"))
 os.environ["GOVAI_HOME"] = str(_HOME)
+# Built models (the guard's int8 MiniLM) are shared by every home a test makes: built once a run.
+os.environ["GOVAI_MODEL_CACHE"] = str(_HOME / "models")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -114,20 +114,19 @@ def test_sample_weights_balance_classes_and_families() -> None:
 def test_training_data_holds_no_hold_out_or_dev_text() -> None:
     from pathlib import Path
 
-    from govai.guards.corpus import HOLDOUT, HOLDOUT_INDIRECT, REPO_ROOT, fold
+    from govai.guards.corpus import HOLDOUT, HOLDOUT_INDIRECT, HOLDOUT_V2, REPO_ROOT, fold
 
     examples = train.prompt_examples(random.Random(train.SEED))
     trained = {fold(text) for text, _, _ in examples}
-    held = [json.loads(line)["text"] for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
+    held = [json.loads(line)["text"] for path in (HOLDOUT, HOLDOUT_V2)
+            for line in path.read_text(encoding="utf-8").splitlines()]
     held += [json.loads(line)["document"] for line in HOLDOUT_INDIRECT.read_text(encoding="utf-8").splitlines()]
-    assert len(held) > 1000
+    assert len(held) > 2000
     assert not trained & {fold(text) for text in held}
     dev = Path(REPO_ROOT.parent / "shared" / "evalsets" / "guardrails" / "prompts-dev.jsonl")
     if dev.exists():
         dev_texts = {fold(json.loads(line)["text"]) for line in dev.read_text(encoding="utf-8").splitlines()}
-        # Known, to be removed at the next retraining: the contrast grammar of templates.yaml
-        # ("What is" + a drug) happens to generate one benign XSTest dev question word for word.
-        assert trained & dev_texts <= {"what is cocaine"}
+        assert not trained & dev_texts
 
 
 def test_reserved_collections_include_the_issue_16_list() -> None:

@@ -275,14 +275,18 @@ def test_stored_page_profiles_equal_the_whole_pages(retriever: Retriever, store:
 
 def test_a_changed_page_loses_its_profile_until_the_next_refresh(retriever: Retriever, store: KnowledgeStore,
                                                                  monkeypatch) -> None:
-    """Whatever writes a page's chunks clears its profile; until the next refresh, a question
-    computes it from the page's chunks, and answers as before."""
+    """Whatever changes a page's chunks (their text, vectors or page) clears its profile; until
+    the next refresh, a question computes it from the page's chunks, and answers as before.
+    A write that changes none of these (sentence vectors stored by answering) keeps it."""
     question = "how much can the council charge for a water sample"
     before = retriever.search(KB, question)
     kb = store.require(KB)
     doc_id = store.conn.execute("SELECT id FROM document WHERE kb_id = %s AND source_id = '/well-water-testing'",
                                 (kb.id,)).fetchone()[0]
-    store.conn.execute("UPDATE chunk SET flags = flags WHERE document_id = %s", (doc_id,))
+    store.conn.execute("UPDATE chunk SET flags = flags, unit_vectors = unit_vectors WHERE document_id = %s",
+                       (doc_id,))
+    assert set(store.pages(kb, [doc_id])) == {doc_id}
+    store.conn.execute("UPDATE chunk SET text = text || ' ' WHERE document_id = %s", (doc_id,))
     assert store.pages(kb, [doc_id]) == {}
     read: list[list[int]] = []
     document_chunks = store.document_chunks

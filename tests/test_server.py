@@ -341,6 +341,14 @@ def test_health_readiness_metrics_and_openapi(client, world) -> None:  # type: i
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"]["database"] == "ok"
+    assert ready.json()["checks"]["warm_up"] == "done"
+    state = client.app.state.govai
+    state.warmed.clear()  # as while a starting worker loads its models
+    try:
+        warming = client.get("/readyz")
+        assert warming.status_code == 503 and warming.json()["checks"]["warm_up"] == "running"
+    finally:
+        state.warmed.set()
     ask(client, world)
     metrics = client.get("/metrics").text
     assert f'govai_requests_total{{outcome="answered",service="{world["a"]}"}}' in metrics

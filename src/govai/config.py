@@ -20,10 +20,18 @@ class Settings(BaseModel):
     home: Path = Field(default_factory=_default_home)
     database_url: str | None = Field(default_factory=lambda: os.environ.get("DATABASE_URL") or None)
     embedder: str = Field(default_factory=lambda: os.environ.get("GOVAI_EMBEDDER", "minilm"))
+    # Models GovAI builds from the shipped weights (int8 ONNX, static): ``$GOVAI_HOME/models`` unless
+    # GOVAI_MODEL_CACHE names a folder several homes share (a build takes about a minute).
+    model_cache: Path | None = Field(default_factory=lambda: Path(os.environ["GOVAI_MODEL_CACHE"])
+                                     if os.environ.get("GOVAI_MODEL_CACHE") else None)
 
     @property
     def pgdata(self) -> Path:
         return self.home / "pgdata"
+
+    @property
+    def models(self) -> Path:
+        return self.model_cache or self.home / "models"
 
 
 @lru_cache(maxsize=1)

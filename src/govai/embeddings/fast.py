@@ -38,7 +38,7 @@ def _minilm_path() -> Path:
 def _cache_dir(name: str) -> Path:
     from govai.config import get_settings
 
-    return get_settings().home / "models" / name
+    return get_settings().models / name
 
 
 def _announce(what: str) -> None:
@@ -59,22 +59,23 @@ class OnnxInt8Embedder:
     remote = False
     max_tokens = 256  # the sentence-transformers setting of the shipped model
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, max_tokens: int | None = None, threads: int | None = None) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
         except ImportError as exc:
-            raise ConfigError("the minilm-onnx-int8 embedder needs onnxruntime (pip install 'govai[fast]')") from exc
+            raise ConfigError("the minilm-onnx-int8 embedder needs onnxruntime and tokenizers: reinstall govai") from exc
         source = _minilm_path()
         model = _cache_dir(self.name) / MODEL_FILE
         if not model.exists():
             _announce("int8 ONNX embedder")
             build_onnx_int8(source, model)
         self._tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
+        self.max_tokens = max_tokens or self.max_tokens
         self._tokenizer.enable_truncation(self.max_tokens)
         self._tokenizer.enable_padding()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = embed_threads()
+        options.intra_op_num_threads = threads or embed_threads()
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self.batch_size = batch_size

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from govai.errors import ConfigError
+from govai.guards.intent import EMBEDDING_DIM, IntentModel
 
 FEATURE_VERSION = 1
 DIMENSIONS = 1 << 19
@@ -84,16 +85,24 @@ def featurize(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class LinearModel:
-    """A trained model: weights over the hashed feature space plus its training card."""
+    """A trained model: weights over the hashed feature space plus its training card, and for
+    prompts the sentence-embedding model whose log-odds join the n-grams' (``guards/intent.py``)."""
 
     name: str
     weights: np.ndarray
     bias: float
     meta: dict
+    intent: IntentModel | None = None
+
+    def logit(self, text: str) -> float:
+        """The n-gram model's log-odds."""
+        idx, values = featurize(text)
+        return float(self.weights[idx].astype(np.float32) @ values) + self.bias
 
     def score(self, text: str) -> float:
-        idx, values = featurize(text)
-        z = float(self.weights[idx].astype(np.float32) @ values) + self.bias
+        z = self.logit(text)
+        if self.intent is not None:
+            z = self.intent.join(z, text)
         return float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0))))
 
     def top_features(self, text: str, k: int = 5) -> list[float]:
@@ -125,4 +134,20 @@ def load_model(name: str) -> LinearModel:
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
     if meta.get("feature_version", FEATURE_VERSION) != FEATURE_VERSION or weights.shape != (DIMENSIONS,):
         raise ConfigError(f"guard model {path} was built for another feature version: retrain it")
-    return LinearModel(name, weights, bias, meta)
+    intent_path = path.with_suffix(".intent.npz")
+    return LinearModel(name, weights, bias, meta, load_intent(intent_path) if intent_path.exists() else None)
+
+
+def save_intent(path: Path, model: IntentModel) -> None:
+    """``path`` is the n-gram model's ``.npz``; the intent model sits beside it as ``.intent.npz``."""
+    np.savez_compressed(path.with_suffix(".intent.npz"), weights=model.weights.astype(np.float32),
+                        params=np.array([model.bias, model.ngram_weight, model.intent_weight, model.offset],
+                                        dtype=np.float64))
+
+
+def load_intent(path: Path) -> IntentModel:
+    with np.load(path) as data:
+        weights, (bias, ngram_weight, intent_weight, offset) = data["weights"], data["params"].tolist()
+    if weights.shape != (EMBEDDING_DIM,):
+        raise ConfigError(f"guard model {path} was built for another embedding: retrain it")
+    return IntentModel(weights, bias, ngram_weight, intent_weight, offset)

@@ -30,6 +30,7 @@ import hashlib
 import json
 import random
 import re
+import subprocess
 import sys
 import unicodedata
 from collections import defaultdict
@@ -45,6 +46,9 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 CORPUS = Path(__file__).resolve().parent / "data" / "corpus.jsonl.gz"
 HOLDOUT = REPO_ROOT / "bench" / "data" / "guard-holdout.jsonl"
 HOLDOUT_INDIRECT = REPO_ROOT / "bench" / "data" / "guard-holdout-indirect.jsonl"
+# CoCoNot (allenai/noncompliance, MIT), taken whole as a second hold-out before the embedding model
+# was trained: none of its rows or any other CoCoNot split is ever trained on.
+HOLDOUT_V2 = REPO_ROOT / "bench" / "data" / "guard-holdout-v2.jsonl"
 
 # Where each source comes from: (repository or package, commit or version, licence).
 SOURCES: dict[str, tuple[str, str, str]] = {
@@ -635,6 +639,47 @@ def build(raw: Path, mirror: Path, pyrit: Path, shared: Path) -> dict[str, Any]:
             "holdout": dict(sorted(ho.items()))}
 
 
+COCONOT = "allenai+noncompliance"
+COCONOT_UNSAFE = frozenset({"dangerous or sensitive topics", "privacy violations", "triggers for offensive language"})
+
+
+def holdout_v2(mirror: Path) -> dict[str, int]:
+    """Write ``HOLDOUT_V2`` from CoCoNot's evaluation files (Brahman et al. 2024; MIT).
+
+    Unsafe: its "requests with safety concerns" that a guard should stop (dangerous or sensitive
+    topics, privacy violations, triggers for offensive language; misinformation, copyright and
+    mixed wild-chat requests are left out as not a guard's call). Benign: every other category of
+    the evaluation file (underspecified, unanswerable, unsupported, humanising requests) and the
+    whole contrast file (safe look-alikes of the unsafe requests). A row whose text is also a
+    training prompt is left out."""
+    from govai.guards.train import SEED, prompt_examples
+
+    trained = {fold(text) for text, _, _ in prompt_examples(random.Random(SEED))}
+    repo = mirror / COCONOT / "repo"
+    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short=7", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    rows: list[dict[str, Any]] = []
+    for path in ("data/coconot_eval.jsonl", "data/coconot_contrast_eval.jsonl"):
+        text = subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{path}"], check=True,
+                              capture_output=True, text=True).stdout
+        for line in filter(str.strip, text.splitlines()):
+            item = json.loads(line)
+            unsafe = item["category"] == "Requests with safety concerns" and "contrast" not in path
+            if (unsafe and item["subcategory"] not in COCONOT_UNSAFE) or fold(item["prompt"]) in trained:
+                continue
+            family = "coconot-unsafe" if unsafe else ("coconot-contrast" if "contrast" in path else "coconot-ordinary")
+            digest = hashlib.sha1(item["prompt"].encode("utf-8")).hexdigest()[:10]
+            rows.append({"id": f"ho2-{family}-{digest}", "text": item["prompt"],
+                         "label": "attack" if unsafe else "benign", "family": family,
+                         "subfamily": item["subcategory"], "source": f"allenai/noncompliance@{commit}:{path}",
+                         "license": "MIT"})
+    HOLDOUT_V2.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[f"{r['label']}:{r['family']}"] += 1
+    return dict(sorted(counts.items()))
+
+
 def recheck(mirror: Path, shared: Path) -> dict[str, Any]:
     """Drop, from the corpus as built, every row that copies a reserved, dev or hold-out text (run after
     a collection is added to ``RESERVED_REPOS``; needs no raw sources)."""
@@ -666,9 +711,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mirror", type=Path, required=True, help="folder of git snapshots (owner+name/repo)")
     parser.add_argument("--pyrit", type=Path, help="the pyrit package's datasets folder")
     parser.add_argument("--shared", type=Path, default=REPO_ROOT.parent / "shared")
+    parser.add_argument("--holdout-v2", action="store_true", help="only write the CoCoNot hold-out from --mirror")
     parser.add_argument("--recheck", action="store_true",
                         help="only drop rows of the built corpus that copy a reserved text (no raw sources needed)")
     args = parser.parse_args(argv)
+    if args.holdout_v2:
+        print(json.dumps(holdout_v2(args.mirror), indent=2))
+        return 0
     if args.recheck:
         print(json.dumps(recheck(args.mirror, args.shared), indent=2))
         return 0

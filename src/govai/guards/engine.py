@@ -17,6 +17,7 @@ from govai.errors import ConfigError
 from govai.guards import heuristics
 from govai.guards.attack_classifier import load_model
 from govai.guards.deobfuscate import Variant, variants
+from govai.guards.intent import guard_embedder
 from govai.guards.rules import Hit, combine, document_rules, prompt_rules, run_rules
 from govai.registry import Registry
 from govai.text.sentences import split_sentences
@@ -29,8 +30,11 @@ Verdict = Literal["block", "allow"]
 # best recall at <= 2 % (prompts) / 1 % (documents) false positives over out-of-fold scores, folds
 # leaving one family out (prompts) or grouped by template (documents) (recorded in
 # guards/model/*.json; docs/guardrails.md).
-DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.901, "document": 0.827}
+DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.845, "document": 0.944}
 MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
+# A rule is hand-written for one kind of attack and scored by hand: at this score it blocks on its
+# own, whatever the screen's threshold (which is the classifier's, fitted to a false-positive budget).
+RULES_BAR = 0.75
 DEFAULT_LAYERS: tuple[str, ...] = ("rules", "classifier")  # a profile may name others (guard_layers)
 _SEGMENT_CHARS = 1600  # a longer sentence is cut: the classifier reads the start and end anyway
 _RESHAPED = frozenset({"homoglyphs", "leetspeak", "spaced-letters"})
@@ -194,10 +198,18 @@ class RulesLayer:
         elif heuristics.hidden_characters(item.text):
             hits.append(Hit("hidden-characters", "injection", 0.9, ""))
             labels.append("hidden-characters")
-        score = combine(hits)
+        score = on_screen_scale(combine(hits), threshold)
         categories = sorted({h.category for h in hits})
         return LayerVerdict(self.name, "block" if score >= threshold else "allow", score,
                             list(dict.fromkeys(labels)), categories)
+
+
+def on_screen_scale(rules_score: float, threshold: float) -> float:
+    """A rules score mapped so that ``RULES_BAR`` lands on the screen's threshold (monotone, 0 and
+    1 fixed): the screen compares one score with one threshold, and the rules block at their bar."""
+    if rules_score < RULES_BAR:
+        return rules_score * threshold / RULES_BAR
+    return threshold + (rules_score - RULES_BAR) * (1.0 - threshold) / (1.0 - RULES_BAR)
 
 
 class ClassifierLayer:
@@ -207,6 +219,11 @@ class ClassifierLayer:
 
     def __init__(self, model: str | None = None) -> None:
         self.model_name = model
+
+    def warm(self, kind: Kind) -> None:
+        """Load the model, and the embedder its intent half reads with, before the first request."""
+        if load_model(self.model_name or kind).intent is not None:
+            guard_embedder()
 
     def check(self, item: Inspection, threshold: float, prior: float) -> LayerVerdict:
         model = load_model(self.model_name or item.kind)
@@ -279,6 +296,12 @@ class Screen:
         self.threshold = DEFAULT_THRESHOLDS[kind] if threshold is None else float(threshold)
         self.max_chars = max_chars or MAX_CHARS[kind]
         self.layers = [self._build(spec) for spec in (layers or list(DEFAULT_LAYERS))]
+
+    def warm(self) -> None:
+        """Load every layer's models now (a server does this at start, not on a citizen's request)."""
+        for layer in self.layers:
+            if isinstance(layer, ClassifierLayer):
+                layer.warm(self.kind)
 
     @staticmethod
     def _build(spec: str | dict[str, Any]) -> GuardLayer:

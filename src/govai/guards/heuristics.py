@@ -11,10 +11,21 @@ _CAMEL = re.compile(r"[a-z]{2,}[A-Z]|[A-Z]{2}[a-z]{2}")
 _MIXED = re.compile(r"[A-Za-z][^\sA-Za-z0-9'’,.\-][A-Za-z]|[^\sA-Za-z0-9'’,.\-]{2,}")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _TAIL_TOKENS = 24
+_EDGE = "()[]{}\"'`,.:;!?*"
 
 
 def _weird(token: str) -> bool:
-    return bool(_CAMEL.search(token) or _MIXED.search(token) or len(_SYMBOLS.findall(token)) >= 2)
+    token = token.strip(_EDGE)  # "(AC)" or '"moderate",' is ordinary writing
+    return bool(token) and bool(_CAMEL.search(token) or _MIXED.search(token) or len(_SYMBOLS.findall(token)) >= 2)
+
+
+def _code_or_data(text: str, tail: list[str]) -> bool:
+    """Code and data end in several lines or in balanced brackets; token soup does neither."""
+    if text.count("\n", text.rfind(tail[0])) >= 2:
+        return True
+    joined = " ".join(tail)
+    pairs = [(joined.count(a), joined.count(b)) for a, b in ("()", "[]", "{}")]
+    return any(opened for opened, _ in pairs) and all(opened == closed for opened, closed in pairs)
 
 
 def adversarial_suffix(text: str) -> float:
@@ -27,6 +38,8 @@ def adversarial_suffix(text: str) -> float:
     if len(tokens) < 16:
         return 0.0
     tail = tokens[-_TAIL_TOKENS:]
+    if _code_or_data(text, tail):
+        return 0.0
     weird = sum(_weird(t) for t in tail) / len(tail)
     tail_text = " ".join(tail)
     density = len(_SYMBOLS.findall(tail_text)) / max(len(tail_text), 1)

@@ -40,7 +40,15 @@ import yaml
 
 from govai.answerability.train import data_path as citizen_questions_path
 from govai.evals.qa import load_questions
-from govai.guards.attack_classifier import DIMENSIONS, FEATURE_VERSION, featurize, model_dir, save_model
+from govai.guards import intent
+from govai.guards.attack_classifier import (
+    DIMENSIONS,
+    FEATURE_VERSION,
+    featurize,
+    model_dir,
+    save_intent,
+    save_model,
+)
 from govai.guards.engine import Screen, instruction_like
 
 SEED = 20240501
@@ -367,6 +375,54 @@ def _logistic(c_value: float):  # type: ignore[no-untyped-def]
     return LogisticRegression(C=c_value, max_iter=3000, solver="liblinear")  # weights: sample_weights
 
 
+INTENT_C = 0.3  # the best of 0.3, 1 and 4 by leave-one-family-out recall at 2 % FPR (training data only)
+
+
+def _intent_logistic():  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=INTENT_C, max_iter=2000)
+
+
+def embeddings(texts: list[str]) -> np.ndarray:
+    """The guard's sentence embeddings of ``texts`` (``intent.embed``), kept between training runs
+    in ``$GOVAI_HOME/cache/guard-intent.npz`` under each text's SHA-256 (the model and its token
+    limit are part of the file's key)."""
+    from govai.config import get_settings
+
+    cache = get_settings().home / "cache" / f"guard-intent-minilm-int8-{intent.MAX_TOKENS}.npz"
+    known: dict[str, np.ndarray] = {}
+    if cache.exists():
+        with np.load(cache) as data:
+            known = dict(zip(data["keys"].tolist(), data["vectors"]))
+    keys = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).hexdigest() for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in known}.items())
+    for start in range(0, len(missing), 512):
+        batch = missing[start : start + 512]
+        known.update(zip([k for k, _ in batch], intent.embed([t for _, t in batch])))
+        print(f"  embedded {min(start + 512, len(missing))}/{len(missing)} training texts", file=sys.stderr)
+    if missing:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
+    return np.stack([known[k] for k in keys]).astype(np.float32)
+
+
+def english_rows(examples: list[Example]) -> np.ndarray:
+    return np.array([intent.english(text) for text, _, _ in examples])
+
+
+def fit_join(ngram: np.ndarray, meaning: np.ndarray, labels: np.ndarray, english: np.ndarray,
+             weights: np.ndarray) -> tuple[float, float, float]:
+    """How the two models' log-odds add up on English text: a logistic regression over their
+    out-of-fold log-odds (so neither is trusted for how well it fits its own training rows)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = english & ~np.isnan(ngram) & ~np.isnan(meaning)
+    join = LogisticRegression(C=100.0).fit(np.c_[ngram[rows], meaning[rows]], labels[rows],
+                                           sample_weight=weights[rows])
+    return float(join.coef_[0][0]), float(join.coef_[0][1]), float(join.intercept_[0])
+
+
 def text_key(text: str) -> str:
     """A short stable key for one hand-written text (case and spacing folded)."""
     return "h" + hashlib.sha1(" ".join(text.lower().split()).encode("utf-8")).hexdigest()[:12]
@@ -475,27 +531,52 @@ def folds(examples: list[Example], labels: np.ndarray, grouping: Grouping) -> tu
     return splits, len(set(fold_of)), int((assigned < 0).sum())
 
 
-def out_of_fold(name: str, examples: list[Example], x: Any, labels: np.ndarray,
-                splits: list[Split], c_value: float) -> tuple[np.ndarray, np.ndarray]:
+def out_of_fold(name: str, examples: list[Example], x: Any, labels: np.ndarray, splits: list[Split],
+                c_value: float, vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """For every example, from the fold model that did not see it: the classifier's probability,
-    and the whole screen's score (the score DEFAULT_THRESHOLDS is compared with)."""
-    probability = np.full(len(examples), np.nan)  # rows left out of every fold stay NaN
+    and the whole screen's score (the score DEFAULT_THRESHOLDS is compared with). With sentence
+    ``vectors`` (prompts), each fold also fits the intent model, and the way the two join is
+    fitted once on all the out-of-fold log-odds; the third value records it."""
+    ngram = np.full(len(examples), np.nan)  # rows left out of every fold stay NaN
+    meaning = np.full(len(examples), np.nan)
+    fitted = []
+    for train_idx, test_idx in splits:
+        weights = sample_weights(examples, train_idx, name == "prompt")
+        model = _logistic(c_value).fit(x[train_idx], labels[train_idx], sample_weight=weights)
+        ngram[test_idx] = model.decision_function(x[test_idx])
+        intent_model = None
+        if vectors is not None:
+            intent_model = _intent_logistic().fit(vectors[train_idx], labels[train_idx], sample_weight=weights)
+            meaning[test_idx] = intent_model.decision_function(vectors[test_idx])
+        fitted.append((model, intent_model))
+    english = english_rows(examples)
+    join = (fit_join(ngram, meaning, labels, english, sample_weights(examples, np.arange(len(examples))))
+            if vectors is not None else None)
+    z = ngram if join is None else np.where(english, join[0] * ngram + join[1] * meaning + join[2], ngram)
+    probability = 1.0 / (1.0 + np.exp(-z))
     screened = np.full(len(examples), np.nan)
-    with tempfile.TemporaryDirectory(prefix="govai-guard-cv-") as tmp:
-        for k, (train_idx, test_idx) in enumerate(splits):
-            model = _logistic(c_value).fit(x[train_idx], labels[train_idx],
-                                           sample_weight=sample_weights(examples, train_idx, name == "prompt"))
-            probability[test_idx] = model.predict_proba(x[test_idx])[:, 1]
-            # Scored by the engine as at run time (decoded readings, evidence weighting, document
-            # segments, rules), with the fold model saved as models ship (float16). The classifier
-            # layer's ``model`` option is a name under guards/model/; an absolute path replaces it.
-            path = Path(tmp) / f"{name}-fold{k}"
-            save_model(path.with_suffix(".npz"), model.coef_[0], float(model.intercept_[0]),
-                       {"feature_version": FEATURE_VERSION})
-            layers: list[str | dict[str, Any]] = ["rules", {"name": "classifier", "model": str(path)}]
-            screen = Screen(name, layers=layers)  # type: ignore[arg-type]
-            screened[test_idx] = [screen.check(examples[i][0]).score for i in test_idx]
-    return probability, screened
+    if vectors is not None:  # the screen embeds each reading; these are already known
+        intent.remember(dict(zip((t for t, _, _ in examples), vectors)))
+    try:
+        with tempfile.TemporaryDirectory(prefix="govai-guard-cv-") as tmp:
+            for k, ((_, test_idx), (model, intent_model)) in enumerate(zip(splits, fitted)):
+                # Scored by the engine as at run time (decoded readings, evidence weighting, document
+                # segments, rules), with the fold model saved as models ship (float16). The classifier
+                # layer's ``model`` option is a name under guards/model/; an absolute path replaces it.
+                path = Path(tmp) / f"{name}-fold{k}"
+                save_model(path.with_suffix(".npz"), model.coef_[0], float(model.intercept_[0]),
+                           {"feature_version": FEATURE_VERSION})
+                if intent_model is not None and join is not None:
+                    save_intent(path.with_suffix(".npz"), intent.IntentModel(
+                        intent_model.coef_[0], float(intent_model.intercept_[0]), *join))
+                layers: list[str | dict[str, Any]] = ["rules", {"name": "classifier", "model": str(path)}]
+                screen = Screen(name, layers=layers)  # type: ignore[arg-type]
+                screened[test_idx] = [screen.check(examples[i][0]).score for i in test_idx]
+    finally:
+        intent.remember({})
+    joined = {} if join is None else {"ngram_weight": round(join[0], 4), "intent_weight": round(join[1], 4),
+                                      "offset": round(join[2], 4), "fitted_on": "out-of-fold log-odds, English rows"}
+    return probability, screened, joined
 
 
 def choose_threshold(scores: np.ndarray, labels: np.ndarray, max_fpr: float) -> dict[str, float]:
@@ -520,10 +601,10 @@ def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 
 def cross_validate(name: str, examples: list[Example], x: Any, labels: np.ndarray, grouping: Grouping,
-                   c_value: float) -> tuple[dict[str, Any], np.ndarray]:
+                   c_value: float, vectors: np.ndarray | None = None) -> tuple[dict[str, Any], np.ndarray]:
     """Figures for one way of cutting folds, and the out-of-fold screen scores (NaN for rows left out)."""
     splits, n_groups, left_out = folds(examples, labels, grouping)
-    probability, screened = out_of_fold(name, examples, x, labels, splits, c_value)
+    probability, screened, joined = out_of_fold(name, examples, x, labels, splits, c_value, vectors)
     scored = ~np.isnan(screened)
     y, prob, screen = labels[scored], probability[scored], screened[scored]
     return {
@@ -538,6 +619,7 @@ def cross_validate(name: str, examples: list[Example], x: Any, labels: np.ndarra
         "benign_fpr_at_0.5": round(float((prob[y == 0] >= 0.5).mean()), 4),
         "screen_auc": _auc(y, screen),
         "screen_at_max_fpr": choose_threshold(screen, y, MAX_FPR[name]),
+        **({"join": joined} if joined else {}),
     }, screened
 
 
@@ -562,20 +644,25 @@ def train(name: str, examples: list[Example], c_value: float, write: bool) -> di
     start = time.perf_counter()
     x = _matrix([e[0] for e in examples])
     labels = np.array([e[1] for e in examples])
+    vectors = embeddings([e[0] for e in examples])
     cv: dict[str, dict[str, Any]] = {}
     chosen_by = GROUPINGS[name][0]
     for grouping in GROUPINGS[name]:
-        cv[grouping], scores = cross_validate(name, examples, x, labels, grouping, c_value)
+        cv[grouping], scores = cross_validate(name, examples, x, labels, grouping, c_value, vectors)
         if grouping == chosen_by:
             threshold, chosen_scores = cv[grouping]["screen_at_max_fpr"], scores
     everything = np.arange(len(examples))
-    model = _logistic(c_value).fit(x, labels, sample_weight=sample_weights(examples, everything, name == "prompt"))
+    weights = sample_weights(examples, everything, name == "prompt")
+    model = _logistic(c_value).fit(x, labels, sample_weight=weights)
+    intent_model = _intent_logistic().fit(vectors, labels, sample_weight=weights) if vectors is not None else None
     styles: dict[str, int] = {}
     for _, _, style in examples:
         styles[style.partition("#")[0]] = styles.get(style.partition("#")[0], 0) + 1
     meta = {
         "model": name,
-        "kind": "logistic regression over hashed char 2-5-grams and word 1-2-grams",
+        "kind": "logistic regression over hashed char 2-5-grams and word 1-2-grams"
+                + (f"; joined on English text with a logistic regression over MiniLM (int8 ONNX, first "
+                   f"{intent.MAX_TOKENS} tokens) sentence embeddings, C={INTENT_C}" if vectors is not None else ""),
         "feature_version": FEATURE_VERSION,
         "dimensions": DIMENSIONS,
         "regularisation_C": c_value,
@@ -596,7 +683,13 @@ def train(name: str, examples: list[Example], c_value: float, write: bool) -> di
         "train_seconds": round(time.perf_counter() - start, 1),
     }
     if write:
-        save_model(model_dir() / f"{name}.npz", model.coef_[0].astype(np.float32), float(model.intercept_[0]), meta)
+        path = model_dir() / f"{name}.npz"
+        save_model(path, model.coef_[0].astype(np.float32), float(model.intercept_[0]), meta)
+        path.with_suffix(".intent.npz").unlink(missing_ok=True)
+        if intent_model is not None:
+            join = cv[chosen_by]["join"]
+            save_intent(path, intent.IntentModel(intent_model.coef_[0], float(intent_model.intercept_[0]),
+                                                 join["ngram_weight"], join["intent_weight"], join["offset"]))
     return meta
 
 

@@ -3,13 +3,16 @@
 Read once per request and shared by the answerability check (is the answer here at
 all?) and the extractive composer (which sentences answer it?). Sentence vectors
 computed at ingest are used where the passage is unchanged, so a request embeds only
-its question (and, for a question with several asks, each ask).
+its question (and, for a question with several asks, each ask). A passage stored without
+them (a lazy ingest) has its sentences embedded here, and the vectors are handed back to
+the store (``KeepsUnits``) so the next question over it does not embed them again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -18,6 +21,16 @@ from govai.text.parts import question_parts, split_ask
 from govai.text.units import split_units, unit_embed_text
 
 Embed = Callable[[list[str]], np.ndarray]
+
+
+@runtime_checkable
+class KeepsUnits(Protocol):
+    """Stored sentence vectors (``KBIndex.sentence_vectors``) that also keep those an answer
+    had to embed for a passage stored without them."""
+
+    def __call__(self, source: Source) -> np.ndarray | None: ...
+
+    def keep(self, embedded: list[tuple[Source, np.ndarray]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -62,8 +75,9 @@ def read_evidence(
 ) -> Evidence:
     """Split every passage into sentences and measure each against the question.
 
-    ``stored`` gives a passage's sentence vectors from ingest (None if unknown or stale);
-    ``embed`` embeds what is missing and the separate asks of the question.
+    ``stored`` gives a passage's sentence vectors from ingest (None if unknown or stale) and,
+    when it ``KeepsUnits``, is handed those embedded here; ``embed`` embeds what is missing and
+    the separate asks of the question.
     """
     found = [Sentence(text, k, order) for k, s in enumerate(sources) for order, text in enumerate(split_units(s.text))]
     counts: dict[int, int] = {}
@@ -86,9 +100,13 @@ def read_evidence(
     if missing:
         fresh = embed([unit_embed_text(sources[found[i].source].title, found[i].text) for i in missing])
         sims = fresh @ question_vector
+        rows_of: dict[int, list[int]] = {}  # passage -> its rows of ``fresh``, in sentence order
         for row, i in enumerate(missing):
             vectors[i] = fresh[row]
             similarity[i] = float(sims[row])
+            rows_of.setdefault(found[i].source, []).append(row)
+        if isinstance(stored, KeepsUnits):
+            stored.keep([(sources[k], fresh[rows]) for k, rows in rows_of.items()])
     evidence = Evidence(question, question_vector, list(sources), found, vectors, similarity)  # type: ignore[arg-type]
     asks = question_parts(question)
     if len(asks) < 2:

@@ -28,14 +28,21 @@ from govai.embeddings.base import Embedder
 from govai.retrieval.lexical import BM25_B, BM25_K1, tokenize
 from govai.retrieval.pages import PageProfile, is_legislation, page_text
 from govai.retrieval.rerank import ASK_CANDIDATES, rerank
-from govai.retrieval.units import unpack
+from govai.retrieval.units import UnitWriter, pack, unpack
 from govai.store.knowledge import KnowledgeBase, KnowledgeStore, Postings, StoredChunk, StoredPage
 from govai.text.parts import split_ask
 
 VIEWS_KEPT = 16  # recent per-question indexes, so evidence and answerability reuse what search read
 RRF_K = 60
 CANDIDATES = 60
-__all__ = ["BM25_B", "BM25_K1", "CANDIDATES", "KBIndex", "Mode", "Retrieval", "Retriever", "StoredBM25"]
+# What a worker answers, as far as retrieval goes, before it takes requests (``Retriever.warm_up``).
+WARM_UP_QUESTION = "How do I apply for a Blue Badge if I cannot walk far?"
+WARM_UP_SENTENCES = (
+    "Blue Badge: You can apply for a Blue Badge if you get the higher rate of the mobility component.",
+    "Blue Badge: Contact your local council to apply.",
+    "Blue Badge: It costs up to £10 in England.",
+)
+__all__ = ["BM25_B", "BM25_K1", "CANDIDATES", "KBIndex", "Mode", "Retrieval", "Retriever", "StoredBM25", "StoredUnits"]
 
 
 class Mode(StrEnum):
@@ -149,10 +156,39 @@ class KBIndex:
     units: dict[int, tuple[int, np.ndarray]] = field(default_factory=dict)
     whole: bool = False  # every chunk of the knowledge base (offline tools only)
     pages: PageProfile | None = None  # per document number, as stored; None: computed from ``chunks``
+    writer: UnitWriter | None = None  # where sentence vectors embedded by answering go (None: nowhere)
 
-    def sentence_vectors(self, source: Source) -> np.ndarray | None:
-        entry = self.units.get(source.chunk_id)
+    @property
+    def sentence_vectors(self) -> StoredUnits:
+        return StoredUnits(self)
+
+
+class StoredUnits:
+    """The sentence vectors of an index's passages (``retrieval/evidence.py`` reads them): those
+    stored, and those answering embeds for a passage a lazy ingest stored without them, which are
+    kept with the index and written back to the passage's row."""
+
+    def __init__(self, index: KBIndex) -> None:
+        self._index = index
+
+    def __call__(self, source: Source) -> np.ndarray | None:
+        entry = self._index.units.get(source.chunk_id) if source.chunk_id is not None else None
         return entry[1] if entry is not None and entry[0] == hash(source.text) else None
+
+    def keep(self, embedded: list[tuple[Source, np.ndarray]]) -> None:
+        idx = self._index
+        rows: list[tuple[int, bytes]] = []
+        for source, vectors in embedded:
+            cid = source.chunk_id
+            row = idx.by_id.get(cid) if cid is not None else None
+            # Only a passage as stored, and only where the store holds none (stale vectors of an
+            # older sentence split are replaced by the next ingest, not by answering).
+            if cid is None or row is None or idx.chunks[row].text != source.text or cid in idx.units:
+                continue
+            idx.units[cid] = (hash(source.text), vectors)
+            rows.append((cid, pack(vectors)))
+        if rows and idx.writer is not None:
+            idx.writer.submit(idx.kb, rows)
 
 
 @dataclass
@@ -232,6 +268,12 @@ class Retriever:
         self.embedder = embedder
         self._recent: list[KBIndex] = []  # newest last; a few small indexes, never a whole collection
         self._lock = threading.Lock()
+        self.unit_writer = UnitWriter(store)
+
+    def _writer_for(self, kb: KnowledgeBase) -> UnitWriter | None:
+        """Sentence vectors embedded by answering are stored only from the knowledge base's own
+        model: a process serving it with another must not mix its vectors in."""
+        return self.unit_writer if kb.embedder == self.embedder.name else None
 
     def _remember(self, idx: KBIndex) -> KBIndex:
         with self._lock:
@@ -249,6 +291,32 @@ class Retriever:
                     idx.kb = kb  # same content; keep what the store says now (e.g. whether loading finished)
                     return idx
         return None
+
+    def warm_up(self, kb_name: str | None) -> None:
+        """Answer one made-up question as far as retrieval goes, before a worker takes requests:
+        the embedder's first real inferences (the first calls of a fresh model take several times
+        as long as later ones), the ranking models, this thread's database connection and, when
+        the knowledge base exists, a search of it and the evidence of what it finds. The first
+        citizen's question then pays for none of it."""
+        from govai.retrieval.evidence import evidence_for
+        from govai.retrieval.rerank import load_model as rerank_model
+        from govai.retrieval.selection import load_model as sentence_model
+
+        rerank_model()
+        sentence_model()
+        if self.embedder.remote:
+            return  # no model in this process to warm, and a made-up question is not sent to a provider
+        vector = self.embedder.embed([WARM_UP_QUESTION])[0]
+        self.embedder.embed(list(WARM_UP_SENTENCES))  # a batch, as evidence embeds a passage's sentences
+        kb = self.store.get(kb_name) if kb_name else None
+        # A lagging lexicon is refreshed by the first question, as before: at a million chunks that
+        # takes minutes, longer than an orchestrator waits for a worker to start.
+        if kb_name is None or kb is None or kb.n_chunks == 0 or not kb.lexicon_current:
+            return
+        found = self.search(kb_name, WARM_UP_QUESTION, vector=vector)
+        if found.passages:
+            evidence_for(self.embedder.embed, WARM_UP_QUESTION, found.passages,
+                         self.index(kb_name, found.passages).sentence_vectors)
 
     def knowledge_base(self, kb_name: str) -> KnowledgeBase:
         """The knowledge base, its lexicon refreshed first if it lags (a store from before
@@ -271,6 +339,7 @@ class Retriever:
         if ids is None:
             idx = build_index(self.store, kb, self.store.chunks(kb, with_vectors=True))
             idx.whole = True
+            idx.writer = self._writer_for(kb)
             return self._remember(idx)
         return self._remember(self._read(kb, ids))
 
@@ -288,7 +357,9 @@ class Retriever:
             for c in self.store.document_chunks(kb, missing):
                 by_doc.setdefault(c.document_id, []).append(c)  # type: ignore[arg-type]
             pages.update({d: page_from_chunks(d, rows) for d, rows in by_doc.items()})
-        return build_index(self.store, kb, chunks, pages, stats)
+        idx = build_index(self.store, kb, chunks, pages, stats)
+        idx.writer = self._writer_for(kb)
+        return idx
 
     def search(
         self, kb_name: str, query: str, *, vector: np.ndarray | None = None, k: int = 10, passages: int = 8,

@@ -30,6 +30,8 @@ access_log = logging.getLogger("govai.access")
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
+# The order of the API's sections in /docs (whatever order the routes are tried in).
+TAGS = ("services", "review", "admin", "audit", "operations", "openai-compatible gateway")
 WORKER_THREADS = 8  # requests answered at once per worker; each holds a database connection
 
 
@@ -62,7 +64,7 @@ class InputLimits:
             if len(body) > MAX_BODY_BYTES:
                 await _refuse(scope, send, 413, "too_large", f"the request body is over {MAX_BODY_BYTES // 1024} KiB")
                 return
-        if _depth(body) > MAX_JSON_DEPTH:
+        if _too_deep(body):
             await _refuse(scope, send, 422, "invalid_request", f"the JSON is nested over {MAX_JSON_DEPTH} levels deep")
             return
         sent = False
@@ -135,9 +137,12 @@ def _warm_gateway(app: FastAPI) -> None:
 
     threading.Thread(target=warm, name="govai-warm-gateway", daemon=True).start()
 
-def _depth(body: bytes) -> int:
-    """How deep brackets nest, outside strings (a cheap scan, not a parse)."""
-    depth = deepest = 0
+
+def _too_deep(body: bytes) -> bool:
+    """Whether brackets nest over ``MAX_JSON_DEPTH`` deep, outside strings (a cheap scan, not a parse)."""
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:  # cannot nest deeper than there are brackets
+        return False
+    depth = 0
     in_string = escaped = False
     for byte in body:
         if in_string:
@@ -151,10 +156,11 @@ def _depth(body: bytes) -> int:
             in_string = True
         elif byte in (0x5B, 0x7B):  # [ {
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return True
         elif byte in (0x5D, 0x7D):
             depth -= 1
-    return deepest
+    return False
 
 
 async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
@@ -193,15 +199,18 @@ def create_app(state: ServerState | None = None) -> FastAPI:
                     "`Authorization: Bearer gk_...` (`govai keys create`). Errors are always "
                     '`{"error": {"code", "message", "request_id"}}`.',
         lifespan=lifespan,
+        openapi_tags=[{"name": tag} for tag in TAGS],
     )
     app.state.govai = state
     errors.install(app)
+    # The OpenAI-compatible gateway (routes/openai.py) first: routing tries routes in order, and a
+    # gateway request is the one sent most often (no other route shares its paths).
+    app.include_router(openai_gateway.router)
     for module in (services, review, admin, audit, health):
         app.include_router(module.router)
     from govai.web import mount as mount_web  # the web pages: citizen chat, review console, admin (docs/web.md)
 
     mount_web(app)
-    app.include_router(openai_gateway.router)  # the OpenAI-compatible gateway (routes/openai.py)
     mcp.mount(app)  # MCP tools at /mcp (streamable HTTP), same keys, guards and audit
 
     app.add_middleware(RequestLog)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import logging
 import os
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -51,6 +52,8 @@ class ServerState:
         self.key_check = KeyCheck(self.tenants)
         self.limits = RateLimits(redis_url)
         self._end_user_key = derived_key(load_key(), "end-user")
+        self.warmed = threading.Event()  # cleared while warm_up runs (from_environment)
+        self.warmed.set()
         for service in catalogue.services.values():
             self.tenants.require(service.tenant)  # a profile naming a tenant that does not exist: fail now
             self.tenants.assign(service.name, service.tenant)
@@ -62,7 +65,35 @@ class ServerState:
         from govai.store.database import get_database
 
         directory = Path(os.environ.get("GOVAI_SERVICES_DIR", "services"))
-        return cls(ServiceCatalogue.from_directory(directory), get_database(), os.environ.get("REDIS_URL") or None)
+        state = cls(ServiceCatalogue.from_directory(directory), get_database(), os.environ.get("REDIS_URL") or None)
+        # On its own thread: the database connection it opens must not be the event loop thread's,
+        # which the server's request handling uses. /readyz reports not ready until it is done.
+        state.warmed.clear()
+        threading.Thread(target=state.warm_up, name="govai-warm-up", daemon=True).start()
+        return state
+
+    def warm_up(self) -> None:
+        """Run once what answering loads or runs for the first time, before this worker is
+        ready: /readyz answers 503 until this is done (``warmed``), so an orchestrator sends no
+        citizen here before, and the first citizen's question pays for none of it. Retrieval
+        answers a made-up question over each service's knowledge base (``Retriever.warm_up``: the embedder's first inferences, the ranking models, a search);
+        the safeguards load and run their models (``ServiceGuards``: the personal-data detector's
+        NER, the input guard's classifier). A failure is logged, not raised: the same failure on
+        a request is reported there, and the safeguards fail closed."""
+        from govai.server.gateway import ServiceGuards
+
+        started = time.perf_counter()
+        try:
+            for service in self.catalogue.services.values():
+                try:
+                    if any(step.name == "retrieve" for step in service.profile.steps):
+                        service.runtime.retriever.warm_up(service.profile.kb)
+                    ServiceGuards(service)
+                except Exception:  # noqa: BLE001 - see above
+                    log.warning("could not warm up service %s", service.name, exc_info=True)
+            log.info("warmed up %d services in %.1fs", len(self.catalogue.services), time.perf_counter() - started)
+        finally:
+            self.warmed.set()
 
     # --- access ------------------------------------------------------------------
     def service_for(self, caller: Principal, name: str) -> Service:

@@ -322,12 +322,14 @@ class KnowledgeStore:
 
     def vectors_by_hash(self, kb: KnowledgeBase, hashes: list[str]) -> dict[str, tuple[np.ndarray, bytes]]:
         """Existing (chunk vector, packed unit vectors) for chunk texts already embedded,
-        so unchanged chunks are not re-embedded."""
+        so unchanged chunks are not re-embedded; a copy with sentence vectors (from an eager
+        ingest, or written back by answering) is preferred to one left without (lazy)."""
         if not hashes:
             return {}
         rows = self.conn.execute(
             "SELECT DISTINCT ON (content_hash) content_hash, embedding, unit_vectors FROM chunk"
-            " WHERE kb_id = %s AND content_hash = ANY(%s) AND embedding IS NOT NULL AND unit_vectors IS NOT NULL",
+            " WHERE kb_id = %s AND content_hash = ANY(%s) AND embedding IS NOT NULL AND unit_vectors IS NOT NULL"
+            " ORDER BY content_hash, octet_length(unit_vectors) DESC",
             (kb.id, hashes),
         )
         return {r[0]: (_as_array(r[1]), bytes(r[2])) for r in rows}
@@ -586,6 +588,26 @@ class KnowledgeStore:
             return []
         return self._read_chunks(f"c.kb_id = {int(kb.id)} AND c.id = ANY(%s)", (list(chunk_ids),), with_vectors=True,
                                  with_pages=True)
+
+    def keep_unit_vectors(self, kb: KnowledgeBase, rows: list[tuple[int, bytes]]) -> int:
+        """Write sentence vectors (chunk id, packed) that answering embedded for chunks stored
+        without them (``--unit-vectors lazy``); returns the rows written. Only rows still without
+        them are written, and rows another transaction holds are skipped, never waited for:
+        workers racing over one chunk write it once, and a chunk being replaced by an ingest
+        keeps what the ingest writes (its replacement has a new id)."""
+        if not rows:
+            return 0
+        ids = [cid for cid, _ in rows]
+        kb_id = int(kb.id)
+        with self.conn.transaction():
+            cur = self.conn.execute(
+                "UPDATE chunk c SET unit_vectors = v.units FROM unnest(%s::bigint[], %s::bytea[]) AS v(id, units)"
+                f" WHERE c.id = v.id AND c.id IN (SELECT id FROM chunk WHERE kb_id = {kb_id} AND id = ANY(%s)"
+                " AND coalesce(octet_length(unit_vectors), 0) = 0 FOR UPDATE SKIP LOCKED)"
+                " AND coalesce(octet_length(c.unit_vectors), 0) = 0",
+                (ids, [units for _, units in rows], ids),
+            )
+            return cur.rowcount
 
     def document_chunks(self, kb: KnowledgeBase, document_ids: list[int]) -> list[StoredChunk]:
         """Every chunk, with its vectors, of the documents ``document_ids``."""

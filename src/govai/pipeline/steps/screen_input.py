@@ -65,6 +65,7 @@ class ScreenInput:
         self.judge = judge
         self.judge_mode = judge_mode
         self.screen = Screen("prompt", layers=layers, threshold=threshold, max_chars=max_chars)
+        self.screen.warm()  # the intent model's embedder loads with the service, not in a request
 
     def __call__(self, ctx: Context) -> None:
         text = ctx.original_text or ctx.text

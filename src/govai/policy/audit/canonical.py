@@ -35,6 +35,17 @@ def _string(value: str) -> str:
 
 def _plain(value: Any) -> Any:
     """``value`` as JSON types only, or TypeError/ValueError."""
+    # The exact built-in types an audit payload is mostly made of first (every request's record
+    # passes through here); subclasses and every other type take the general path below.
+    kind = type(value)
+    if kind is str:
+        return value if value.isascii() else _string(value)
+    if kind is dict:
+        return _mapping(value)
+    if kind is list:
+        return [_plain(v) for v in value]
+    if value is None or kind is int or kind is bool:
+        return value
     if isinstance(value, Enum):
         return _plain(value.value)
     if value is None or isinstance(value, bool):
@@ -48,15 +59,7 @@ def _plain(value: Any) -> Any:
             raise ValueError(f"audit data cannot hold the number {value!r}")
         return float(value)
     if isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"audit data keys must be strings, not {type(key).__name__}")
-            name = _string(key)
-            if name in out:
-                raise ValueError("audit data has two keys that are the same JSON string")
-            out[name] = _plain(item)
-        return out
+        return _mapping(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, (set, frozenset)):
@@ -69,6 +72,18 @@ def _plain(value: Any) -> Any:
     if callable(dump):
         return _plain(dump(mode="json"))
     raise TypeError(f"audit data cannot hold a {type(value).__name__}")
+
+
+def _mapping(value: Mapping[Any, Any]) -> dict[str, Any]:
+    out = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise TypeError(f"audit data keys must be strings, not {type(key).__name__}")
+        name = _string(key)
+        if name in out:
+            raise ValueError("audit data has two keys that are the same JSON string")
+        out[name] = _plain(item)
+    return out
 
 
 def canonical(value: Any) -> str:

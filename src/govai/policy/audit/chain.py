@@ -172,22 +172,38 @@ def record_at(conn: psycopg.Connection, service: str, seq: int) -> StoredRecord 
     return StoredRecord(*row) if row else None
 
 
+_INSERT = f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+
+
 def insert(conn: psycopg.Connection, record: StoredRecord) -> None:
-    conn.execute(
-        f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",
-        tuple(getattr(record, c) for c in COLUMNS),
-    )
+    conn.execute(_INSERT, tuple(getattr(record, c) for c in COLUMNS))
 
 
 def append_locked(conn: psycopg.Connection, kind: str, payload: dict[str, Any]) -> StoredRecord:
     """Append at the head; the caller holds the service's lock in an open transaction."""
-    service = payload.get("service")
+    return append_many_locked(conn, kind, [payload])[0]
+
+
+def append_many_locked(conn: psycopg.Connection, kind: str, payloads: list[dict[str, Any]]) -> list[StoredRecord]:
+    """Append records of one service at the head, in order (the head is read once, and the rows
+    written in one round trip); the caller holds the service's lock in an open transaction."""
+    services = {payload.get("service") for payload in payloads}
+    service = services.pop() if len(services) == 1 else None
     if not isinstance(service, str) or not service:
-        raise ValueError("an audit payload needs 'service', the chain it belongs to")
+        raise ValueError("every audit payload needs 'service', the one chain they are appended to")
     seq, prev = head(conn, service)
-    record = build(service, seq + 1, prev, kind, payload)
-    insert(conn, record)
-    return record
+    records = []
+    for payload in payloads:
+        seq += 1
+        record = build(service, seq, prev, kind, payload)
+        records.append(record)
+        prev = record.row_hash
+    if len(records) == 1:
+        insert(conn, records[0])
+    else:
+        with conn.cursor() as cursor:
+            cursor.executemany(_INSERT, [tuple(getattr(r, c) for c in COLUMNS) for r in records])
+    return records
 
 
 def checkpoint_every() -> int:

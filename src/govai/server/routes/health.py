@@ -47,9 +47,10 @@ def readyz(request: Request) -> Response:
                     _checked[provider] = seen
                 providers[provider] = "ok" if seen[1] else "failed"
     checks["providers"] = providers
-    # Ready when the store and limits work and every service has a provider that answers
-    # (the offline composer always does, so a dead cloud model degrades, it does not stop).
-    ready = checks["database"] == "ok" and checks.get("redis", "ok") == "ok"
+    checks["warm_up"] = "done" if state.warmed.is_set() else "running"
+    # Ready when the store and limits work, the models are loaded, and every service has a provider
+    # that answers (the offline composer always does, so a dead cloud model degrades, it does not stop).
+    ready = checks["database"] == "ok" and checks.get("redis", "ok") == "ok" and state.warmed.is_set()
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
 
