@@ -124,9 +124,7 @@ class RequestLog:
 def _warm_gateway(app: FastAPI) -> None:
     """Build every service's gateway guards (name model, input guard, output checks) in the background
     at start, so no worker loads them inside a citizen's first request; startup does not wait for it."""
-    from govai.server.gateway import Gateway
-
-    gateway = app.state.gateway = Gateway(app.state.govai)
+    gateway = app.state.govai.gateway
 
     def warm() -> None:
         for service in list(gateway.state.catalogue.services.values()):

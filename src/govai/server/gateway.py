@@ -764,8 +764,10 @@ class Gateway:
     def guards(self, service: Service) -> ServiceGuards:
         found = self._guards.get(service.name)
         if found is None:
-            with self._lock:
-                found = self._guards.setdefault(service.name, ServiceGuards(service))
+            with self._lock:  # built once: a second caller waits for the first rather than build again
+                found = self._guards.get(service.name)
+                if found is None:
+                    found = self._guards[service.name] = ServiceGuards(service)
         return found
 
     # --- models ---------------------------------------------------------------------

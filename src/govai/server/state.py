@@ -13,7 +13,8 @@ import time
 import uuid
 from datetime import UTC, datetime
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from govai.domain import Classification, Outcome
 from govai.pii.placeholders import reidentify
@@ -30,6 +31,9 @@ from govai.server.ratelimit import DEFAULT_KEY_RATE, RateLimits
 from govai.store import conversations as convo
 from govai.store.database import Database
 from govai.store.tenants import Tenants
+
+if TYPE_CHECKING:
+    from govai.server.gateway import Gateway
 
 log = logging.getLogger("govai.server")
 
@@ -80,20 +84,25 @@ class ServerState:
         the safeguards load and run their models (``ServiceGuards``: the personal-data detector's
         NER, the input guard's classifier). A failure is logged, not raised: the same failure on
         a request is reported there, and the safeguards fail closed."""
-        from govai.server.gateway import ServiceGuards
-
         started = time.perf_counter()
         try:
             for service in self.catalogue.services.values():
                 try:
                     if any(step.name == "retrieve" for step in service.profile.steps):
                         service.runtime.retriever.warm_up(service.profile.kb)
-                    ServiceGuards(service)
+                    self.gateway.guards(service)
                 except Exception:  # noqa: BLE001 - see above
                     log.warning("could not warm up service %s", service.name, exc_info=True)
             log.info("warmed up %d services in %.1fs", len(self.catalogue.services), time.perf_counter() - started)
         finally:
             self.warmed.set()
+
+    @cached_property
+    def gateway(self) -> Gateway:
+        """The gateway's routes' state (guards per service, audit group commit): one per server."""
+        from govai.server.gateway import Gateway
+
+        return Gateway(self)
 
     # --- access ------------------------------------------------------------------
     def service_for(self, caller: Principal, name: str) -> Service:

@@ -130,10 +130,7 @@ EndUser = Annotated[str | None, Header(alias="GovAI-End-User-Id", description="T
 
 def gateway_of(request: Request) -> Gateway:
     state: ServerState = request.app.state.govai
-    gateway: Gateway | None = getattr(request.app.state, "gateway", None)
-    if gateway is None or gateway.state is not state:
-        gateway = request.app.state.gateway = Gateway(state)
-    return gateway
+    return state.gateway
 
 
 # ----------------------------------------------------------------------------- shapes
