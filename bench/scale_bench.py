@@ -106,6 +106,16 @@ def _retriever(path: str, args, rt):
     return rt.retriever
 
 
+def _seconds_since_process_start() -> float:
+    """From this process's start (its start time in clock ticks since boot, /proc/self/stat) to now
+    (/proc/uptime): both count from boot, so no wall-clock rounding enters (psutil's create_time adds
+    the boot time, which /proc/stat gives in whole seconds: up to a second off)."""
+    with open("/proc/self/stat", encoding="ascii") as f:
+        started = int(f.read().rpartition(")")[2].split()[19]) / os.sysconf("SC_CLK_TCK")
+    with open("/proc/uptime", encoding="ascii") as f:
+        return float(f.read().split()[0]) - started
+
+
 def _rss_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as f:
         for line in f:
@@ -315,7 +325,6 @@ def build(args) -> None:
 def worker(args) -> None:
     """One fresh worker: time to first answer, retrieval latency, resident memory, recall@5."""
     t0 = time.perf_counter()
-    import psutil
 
     from govai.evals import qa
     from govai.profiles import load_profile
@@ -346,7 +355,7 @@ def worker(args) -> None:
     retriever.search(args.kb, rows[0]["question"], vector=first_vector, mode=Mode.FULL)
     first = time.perf_counter() - t_model
     first_retrieval = time.perf_counter() - t_embedded
-    since_start = time.time() - psutil.Process().create_time()
+    since_start = _seconds_since_process_start()
     vectors = rt.embedder.embed([r["question"] for r in rows])
     times, hits, ranks = [], [], []
     for row, vec in zip(rows, vectors, strict=True):

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from govai.errors import ConfigError
-from govai.guards.intent import EMBEDDING_DIM, IntentModel
+from govai.guards.intent import EMBEDDING_DIM, IntentModel, english, same_request
 
 FEATURE_VERSION = 1
 DIMENSIONS = 1 << 19
@@ -100,10 +100,25 @@ class LinearModel:
         return float(self.weights[idx].astype(np.float32) @ values) + self.bias
 
     def score(self, text: str) -> float:
-        z = self.logit(text)
-        if self.intent is not None:
-            z = self.intent.join(z, text)
-        return float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0))))
+        return self.scores([text])[0]
+
+    def scores(self, readings: list[str]) -> list[float]:
+        """Scores of several readings of one text, the plain reading first. A reading that says what
+        the plain one says (``intent.same_request``) reuses its intent log-odds instead of being
+        embedded again."""
+        out: list[float] = []
+        plain_intent: float | None = None
+        for k, text in enumerate(readings):
+            z = self.logit(text)
+            if self.intent is not None:
+                reuse = plain_intent if k and plain_intent is not None and same_request(readings[0], text) else None
+                if reuse is None and english(text):
+                    reuse = self.intent.intent_logit(text)
+                    if k == 0:
+                        plain_intent = reuse
+                z = self.intent.join(z, text, reuse)
+            out.append(float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0)))))
+        return out
 
     def top_features(self, text: str, k: int = 5) -> list[float]:
         """The k largest per-feature contributions (for debugging a verdict)."""

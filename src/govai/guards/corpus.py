@@ -2,6 +2,7 @@
 
     python -m govai.guards.corpus --raw RAW --mirror MIRROR --pyrit PYRIT_PACKAGE_DIR
     python -m govai.guards.corpus --recheck --mirror MIRROR   # re-apply the reserved check only
+    python -m govai.guards.corpus --add-hh --mirror MIRROR    # (re)add the labelled hh-rlhf openers
 
 Run once by a developer who has the sources on disk (public GitHub snapshots and the ``pyrit``
 wheel from PyPI; the exact repositories, commits and files are in ``SOURCES`` below and in
@@ -68,6 +69,8 @@ SOURCES: dict[str, tuple[str, str, str]] = {
     "humaneval": ("openai/human-eval data/HumanEval.jsonl.gz", "6d43fb980f9fee3c892a914eda09951f772ad10d", "MIT"),
     "banking77": ("PolyAI-LDN/task-specific-datasets banking_data/train.csv", "57ec275d8078af65b7731c2a98be812d844a6d6b",
                   "CC-BY-4.0"),
+    "hh-redteam": ("anthropics/hh-rlhf harmless-base/test.jsonl.gz (first human turn; labels in data/hh_labels.jsonl)",
+                   "354e5c3", "MIT"),
 }
 
 # Reserved for independent testing: read only to drop (near-)copies from training.
@@ -680,6 +683,70 @@ def holdout_v2(mirror: Path) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+HH = "anthropics+hh-rlhf"
+HH_FILE = "harmless-base/test.jsonl.gz"  # the snapshot's train split is a Git LFS pointer
+HH_LABELS = Path(__file__).resolve().parent / "data" / "hh_labels.jsonl"
+HH_FAMILIES = {"harmful": ("hh-redteam", "harmful"), "benign": ("hh-redteam-benign", "benign")}
+
+
+def hh_key(text: str) -> str:
+    return hashlib.sha1(fold(text).encode("utf-8")).hexdigest()[:16]
+
+
+def hh_openers(mirror: Path) -> tuple[list[str], str]:
+    """The first human turn of each conversation in hh-rlhf's harmless-base test split (red-team
+    conversations, Bai et al. 2022; MIT), in file order, repeats removed; and the snapshot's commit."""
+    repo = mirror / HH / "repo"
+    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short=7", "HEAD"], check=True,
+                            capture_output=True, text=True).stdout.strip()
+    raw = subprocess.run(["git", "-C", str(repo), "cat-file", "-p", f"HEAD:{HH_FILE}"], check=True,
+                         capture_output=True).stdout
+    seen: set[str] = set()
+    out: list[str] = []
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if not line.strip():
+            continue
+        chosen = json.loads(line)["chosen"]
+        text = chosen.split("\n\nHuman: ", 1)[1].split("\n\nAssistant:", 1)[0].strip()
+        if text and fold(text) not in seen:
+            seen.add(fold(text))
+            out.append(text)
+    return out, commit
+
+
+def add_hh(mirror: Path, shared: Path) -> dict[str, Any]:
+    """Replace the corpus's hh-rlhf rows with the openers labelled in ``HH_LABELS``.
+
+    Each opener was read and labelled for GovAI (``harmful``: it asks for help with harm — violence,
+    weapons, crime, fraud, hacking, self-harm methods, harassment, hate, a person's private details;
+    ``benign``: an ordinary message, however sensitive its topic; ``unclear``: left out). Rows that
+    copy a reserved, dev or hold-out text, or a row already in the corpus, are dropped."""
+    labels = {row["key"]: row["label"] for row in map(json.loads, HH_LABELS.read_text(encoding="utf-8").splitlines())}
+    openers, commit = hh_openers(mirror)
+    holdout = [json.loads(line)["text"] for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
+    holdout += [json.loads(line)["text"] for line in HOLDOUT_V2.read_text(encoding="utf-8").splitlines()]
+    index = ReservedIndex(reserved_texts(mirror, shared) + holdout)
+    rows = [r for r in load_corpus() if not r["family"].startswith("hh-redteam")]
+    seen = {fold(r["text"]) for r in rows}
+    counts: dict[str, int] = defaultdict(int)
+    for text in openers:
+        label = labels.get(hh_key(text), "unlabelled")
+        if label not in HH_FAMILIES:
+            counts[label] += 1
+            continue
+        family, kind = HH_FAMILIES[label]
+        if fold(text) in seen or index.copies(text):
+            counts[f"{family} (copies a corpus, reserved, dev or hold-out text)"] += 1
+            continue
+        seen.add(fold(text))
+        rows.append(Row(text, kind, family, f"anthropics/hh-rlhf@{commit}:{HH_FILE}", "MIT").as_dict())
+        counts[family] += 1
+    with gzip.GzipFile(CORPUS, "wb", mtime=0) as handle:
+        for row in rows:
+            handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+    return dict(sorted(counts.items()))
+
+
 def recheck(mirror: Path, shared: Path) -> dict[str, Any]:
     """Drop, from the corpus as built, every row that copies a reserved, dev or hold-out text (run after
     a collection is added to ``RESERVED_REPOS``; needs no raw sources)."""
@@ -714,7 +781,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout-v2", action="store_true", help="only write the CoCoNot hold-out from --mirror")
     parser.add_argument("--recheck", action="store_true",
                         help="only drop rows of the built corpus that copy a reserved text (no raw sources needed)")
+    parser.add_argument("--add-hh", action="store_true",
+                        help="only (re)add the labelled hh-rlhf red-team openers from --mirror")
     args = parser.parse_args(argv)
+    if args.add_hh:
+        print(json.dumps(add_hh(args.mirror, args.shared), indent=2))
+        return 0
     if args.holdout_v2:
         print(json.dumps(holdout_v2(args.mirror), indent=2))
         return 0

@@ -24,6 +24,7 @@ from govai.text.stopwords import STOPWORDS
 MAX_TOKENS = 64
 EMBEDDING_DIM = 384
 _WORD = re.compile(r"[^\W\d_]+")
+_TOKEN = re.compile(r"\w+")
 _lock = threading.Lock()
 _embedder = None
 _known: dict[str, np.ndarray] = {}  # training only (``remember``): never holds a user's text
@@ -54,7 +55,14 @@ def guard_embedder():  # type: ignore[no-untyped-def]
 def embed(texts: list[str]) -> np.ndarray:
     if _known and all(t in _known for t in texts):
         return np.stack([_known[t] for t in texts])
-    return guard_embedder().embed(texts)
+    return guard_embedder().embed([_head(t) for t in texts])
+
+
+def _head(text: str) -> str:
+    """The first ``MAX_TOKENS`` whitespace-separated words: every word is at least one token and the
+    tokenizer splits on whitespace first, so the model reads exactly what it would from the whole
+    text, without tokenizing kilobytes it then cuts off."""
+    return " ".join(text.split(maxsplit=MAX_TOKENS)[:MAX_TOKENS])
 
 
 def remember(vectors: dict[str, np.ndarray]) -> None:
@@ -77,9 +85,29 @@ class IntentModel:
     def logit(self, vector: np.ndarray) -> float:
         return float(vector.astype(np.float32) @ self.weights + self.bias)
 
-    def join(self, ngram_logit: float, text: str) -> float:
-        """The combined log-odds for ``text`` given the n-gram model's."""
+    def join(self, ngram_logit: float, text: str, intent_logit: float | None = None) -> float:
+        """The combined log-odds for ``text`` given the n-gram model's (and, if known, the intent
+        model's: a reading that says what another already embedded says)."""
         if not english(text):
             return ngram_logit
-        intent = self.logit(embed([text])[0])
-        return self.ngram_weight * ngram_logit + self.intent_weight * intent + self.offset
+        if intent_logit is None:
+            intent_logit = self.intent_logit(text)
+        return self.ngram_weight * ngram_logit + self.intent_weight * intent_logit + self.offset
+
+    def intent_logit(self, text: str) -> float:
+        return self.logit(embed([text])[0])
+
+
+NEAR_SHARE = 0.8
+
+
+def same_request(a: str, b: str) -> bool:
+    """Whether two readings of one prompt say the same thing: at least ``NEAR_SHARE`` of the words
+    of each are in the other (a leetspeak reading that only respells "P60" or "2FA", a reading
+    without hidden characters). Such a reading is not embedded again: one MiniLM pass is most of
+    a check's cost, and the n-grams still read every reading."""
+    wa, wb = set(_TOKEN.findall(a.lower())), set(_TOKEN.findall(b.lower()))
+    if not wa or not wb:
+        return False
+    shared = len(wa & wb)
+    return shared >= NEAR_SHARE * len(wa) and shared >= NEAR_SHARE * len(wb)
