@@ -135,3 +135,18 @@ def test_reserved_collections_include_the_issue_16_list() -> None:
     for repo in ("centerforaisafety+HarmBench", "mik0w+pallms", "f+awesome-chatgpt-prompts",
                  "JailbreakBench+artifacts", "paul-rottger+exaggerated-safety", "microsoft+BIPIA"):
         assert repo in RESERVED_REPOS
+
+
+def test_labelled_sources_in_the_corpus_carry_their_labels() -> None:
+    from govai.guards.corpus import DATA, label_key, load_corpus
+
+    files = {"hh-redteam": "hh_labels.jsonl", "pyrit-objectives": "pyrit_objective_labels.jsonl"}
+    rows = load_corpus()
+    for family, name in files.items():
+        labels = {r["key"]: r["label"] for r in map(json.loads, (DATA / name).read_text(encoding="utf-8").splitlines())}
+        assert set(labels.values()) == {"harmful", "benign", "unclear"}
+        kept = [r for r in rows if r["family"] in (family, f"{family}-benign")]
+        assert len(kept) > 300
+        for row in kept:  # harmful rows in the family, benign ones in its -benign family; unclear never
+            expected = "harmful" if row["family"] == family else "benign"
+            assert row["label"] == expected == labels[label_key(row["text"])]

@@ -3,6 +3,7 @@
     python -m govai.guards.corpus --raw RAW --mirror MIRROR --pyrit PYRIT_PACKAGE_DIR
     python -m govai.guards.corpus --recheck --mirror MIRROR   # re-apply the reserved check only
     python -m govai.guards.corpus --add-hh --mirror MIRROR    # (re)add the labelled hh-rlhf openers
+    python -m govai.guards.corpus --add-pyrit-objectives --mirror MIRROR --pyrit PYRIT_PACKAGE_DIR
 
 Run once by a developer who has the sources on disk (public GitHub snapshots and the ``pyrit``
 wheel from PyPI; the exact repositories, commits and files are in ``SOURCES`` below and in
@@ -28,6 +29,7 @@ import argparse
 import csv
 import gzip
 import hashlib
+import io
 import json
 import random
 import re
@@ -71,6 +73,8 @@ SOURCES: dict[str, tuple[str, str, str]] = {
                   "CC-BY-4.0"),
     "hh-redteam": ("anthropics/hh-rlhf harmless-base/test.jsonl.gz (first human turn; labels in data/hh_labels.jsonl)",
                    "354e5c3", "MIT"),
+    "pyrit-objectives": ("PyPI pyrit pyrit/datasets/scorer_evals/{objective,harm}/*.csv (objectives only; labels in "
+                         "data/pyrit_objective_labels.jsonl)", "1.1.0", "MIT"),
 }
 
 # Reserved for independent testing: read only to drop (near-)copies from training.
@@ -683,14 +687,53 @@ def holdout_v2(mirror: Path) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+# --- labelled sources: rows read and labelled for GovAI, one label file per source ----------
+
+DATA = Path(__file__).resolve().parent / "data"
+LABEL_FAMILIES = ("harmful", "benign")  # ``unclear`` (and unlabelled) rows are not trained on
+
+
+def label_key(text: str) -> str:
+    """The key of a text in a label file: a hash of its folded form (no text is stored twice)."""
+    return hashlib.sha1(fold(text).encode("utf-8")).hexdigest()[:16]
+
+
+def add_labelled(texts: list[str], labels_file: Path, family: str, source: str, licence: str,
+                 mirror: Path, shared: Path) -> dict[str, int]:
+    """Replace the corpus's rows of ``family`` (harmful) and ``family``-benign with ``texts`` as
+    labelled in ``labels_file`` (``{"key", "label"}`` rows; ``harmful``: it asks for help with harm —
+    violence, weapons, crime, fraud, hacking, self-harm methods, harassment, hate, deception to be
+    spread, a person's private details; ``benign``: an ordinary message, however sensitive its topic;
+    ``unclear``: left out). Rows that copy a reserved, dev or hold-out text, or a row already in the
+    corpus, are dropped."""
+    labels = {row["key"]: row["label"] for row in map(json.loads, labels_file.read_text(encoding="utf-8").splitlines())}
+    families = {"harmful": (family, "harmful"), "benign": (f"{family}-benign", "benign")}
+    holdout = [json.loads(line)["text"] for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
+    holdout += [json.loads(line)["text"] for line in HOLDOUT_V2.read_text(encoding="utf-8").splitlines()]
+    index = ReservedIndex(reserved_texts(mirror, shared) + holdout)
+    rows = [r for r in load_corpus() if r["family"] not in {f for f, _ in families.values()}]
+    seen = {fold(r["text"]) for r in rows}
+    counts: dict[str, int] = defaultdict(int)
+    for text in texts:
+        label = labels.get(label_key(text), "unlabelled")
+        if label not in families:
+            counts[label] += 1
+            continue
+        name, kind = families[label]
+        if fold(text) in seen or index.copies(text):
+            counts[f"{name} (copies a corpus, reserved, dev or hold-out text)"] += 1
+            continue
+        seen.add(fold(text))
+        rows.append(Row(text, kind, name, source, licence).as_dict())
+        counts[name] += 1
+    with gzip.GzipFile(CORPUS, "wb", mtime=0) as handle:
+        for row in rows:
+            handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+    return dict(sorted(counts.items()))
+
+
 HH = "anthropics+hh-rlhf"
 HH_FILE = "harmless-base/test.jsonl.gz"  # the snapshot's train split is a Git LFS pointer
-HH_LABELS = Path(__file__).resolve().parent / "data" / "hh_labels.jsonl"
-HH_FAMILIES = {"harmful": ("hh-redteam", "harmful"), "benign": ("hh-redteam-benign", "benign")}
-
-
-def hh_key(text: str) -> str:
-    return hashlib.sha1(fold(text).encode("utf-8")).hexdigest()[:16]
 
 
 def hh_openers(mirror: Path) -> tuple[list[str], str]:
@@ -714,37 +757,34 @@ def hh_openers(mirror: Path) -> tuple[list[str], str]:
     return out, commit
 
 
-def add_hh(mirror: Path, shared: Path) -> dict[str, Any]:
-    """Replace the corpus's hh-rlhf rows with the openers labelled in ``HH_LABELS``.
-
-    Each opener was read and labelled for GovAI (``harmful``: it asks for help with harm — violence,
-    weapons, crime, fraud, hacking, self-harm methods, harassment, hate, a person's private details;
-    ``benign``: an ordinary message, however sensitive its topic; ``unclear``: left out). Rows that
-    copy a reserved, dev or hold-out text, or a row already in the corpus, are dropped."""
-    labels = {row["key"]: row["label"] for row in map(json.loads, HH_LABELS.read_text(encoding="utf-8").splitlines())}
+def add_hh(mirror: Path, shared: Path) -> dict[str, int]:
+    """(Re)add hh-rlhf's red-team openers as labelled in ``data/hh_labels.jsonl``."""
     openers, commit = hh_openers(mirror)
-    holdout = [json.loads(line)["text"] for line in HOLDOUT.read_text(encoding="utf-8").splitlines()]
-    holdout += [json.loads(line)["text"] for line in HOLDOUT_V2.read_text(encoding="utf-8").splitlines()]
-    index = ReservedIndex(reserved_texts(mirror, shared) + holdout)
-    rows = [r for r in load_corpus() if not r["family"].startswith("hh-redteam")]
-    seen = {fold(r["text"]) for r in rows}
-    counts: dict[str, int] = defaultdict(int)
-    for text in openers:
-        label = labels.get(hh_key(text), "unlabelled")
-        if label not in HH_FAMILIES:
-            counts[label] += 1
-            continue
-        family, kind = HH_FAMILIES[label]
-        if fold(text) in seen or index.copies(text):
-            counts[f"{family} (copies a corpus, reserved, dev or hold-out text)"] += 1
-            continue
-        seen.add(fold(text))
-        rows.append(Row(text, kind, family, f"anthropics/hh-rlhf@{commit}:{HH_FILE}", "MIT").as_dict())
-        counts[family] += 1
-    with gzip.GzipFile(CORPUS, "wb", mtime=0) as handle:
-        for row in rows:
-            handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
-    return dict(sorted(counts.items()))
+    return add_labelled(openers, DATA / "hh_labels.jsonl", "hh-redteam", f"anthropics/hh-rlhf@{commit}:{HH_FILE}",
+                        "MIT", mirror, shared)
+
+
+PYRIT_OBJECTIVES = "scorer_evals"  # under pyrit/datasets/: {objective,harm}/*.csv
+
+
+def pyrit_objectives(pyrit: Path) -> list[str]:
+    """The distinct objectives of PyRIT's scorer evaluation files (Microsoft AI Red Team, MIT): the
+    prompts whose answers were scored by people, in file order (a category is a hint, not a label)."""
+    out: dict[str, str] = {}
+    for path in sorted((pyrit / PYRIT_OBJECTIVES).glob("*/*.csv")):
+        lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        for row in csv.DictReader(io.StringIO("\n".join(lines))):
+            text = (row.get("objective") or "").strip()
+            if text:
+                out.setdefault(fold(text), text)
+    return list(out.values())
+
+
+def add_pyrit_objectives(pyrit: Path, mirror: Path, shared: Path) -> dict[str, int]:
+    """(Re)add PyRIT's scorer-evaluation objectives as labelled in ``data/pyrit_objective_labels.jsonl``."""
+    return add_labelled(pyrit_objectives(pyrit), DATA / "pyrit_objective_labels.jsonl", "pyrit-objectives",
+                        f"PyPI pyrit {SOURCES['pyrit'][1]}:pyrit/datasets/{PYRIT_OBJECTIVES}/*/*.csv", "MIT",
+                        mirror, shared)
 
 
 def recheck(mirror: Path, shared: Path) -> dict[str, Any]:
@@ -783,9 +823,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="only drop rows of the built corpus that copy a reserved text (no raw sources needed)")
     parser.add_argument("--add-hh", action="store_true",
                         help="only (re)add the labelled hh-rlhf red-team openers from --mirror")
+    parser.add_argument("--add-pyrit-objectives", action="store_true",
+                        help="only (re)add the labelled objectives of --pyrit's scorer evaluation files")
     args = parser.parse_args(argv)
     if args.add_hh:
         print(json.dumps(add_hh(args.mirror, args.shared), indent=2))
+        return 0
+    if args.add_pyrit_objectives:
+        if args.pyrit is None:
+            parser.error("--add-pyrit-objectives needs --pyrit")
+        print(json.dumps(add_pyrit_objectives(args.pyrit, args.mirror, args.shared), indent=2))
         return 0
     if args.holdout_v2:
         print(json.dumps(holdout_v2(args.mirror), indent=2))

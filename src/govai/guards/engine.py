@@ -30,7 +30,7 @@ Verdict = Literal["block", "allow"]
 # best recall at <= 2 % (prompts) / 1 % (documents) false positives over out-of-fold scores, folds
 # leaving one family out (prompts) or grouped by template (documents) (recorded in
 # guards/model/*.json; docs/guardrails.md).
-DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.846, "document": 0.944}
+DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.839, "document": 0.944}
 MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
 # A rule is hand-written for one kind of attack and scored by hand: at this score it blocks on its
 # own, whatever the screen's threshold (which is the classifier's, fitted to a false-positive budget).

@@ -210,7 +210,7 @@ def prompt_examples(rng: random.Random) -> list[Example]:
 
 def ordinary_examples(rng: random.Random) -> list[Example]:
     """Ordinary chat requests (``ordinary.yaml``): essays, jokes, recipes, personas, follow-ups, code,
-    maths, general questions, Welsh, alarming-but-fine questions. Label 0; family ``ordinary-<key>``."""
+    defensive security code, maths, general questions, Welsh, alarming-but-fine questions. Label 0; family ``ordinary-<key>``."""
     d = load_yaml("ordinary.yaml")
     out: list[Example] = []
     c = d["creative"]
@@ -223,9 +223,11 @@ def ordinary_examples(rng: random.Random) -> list[Example]:
         for opener in rng.sample(p["openers"], 6):
             out.append((f"{opener} {role}{rng.choice(p['tails'])}", 0, f"ordinary-persona#opersona{i}"))
     k = d["code"]
-    for i, task in enumerate(k["tasks"]):
-        for ask in rng.sample(k["asks"], 4):
-            out.append((f"{ask} {task}{rng.choice(k['tails'])}", 0, f"ordinary-code#ocode{i}"))
+    # Later families draw from their own generator, so adding one leaves the others' rows as they were.
+    for key, draw in (("code", rng), ("security_code", random.Random(f"{SEED}:security_code"))):
+        for i, task in enumerate(d[key]["tasks"]):
+            for ask in draw.sample(k["asks"], 4):
+                out.append((f"{ask} {task}{draw.choice(k['tails'])}", 0, f"ordinary-{key}#o{key}{i}"))
     for key in ("follow_up", "maths", "general", "welsh", "alarming_but_fine"):
         out += [(str(text), 0, f"ordinary-{key}#{text_key(str(text))}") for text in d[key]]
     return out
