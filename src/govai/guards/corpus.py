@@ -627,10 +627,7 @@ def build(raw: Path, mirror: Path, pyrit: Path, shared: Path) -> dict[str, Any]:
         else:
             seen.add(key)
             kept.append(row)
-    CORPUS.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(CORPUS, "wb", mtime=0) as handle:
-        for row in kept:
-            handle.write((json.dumps(row.as_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+    save_corpus([row.as_dict() for row in kept])
     HOLDOUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in holdout), encoding="utf-8")
     HOLDOUT_INDIRECT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in holdout_indirect),
                                 encoding="utf-8")
@@ -690,7 +687,6 @@ def holdout_v2(mirror: Path) -> dict[str, int]:
 # --- labelled sources: rows read and labelled for GovAI, one label file per source ----------
 
 DATA = Path(__file__).resolve().parent / "data"
-LABEL_FAMILIES = ("harmful", "benign")  # ``unclear`` (and unlabelled) rows are not trained on
 
 
 def label_key(text: str) -> str:
@@ -726,9 +722,7 @@ def add_labelled(texts: list[str], labels_file: Path, family: str, source: str, 
         seen.add(fold(text))
         rows.append(Row(text, kind, name, source, licence).as_dict())
         counts[name] += 1
-    with gzip.GzipFile(CORPUS, "wb", mtime=0) as handle:
-        for row in rows:
-            handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+    save_corpus(rows)
     return dict(sorted(counts.items()))
 
 
@@ -801,15 +795,21 @@ def recheck(mirror: Path, shared: Path) -> dict[str, Any]:
             dropped[row["family"]] += 1
         else:
             kept.append(row)
-    with gzip.GzipFile(CORPUS, "wb", mtime=0) as handle:
-        for row in kept:
-            handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+    save_corpus(kept)
     return {"reserved_texts": len(index.exact), "rows": len(rows), "kept": len(kept), "dropped": dict(dropped)}
 
 
 def load_corpus(path: Path = CORPUS) -> list[dict[str, str]]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def save_corpus(rows: list[dict[str, str]], path: Path = CORPUS) -> None:
+    """Write the corpus reproducibly (no timestamp in the gzip header, so a rebuild is byte for byte)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.GzipFile(path, "wb", mtime=0) as handle:
+        for row in rows:
+            handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -210,7 +210,8 @@ def prompt_examples(rng: random.Random) -> list[Example]:
 
 def ordinary_examples(rng: random.Random) -> list[Example]:
     """Ordinary chat requests (``ordinary.yaml``): essays, jokes, recipes, personas, follow-ups, code,
-    defensive security code, maths, general questions, Welsh, alarming-but-fine questions. Label 0; family ``ordinary-<key>``."""
+    defensive security code, maths, general questions, Welsh, alarming-but-fine questions. Label 0;
+    family ``ordinary-<key>``."""
     d = load_yaml("ordinary.yaml")
     out: list[Example] = []
     c = d["creative"]
