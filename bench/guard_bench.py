@@ -11,14 +11,18 @@ hold-out rows only measure. In one run, on each of
   * ``bench/data/guard-holdout.jsonl`` and ``guard-holdout-indirect.jsonl`` (sources never trained on),
   * ``bench/data/guard-holdout-v2.jsonl`` (CoCoNot, allenai/noncompliance, MIT: written before the
     second retraining and never looked at while tuning it),
+  * ``bench/data/guard-holdout-indirect-sep.jsonl`` (SEP's 100 probes, MIT, in GOV.UK passages: never
+    trained on),
 
 it prints, for GovAI as shipped (rules + classifier), the previous model (rules + the classifier in
 ``bench/data/guard-baseline-model/`` at its own shipped threshold), the rules alone and a keyword
 list: recall and false-positive rate, the ROC AUC and points of the ROC curve (recall at a few
 false-positive rates), blocked / rows per family, and p50/p99 latency per check on one CPU core
 (no LLM judge). It also prints the leave-one-family-out figures the trainer recorded in the model
-card, and the false-refusal rate on the citizen questions of dev-qa.jsonl (input guard + scope
-router); with --kb, the full pipeline on them.
+card, the share of passages of real running text never trained on (the 25 Acts of 2024 in
+../shared/corpus/legislation, cut into passages) that the source screen flags, and the false-refusal
+rate on the citizen questions of dev-qa.jsonl (input guard + scope router); with --kb, the full
+pipeline on them.
 ``--also KIND=T`` adds figures at another threshold beside the shipped one.
 """
 
@@ -225,6 +229,44 @@ def training_cv(report: dict) -> None:
         report[f"training_cv_{kind}"] = {"cross_validation": meta["cross_validation"], "blocked": blocked}
 
 
+def legislation_passages(shared: Path, limit: int = 1500) -> list[str]:
+    """The Acts cut into passages of 250 to 1,200 characters, one section at a time (a provision's
+    number joined to its text), in a fixed order; ``limit`` of them, evenly spread."""
+    out: list[str] = []
+    for path in sorted((shared / "corpus" / "legislation").glob("*.txt")):
+        for section_text in path.read_text(encoding="utf-8").split("URL_Of_PAGE:"):
+            lines: list[str] = []
+            for line in (x.strip() for x in section_text.splitlines()[2:]):
+                if not line:
+                    continue
+                if lines and lines[-1].endswith(" "):
+                    lines[-1] += line
+                else:
+                    lines.append(line + " " if re.fullmatch(r"\(?[0-9a-z]{1,4}\)?|[0-9]+[A-Z]?", line) else line)
+            passage = ""
+            for line in lines:
+                if len(passage) + len(line) > 1200 and len(passage) >= 250:
+                    out.append(passage.strip())
+                    passage = ""
+                passage += line + "\n"
+            if len(passage) >= 250:
+                out.append(passage.strip())
+    step = max(1, len(out) // limit)
+    return out[::step][:limit]
+
+
+def real_text(shared: Path, report: dict) -> None:
+    """False positives of the source screen on running text that no model was trained on."""
+    passages = legislation_passages(shared)
+    print(f"\n=== Indirect injection, clean real text never trained on: {len(passages)} passages of the 25 Acts ===")
+    out = {}
+    for name, (screen, t) in systems("document").items():
+        flagged = sum(screen.check(text).score >= t for text in passages)
+        out[name] = {"threshold": t, "flagged": flagged, "passages": len(passages), "fpr": flagged / len(passages)}
+        print(f"  {name:42s} {t:6.3f} flagged {flagged} / {len(passages)} (FPR {flagged / len(passages):.4f})")
+    report["legislation_passages"] = out
+
+
 def refusals(shared: Path, report: dict, kb: str | None) -> None:
     questions = load(shared / "evalsets/dev-qa.jsonl")
     screen = Screen("prompt")
@@ -287,6 +329,10 @@ def main() -> None:
     section("Indirect injection, hold-out: bench/data/guard-holdout-indirect.jsonl",
             load(HOLDOUT / "guard-holdout-indirect.jsonl"), "document", "document", "injected", report,
             also["document"], "indirect_holdout")
+    section("Indirect injection, hold-out: SEP probes, bench/data/guard-holdout-indirect-sep.jsonl",
+            load(HOLDOUT / "guard-holdout-indirect-sep.jsonl"), "document", "document", "injected", report,
+            also["document"], "indirect_holdout_sep")
+    real_text(args.shared, report)
     refusals(args.shared, report, args.kb)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")

@@ -150,3 +150,18 @@ def test_labelled_sources_in_the_corpus_carry_their_labels() -> None:
         for row in kept:  # harmful rows in the family, benign ones in its -benign family; unclear never
             expected = "harmful" if row["family"] == family else "benign"
             assert row["label"] == expected == labels[label_key(row["text"])]
+
+
+def test_no_indirect_hold_out_injection_is_trained_on() -> None:
+    from govai.guards.corpus import HOLDOUT_INDIRECT, HOLDOUT_INDIRECT_SEP, fold
+
+    trained = {fold(text) for make in (train.document_examples, train.prompt_examples)
+               for text, _, _ in make(random.Random(train.SEED))}
+    held: list[str] = []
+    for path in (HOLDOUT_INDIRECT, HOLDOUT_INDIRECT_SEP):
+        for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+            if row["injection_span"]:
+                start, end = row["injection_span"]
+                held.append(row["document"][start:end])
+    assert len(held) == 220
+    assert not trained & {fold(text) for text in held}

