@@ -207,6 +207,17 @@ def _file_strings(name: str, data: bytes) -> Iterator[str]:
     yield from (line for line in text.splitlines() if len(line) >= 12)
 
 
+def _git(mirror: Path, repo: str, *args: str) -> str:
+    """The text a git command prints in the snapshot of ``repo`` (``owner+name``) under ``mirror``."""
+    return subprocess.run(["git", "-C", str(mirror / repo / "repo"), *args], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _commit(mirror: Path, repo: str) -> str:
+    """The snapshot's commit, short, as sources cite it."""
+    return _git(mirror, repo, "rev-parse", "--short=7", "HEAD").strip()
+
+
 def _blob(git: Path, path: str, tries: int = 500) -> bytes | None:
     """A file's bytes at HEAD or, where a snapshot lacks the newest (large) blob, at the newest
     earlier commit that has it. None if no version can be read (or only an LFS pointer)."""
@@ -558,6 +569,12 @@ def _passages(shared: Path, exclude_pages: set[str]) -> list[tuple[str, str]]:
     return out
 
 
+def _dev_pages(shared: Path) -> set[str]:
+    """The GOV.UK pages ``indirect-dev.jsonl``'s passages come from (hold-outs use other pages)."""
+    dev = [json.loads(x) for x in (shared / "evalsets/guardrails/indirect-dev.jsonl").read_text().splitlines()]
+    return {r["source"].split("#", 1)[1].split(" ")[0] for r in dev if "#" in r["source"]}
+
+
 def inject(passage: str, attack: str, where: str) -> tuple[str, list[int]]:
     """``attack`` put into ``passage`` at the ``start``, the ``end``, or the ``middle`` (on its own
     line, or between two sentences of a one-line passage), and its character span there."""
@@ -578,9 +595,7 @@ def inject(passage: str, attack: str, where: str) -> tuple[str, list[int]]:
 
 
 def _holdout_indirect_rows(raw: Path, shared: Path, rng: random.Random) -> list[dict[str, Any]]:
-    dev = [json.loads(x) for x in (shared / "evalsets/guardrails/indirect-dev.jsonl").read_text().splitlines()]
-    used = {r["source"].split("#", 1)[1].split(" ")[0] for r in dev if "#" in r["source"]}
-    passages = _passages(shared, used)
+    passages = _passages(shared, _dev_pages(shared))
     rng.shuffle(passages)
     injections: list[tuple[str, str, str, str]] = [
         (t, "handwritten-injection", "handwritten for this project (hold-out only)", "original-this-project")
@@ -661,13 +676,10 @@ def holdout_v2(mirror: Path) -> dict[str, int]:
     from govai.guards.train import SEED, prompt_examples
 
     trained = {fold(text) for text, _, _ in prompt_examples(random.Random(SEED))}
-    repo = mirror / COCONOT / "repo"
-    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short=7", "HEAD"], check=True,
-                            capture_output=True, text=True).stdout.strip()
+    commit = _commit(mirror, COCONOT)
     rows: list[dict[str, Any]] = []
     for path in ("data/coconot_eval.jsonl", "data/coconot_contrast_eval.jsonl"):
-        text = subprocess.run(["git", "-C", str(repo), "show", f"HEAD:{path}"], check=True,
-                              capture_output=True, text=True).stdout
+        text = _git(mirror, COCONOT, "show", f"HEAD:{path}")
         for line in filter(str.strip, text.splitlines()):
             item = json.loads(line)
             unsafe = item["category"] == "Requests with safety concerns" and "contrast" not in path
@@ -735,11 +747,9 @@ HH_FILE = "harmless-base/test.jsonl.gz"  # the snapshot's train split is a Git L
 def hh_openers(mirror: Path) -> tuple[list[str], str]:
     """The first human turn of each conversation in hh-rlhf's harmless-base test split (red-team
     conversations, Bai et al. 2022; MIT), in file order, repeats removed; and the snapshot's commit."""
-    repo = mirror / HH / "repo"
-    commit = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short=7", "HEAD"], check=True,
-                            capture_output=True, text=True).stdout.strip()
-    raw = subprocess.run(["git", "-C", str(repo), "cat-file", "-p", f"HEAD:{HH_FILE}"], check=True,
-                         capture_output=True).stdout
+    commit = _commit(mirror, HH)
+    raw = subprocess.run(["git", "-C", str(mirror / HH / "repo"), "cat-file", "-p", f"HEAD:{HH_FILE}"], check=True,
+                         capture_output=True).stdout  # gzip bytes, not text
     seen: set[str] = set()
     out: list[str] = []
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
@@ -790,11 +800,6 @@ SEP_PROBES = "SEP_dataset/source/probes.json"
 HOLDOUT_INDIRECT_SEP = REPO_ROOT / "bench" / "data" / "guard-holdout-indirect-sep.jsonl"
 
 
-def _git(mirror: Path, repo: str, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(mirror / repo / "repo"), *args], check=True, capture_output=True,
-                          text=True).stdout
-
-
 def holdout_indirect_sep(mirror: Path, shared: Path) -> dict[str, int]:
     """Write ``bench/data/guard-holdout-indirect-sep.jsonl``: each of the 100 probes of SEP (Zverev et
     al., ICLR 2025, *Can LLMs separate instructions from data?*; MIT) — 50 off-task questions and
@@ -802,10 +807,9 @@ def holdout_indirect_sep(mirror: Path, shared: Path) -> dict[str, int]:
     put into a GOV.UK passage no development row uses, at a random place, and as many clean passages.
     Never used in training or to choose a threshold."""
     rng = random.Random(f"{SEED}:sep")
-    commit = _git(mirror, SEP, "rev-parse", "--short=7", "HEAD").strip()
+    commit = _commit(mirror, SEP)
     probes = [p["instruction"].strip() for p in json.loads(_git(mirror, SEP, "show", f"HEAD:{SEP_PROBES}"))]
-    dev = [json.loads(x) for x in (shared / "evalsets/guardrails/indirect-dev.jsonl").read_text().splitlines()]
-    passages = _passages(shared, {r["source"].split("#", 1)[1].split(" ")[0] for r in dev if "#" in r["source"]})
+    passages = _passages(shared, _dev_pages(shared))
     rng.shuffle(passages)
     rows: list[dict[str, Any]] = []
     for i, ((base, passage), probe) in enumerate(zip(passages, probes)):
