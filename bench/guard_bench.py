@@ -20,7 +20,9 @@ list: recall and false-positive rate, the ROC AUC and points of the ROC curve (r
 false-positive rates), blocked / rows per family, and p50/p99 latency per check on one CPU core
 (no LLM judge). It also prints the leave-one-family-out figures the trainer recorded in the model
 card, the share of passages of real running text never trained on (the 25 Acts of 2024 in
-../shared/corpus/legislation, cut into passages) that the source screen flags, and the false-refusal
+../shared/corpus/legislation, cut into passages) that the source screen flags, the same for the shared
+corpus's GOV.UK pages cut as ingest cuts them and for the GDS guidance the off-topic lift was
+calibrated on, and the false-refusal
 rate on the citizen questions of dev-qa.jsonl (input guard + scope router); with --kb, the full
 pipeline on them.
 ``--also KIND=T`` adds figures at another threshold beside the shipped one.
@@ -255,16 +257,42 @@ def legislation_passages(shared: Path, limit: int = 1500) -> list[str]:
     return out[::step][:limit]
 
 
+def govuk_chunks(shared: Path) -> list[str]:
+    """The shared corpus's GOV.UK pages cut as ingest cuts a knowledge base (``ingest.chunking``): the
+    passages a service built on them would screen, short sections, addresses and tables included."""
+    from govai.ingest.chunking import chunk_document
+    from govai.ingest.document import Document
+    from govai.ingest.sources import reader_for
+
+    path = shared / "corpus" / "govuk" / "pages.jsonl"
+    return [c.text for doc in reader_for(path).read(path) if isinstance(doc, Document) for c in chunk_document(doc)]
+
+
+def calibration_chunks() -> list[str]:
+    from govai.guards.corpus import CALIBRATION, load_corpus
+
+    return [row["text"] for row in load_corpus(CALIBRATION)]
+
+
 def real_text(shared: Path, report: dict) -> None:
-    """False positives of the source screen on running text that no model was trained on."""
-    passages = legislation_passages(shared)
-    print(f"\n=== Indirect injection, clean real text never trained on: {len(passages)} passages of the 25 Acts ===")
-    out = {}
-    for name, (screen, t) in systems("document").items():
-        flagged = sum(screen.check(text).score >= t for text in passages)
-        out[name] = {"threshold": t, "flagged": flagged, "passages": len(passages), "fpr": flagged / len(passages)}
-        print(f"  {name:42s} {t:6.3f} flagged {flagged} / {len(passages)} (FPR {flagged / len(passages):.4f})")
-    report["legislation_passages"] = out
+    """False positives of the source screen on real text: the Acts (never trained on, in no evaluation
+    set), the GOV.UK pages the evaluation sets' passages come from as ingest cuts them, and the GDS
+    guidance whose passages fixed the off-topic lift (``guards/offtopic.py``: not an independent measure)."""
+    for key, title, passages in (
+        ("legislation_passages", "clean real text never trained on: {n} passages of the 25 Acts",
+         legislation_passages(shared)),
+        ("govuk_chunks", "clean GOV.UK guidance as ingest cuts it: {n} chunks of the shared corpus's pages",
+         govuk_chunks(shared)),
+        ("calibration_chunks", "GDS guidance the off-topic lift was calibrated on (as it is): {n} chunks",
+         calibration_chunks()),
+    ):
+        print(f"\n=== Indirect injection, {title.format(n=len(passages))} ===")
+        out = {}
+        for name, (screen, t) in systems("document").items():
+            flagged = sum(screen.check(text).score >= t for text in passages)
+            out[name] = {"threshold": t, "flagged": flagged, "passages": len(passages), "fpr": flagged / len(passages)}
+            print(f"  {name:42s} {t:6.3f} flagged {flagged} / {len(passages)} (FPR {flagged / len(passages):.4f})")
+        report[key] = out
 
 
 def refusals(shared: Path, report: dict, kb: str | None) -> None:

@@ -120,6 +120,13 @@ class LinearModel:
             out.append(float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0)))))
         return out
 
+    def score_embedded(self, text: str, vector: np.ndarray) -> float:
+        """The score of ``text`` whose sentence embedding is already known (a batch of a passage's segments)."""
+        z = self.logit(text)
+        if self.intent is not None:
+            z = self.intent.join(z, text, self.intent.logit(vector))
+        return float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0))))
+
     def top_features(self, text: str, k: int = 5) -> list[float]:
         """The k largest per-feature contributions (for debugging a verdict)."""
         idx, values = featurize(text)

@@ -5,6 +5,7 @@
     python -m govai.guards.corpus --add-hh --mirror MIRROR    # (re)add the labelled hh-rlhf openers
     python -m govai.guards.corpus --add-pyrit-objectives --mirror MIRROR --pyrit PYRIT_PACKAGE_DIR
     python -m govai.guards.corpus --holdout-sep --mirror MIRROR   # the SEP probe hold-out (indirect)
+    python -m govai.guards.corpus --calibration-passages --mirror MIRROR   # real guidance for the source screen
 
 Run once by a developer who has the sources on disk (public GitHub snapshots and the ``pyrit``
 wheel from PyPI; the exact repositories, commits and files are in ``SOURCES`` below and in
@@ -829,6 +830,91 @@ def holdout_indirect_sep(mirror: Path, shared: Path) -> dict[str, int]:
     return {"injected": len(probes), "clean": len(rows) - len(probes)}
 
 
+# --- real guidance passages for calibrating the source screen -----------------------------------
+
+CALIBRATION = Path(__file__).resolve().parent / "data" / "calibration-passages.jsonl.gz"
+CONTENT_SCHEMAS = "alphagov+govuk-content-schemas"  # examples/*/frontend/*.json: real GOV.UK pages
+DESIGN_SYSTEM = "alphagov+govuk-design-system"  # src/**/*.md: GOV.UK guidance written as imperatives
+SMART_ANSWERS = "alphagov+smart-answers"  # app/flows/*/outcomes/*.erb: answers to citizens
+CALIBRATION_OVERLAP = 0.2  # a passage with this share of its word 5-grams in the shared corpus is left out
+
+
+def _chunks(sections: Any) -> Iterator[str]:
+    """The passages ingest would make of these sections (``ingest.chunking``): what the screen reads."""
+    from govai.ingest.chunking import MAX_WORDS, _split_long
+
+    for section in sections:
+        yield from (piece.strip() for piece in _split_long(section.text, MAX_WORDS) if piece.strip())
+
+
+def _html_bodies(details: dict[str, Any]) -> Iterator[str]:
+    for holder in [details, *(details.get("parts") or [])]:
+        body = holder.get("body") if isinstance(holder, dict) else None
+        if isinstance(body, str):
+            yield body
+        elif isinstance(body, list):
+            yield from (b.get("content", "") for b in body
+                        if isinstance(b, dict) and b.get("content_type") == "text/html")
+
+
+def _calibration_pages(mirror: Path, shared_paths: set[str]) -> Iterator[tuple[str, str, list[Any]]]:
+    """(source, page, sections) of every page of the three GDS repositories."""
+    from govai.ingest.markdown import sections_from_markdown
+    from govai.ingest.readers.html import sections_from_html
+
+    commit = _commit(mirror, CONTENT_SCHEMAS)
+    seen: set[str] = set()
+    for path in _git(mirror, CONTENT_SCHEMAS, "ls-tree", "-r", "--name-only", "HEAD").split():
+        if not (path.startswith("examples/") and "/frontend/" in path and path.endswith(".json")):
+            continue
+        page = json.loads(_git(mirror, CONTENT_SCHEMAS, "show", f"HEAD:{path}"))
+        base = page.get("base_path") or path
+        if base in shared_paths or base in seen:  # the shared corpus's own pages are evaluated on
+            continue
+        seen.add(base)
+        for html in _html_bodies(page.get("details") or {}):
+            yield (f"alphagov/govuk-content-schemas@{commit}:{path}", f"content-schemas:{base}",
+                   sections_from_html(html, title=page.get("title")))
+    commit = _commit(mirror, DESIGN_SYSTEM)
+    for path in _git(mirror, DESIGN_SYSTEM, "ls-tree", "-r", "--name-only", "HEAD").split():
+        if path.startswith("src/") and path.endswith(".md"):
+            text = _git(mirror, DESIGN_SYSTEM, "show", f"HEAD:{path}")
+            text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)  # front matter
+            text = re.sub(r"<[^>]+>", "", re.sub(r"\{[{%].*?[%}]\}", "", text, flags=re.S))  # templating, markup
+            yield f"alphagov/govuk-design-system@{commit}:{path}", f"design-system:{path}", sections_from_markdown(text)
+    commit = _commit(mirror, SMART_ANSWERS)
+    for path in _git(mirror, SMART_ANSWERS, "ls-tree", "-r", "--name-only", "HEAD").split():
+        if path.startswith("app/flows/") and path.endswith(".erb"):
+            text = re.sub(r"<%.*?%>", "", _git(mirror, SMART_ANSWERS, "show", f"HEAD:{path}"), flags=re.S)
+            text = "\n".join(" ".join(line.split()) for line in text.splitlines())
+            yield (f"alphagov/smart-answers@{commit}:{path}", f"smart-answers:{path.split('/')[2]}",
+                   sections_from_markdown(text))
+
+
+def calibration_passages(mirror: Path, shared: Path) -> dict[str, int]:
+    """Write ``guards/data/calibration-passages.jsonl.gz``: passages of real GOV.UK guidance from
+    outside the shared corpus — the example pages of GDS's content schemas, the GOV.UK Design
+    System's guidance and the smart answers' outcomes (all MIT, Crown copyright) — cut into passages
+    as ingest cuts a knowledge base (sections, then pieces of at most 170 words, however short:
+    addresses, tables and one-line sections too). ``python -m govai.guards.train`` puts its training injections into
+    them to choose the off-topic lift (``guards/offtopic.py``); no evaluation set is cut from them, and
+    a passage a fifth of whose word 5-grams occur in the shared corpus is left out."""
+    pages = [json.loads(line) for line in (shared / "corpus/govuk/pages.jsonl").read_text(encoding="utf-8").splitlines()]
+    known = {g for page in pages for g in shingles(page.get("body_markdown") or "")}
+    rows: list[dict[str, str]] = []
+    counts: dict[str, int] = defaultdict(int)
+    for source, page, sections in _calibration_pages(mirror, {p.get("base_path") or "" for p in pages}):
+        for block in _chunks(sections):
+            grams = shingles(block)
+            if grams and len(grams & known) >= CALIBRATION_OVERLAP * len(grams):
+                counts["left out (in the shared corpus)"] += 1
+                continue
+            rows.append({"text": block, "page": page, "source": source, "licence": "MIT (Crown copyright, GDS)"})
+            counts[page.split(":", 1)[0]] += 1
+    save_corpus(rows, CALIBRATION)
+    return dict(sorted(counts.items()))
+
+
 def recheck(mirror: Path, shared: Path) -> dict[str, Any]:
     """Drop, from the corpus as built, every row that copies a reserved, dev or hold-out text (run after
     a collection is added to ``RESERVED_REPOS``; needs no raw sources)."""
@@ -873,6 +959,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only (re)add the labelled hh-rlhf red-team openers from --mirror")
     parser.add_argument("--holdout-sep", action="store_true",
                         help="only write the SEP probe hold-out (indirect injection) from --mirror")
+    parser.add_argument("--calibration-passages", action="store_true",
+                        help="only write the source screen's calibration passages (GDS repositories in --mirror)")
     parser.add_argument("--add-pyrit-objectives", action="store_true",
                         help="only (re)add the labelled objectives of --pyrit's scorer evaluation files")
     args = parser.parse_args(argv)
@@ -883,6 +971,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.pyrit is None:
             parser.error("--add-pyrit-objectives needs --pyrit")
         print(json.dumps(add_pyrit_objectives(args.pyrit, args.mirror, args.shared), indent=2))
+        return 0
+    if args.calibration_passages:
+        print(json.dumps(calibration_passages(args.mirror, args.shared), indent=2))
         return 0
     if args.holdout_sep:
         print(json.dumps(holdout_indirect_sep(args.mirror, args.shared), indent=2))

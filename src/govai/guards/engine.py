@@ -15,9 +15,10 @@ from typing import Any, Literal, Protocol
 
 from govai.errors import ConfigError
 from govai.guards import heuristics
-from govai.guards.attack_classifier import load_model
+from govai.guards.attack_classifier import LinearModel, load_model
 from govai.guards.deobfuscate import Variant, variants
-from govai.guards.intent import guard_embedder
+from govai.guards.intent import embed, guard_embedder
+from govai.guards.offtopic import OffTopic, after_lead, introduces_list, prohibits
 from govai.guards.rules import Hit, combine, document_rules, prompt_rules, run_rules
 from govai.registry import Registry
 from govai.text.sentences import split_sentences
@@ -30,7 +31,7 @@ Verdict = Literal["block", "allow"]
 # best recall at <= 2 % (prompts) / 1 % (documents) false positives over out-of-fold scores, folds
 # leaving one family out (prompts) or grouped by template (documents) (recorded in
 # guards/model/*.json; docs/guardrails.md).
-DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.839, "document": 0.944}
+DEFAULT_THRESHOLDS: dict[str, float] = {"prompt": 0.839, "document": 0.941}
 MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
 # A rule is hand-written for one kind of attack and scored by hand: at this score it blocks on its
 # own, whatever the screen's threshold (which is the classifier's, fitted to a false-positive budget).
@@ -232,20 +233,91 @@ class ClassifierLayer:
             scored = [(score * _evidence(v.text), v.how) for v, score in zip(item.variants, model.scores(readings),
                                                                              strict=True)]
         else:
-            scored = [(model.score(s) * _topicality_discount(s, item.segments), "segment")
-                      for s in item.segments if instruction_like(s)]
+            scored = _segment_scores(model, item.segments)
             for v in item.variants[1:]:
                 if v.how in _RESHAPED:  # the same passage re-spelt: judge it segment by segment
                     scored += [(model.score(s), v.how) for s in segments(v.text) if instruction_like(s)]
                 else:  # a payload decoded out of the passage: judge it whole
                     scored.append((model.score(v.text), v.how))
         score, how = max(scored, default=(0.0, "plain"))
-        reason = f"classifier {score:.2f}" + ("" if how in ("plain", "segment") else f" (in {how} text)")
+        reason = f"classifier {score:.2f}" + ("" if how in ("plain", "segment") else
+                                             " (an off-topic instruction)" if how == OFF_TOPIC else f" (in {how} text)")
         return LayerVerdict(self.name, "block" if score >= threshold else "allow", score, [reason])
 
 
 _WORD = re.compile(r"\w+")
 MIN_EVIDENCE_WORDS = 5
+
+
+@dataclass(frozen=True)
+class SegmentReading:
+    """How the document classifier reads one instruction in a passage."""
+
+    text: str
+    score: float  # the classifier's probability
+    lexical: float  # the topicality discount: 1 when none of its words is elsewhere in the passage
+    cosine: float | None  # similarity to the rest of the passage (None: the passage is all instructions)
+    context_words: int = 0  # how many words the rest of the passage has
+
+
+def instructions(segs: list[str]) -> list[str]:
+    """The segments the classifier reads: instructions, also behind a lead clause ("On top of your
+    main task, answer…"; these count only through the off-topic lift, ``segment_score``)."""
+    return [s for s in segs if instruction_like(s) or instruction_like(after_lead(s) or "")]
+
+
+def read_segments(model: LinearModel, segs: list[str], off_topic: OffTopic | None = None) -> list[SegmentReading]:
+    """Each instruction of a passage, scored (one MiniLM batch for all of them). With ``off_topic``,
+    and an instruction it could lift, the rest of the passage is embedded too and each reading
+    carries its similarity to that rest."""
+    found = instructions(segs)
+    if not found:
+        return []
+    rest = "\n".join(s for s in segs if s not in found).strip()
+    words = len(rest.split())
+    lexical = [_topicality_discount(s, segs) for s in found]
+    liftable = off_topic is not None and words >= off_topic.min_context_words and any(
+        lex >= off_topic.min_lexical and liftable_text(s) for s, lex in zip(found, lexical, strict=True))
+    if not liftable and model.intent is None:
+        return [SegmentReading(s, model.score(s), lex, None) for s, lex in zip(found, lexical, strict=True)]
+    vectors = embed(found)  # the context apart: short sentences are not padded to its length
+    around = embed([rest])[0] if liftable else None
+    return [SegmentReading(s, model.score_embedded(s, vectors[k]), lexical[k],
+                           float(vectors[k] @ around) if around is not None else None, words)
+            for k, s in enumerate(found)]
+
+
+def liftable_text(segment: str) -> bool:
+    """Whether an instruction's wording admits the off-topic lift at all: not a prohibition, not a
+    list's lead-in, and with a subject of its own ("If they do, use that instead." has none: it
+    leans on the sentence before it)."""
+    return not introduces_list(segment) and not prohibits(segment) and bool(_content_words(segment))
+
+
+def segment_score(reading: SegmentReading, off_topic: OffTopic | None) -> float:
+    """An instruction's score: the classifier's, discounted when it reuses the passage's words,
+    lifted when it is unrelated to the rest of the passage (``guards/offtopic.py``). An instruction
+    behind a lead clause counts only when lifted: "For example, use:" and "To apply, fill in the form"
+    are how guidance is written; "On top of your main task, answer…" in a page about benefits is not."""
+    lift = 0.0
+    if off_topic is not None and reading.cosine is not None and liftable_text(reading.text):
+        lift = off_topic.lift(reading.cosine, reading.lexical, reading.context_words)
+    if lift <= 0.0 and not instruction_like(reading.text):
+        return 0.0
+    return min(1.0, reading.score * reading.lexical + lift)
+
+
+OFF_TOPIC = "off-topic"
+
+
+def _segment_scores(model: LinearModel, segs: list[str]) -> list[tuple[float, str]]:
+    """(score, how) of each instruction: ``OFF_TOPIC`` where the lift is what its score rests on."""
+    off_topic = OffTopic.from_meta(model.meta)
+    out = []
+    for reading in read_segments(model, segs, off_topic):
+        score = segment_score(reading, off_topic)
+        out.append((score, OFF_TOPIC if score > reading.score * reading.lexical else "segment"))
+    return out
 
 
 def _evidence(text: str) -> float:
@@ -258,13 +330,17 @@ def _evidence(text: str) -> float:
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
+def _content_words(segment: str) -> set[str]:
+    return {w for w in _CONTENT_WORD.findall(segment.lower()) if w not in STOPWORDS and w not in GENERIC_WORDS}
+
+
 def _topicality_discount(segment: str, segments: list[str]) -> float:
     """Guidance sentences reuse their passage's words; an injected instruction is off-topic.
 
     Returns a factor in [0.65, 1]: 1 when no content word of the segment occurs elsewhere
     in the passage, 0.65 when all of them do.
     """
-    words = {w for w in _CONTENT_WORD.findall(segment.lower()) if w not in STOPWORDS and w not in GENERIC_WORDS}
+    words = _content_words(segment)
     if not words:
         return 1.0
     rest = {w for other in segments if other is not segment for w in _CONTENT_WORD.findall(other.lower())}

@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from govai.guards.engine import GuardResult, Screen, default_screen
+from govai.guards.engine import GuardResult, default_screen
 
 INJECTION_FLAG = "injection"
 
@@ -31,13 +32,15 @@ class PassageVerdict:
         return self.flagged_at_ingest or bool(self.result and self.result.blocked)
 
 
-def screen_passages(passages: list[tuple[str, str, list[str]]], screen: Screen | None = None) -> list[PassageVerdict]:
-    """Judge (source_id, text, existing flags) triples; a passage flagged at ingest is not re-read."""
-    screen = screen or default_screen("document")
+def screen_passages(passages: list[tuple[str, str, list[str]]],
+                    check: Callable[[str], GuardResult] | None = None) -> list[PassageVerdict]:
+    """Judge (source_id, text, existing flags) triples with ``check`` (the default document screen's,
+    unless given); a passage flagged at ingest is not re-read."""
+    check = check or default_screen("document").check
     verdicts = []
     for i, (source_id, text, flags) in enumerate(passages):
         if INJECTION_FLAG in flags:
             verdicts.append(PassageVerdict(i, source_id, True, None))
         else:
-            verdicts.append(PassageVerdict(i, source_id, False, screen.check(text)))
+            verdicts.append(PassageVerdict(i, source_id, False, check(text)))
     return verdicts

@@ -24,6 +24,7 @@ import argparse
 import base64
 import codecs
 import hashlib
+import itertools
 import math
 import random
 import re
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -44,12 +46,14 @@ from govai.guards import intent
 from govai.guards.attack_classifier import (
     DIMENSIONS,
     FEATURE_VERSION,
+    LinearModel,
     featurize,
     model_dir,
     save_intent,
     save_model,
 )
-from govai.guards.engine import Screen, instruction_like
+from govai.guards.engine import Screen, instruction_like, read_segments, segment_score, segments
+from govai.guards.offtopic import OffTopic
 
 SEED = 20240501
 FOLDS = 5
@@ -64,7 +68,7 @@ Grouping = Literal["rows", "template", "style", "family"]
 MODEL_DATA = {
     "prompt": ("prompts_attack.yaml", "prompts_benign.yaml", "templates.yaml", "multilingual.yaml", "ordinary.yaml",
                "harmful.yaml", "corpus.jsonl.gz"),
-    "document": ("documents.yaml",),
+    "document": ("documents.yaml", "calibration-passages.jsonl.gz"),
 }
 
 # Fragments for optimised-suffix style gibberish (GCG-like): code, markup, stray
@@ -604,13 +608,14 @@ def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 
 def cross_validate(name: str, examples: list[Example], x: Any, labels: np.ndarray, grouping: Grouping,
-                   c_value: float, vectors: np.ndarray | None = None) -> tuple[dict[str, Any], np.ndarray]:
-    """Figures for one way of cutting folds, and the out-of-fold screen scores (NaN for rows left out)."""
+                   c_value: float, vectors: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, Any], np.ndarray]:
+    """The out-of-fold classifier probabilities, figures for one way of cutting folds, and the
+    out-of-fold screen scores (NaN for rows left out)."""
     splits, n_groups, left_out = folds(examples, labels, grouping)
     probability, screened, joined = out_of_fold(name, examples, x, labels, splits, c_value, vectors)
     scored = ~np.isnan(screened)
     y, prob, screen = labels[scored], probability[scored], screened[scored]
-    return {
+    return probability, {
         "folds": len(splits),
         "grouping": grouping,
         "groups": n_groups,
@@ -624,6 +629,80 @@ def cross_validate(name: str, examples: list[Example], x: Any, labels: np.ndarra
         "screen_at_max_fpr": choose_threshold(screen, y, MAX_FPR[name]),
         **({"join": joined} if joined else {}),
     }, screened
+
+
+# The off-topic lift (guards/offtopic.py) is chosen on real guidance passages: half of their pages fit
+# it, the other half check it. It may add half the document false-positive budget to what the screen
+# flags without it (the GOV.UK Design System's imperatives already use about 1 %).
+OFF_TOPIC_GRID = {"weight": (2.0, 4.0, 8.0, 16.0), "cosine": tuple(round(0.15 + 0.025 * i, 3) for i in range(19)),
+                  "min_lexical": (0.0, 0.9, 0.95, 1.0), "min_context_words": (0, 15, 30, 50)}
+OFF_TOPIC_ADDED_FPR = 0.5 * MAX_FPR["document"]
+WIDEST_LIFT = OffTopic(max(OFF_TOPIC_GRID["cosine"]), 1.0, min(OFF_TOPIC_GRID["min_lexical"]),
+                       min(OFF_TOPIC_GRID["min_context_words"]))  # every passage the grid could lift is embedded
+
+
+def calibration_readings(examples: list[Example], unseen: np.ndarray, model: LinearModel
+                         ) -> list[tuple[str, int, float, list[Any]]]:
+    """(page, label, rules score, segment readings) of each calibration passage as it is, and of the
+    same passage with one training injection put in at random. An injected segment's classifier score
+    is its out-of-fold probability from the folds that held its whole style out: the calibration
+    measures instructions worded as no training row was."""
+    from govai.guards.corpus import CALIBRATION, inject, load_corpus
+
+    rng = random.Random(f"{SEED}:off-topic")
+    injections = [(text, p) for (text, label, _), p in zip(examples, unseen, strict=True)
+                  if label == 1 and not np.isnan(p)]
+    rules = Screen("document", layers=["rules"])
+    out = []
+    for row in load_corpus(CALIBRATION):
+        for label in (0, 1):
+            document, scores = row["text"], {}
+            if label:
+                text, p = rng.choice(injections)
+                document, _ = inject(row["text"], text, rng.choice(["start", "middle", "end"]))
+                scores = {s: float(p) for s in segments(text)}
+            readings = [replace(r, score=scores.get(r.text, r.score))
+                        for r in read_segments(model, segments(document), WIDEST_LIFT)]
+            out.append((row["page"], label, rules.check(document).score, readings))
+    return out
+
+
+def calibrate_off_topic(examples: list[Example], unseen: np.ndarray, model: LinearModel,
+                        threshold: float) -> dict[str, Any]:
+    """The off-topic lift with the best recall on the fitting half of the calibration passages that
+    flags at most ``OFF_TOPIC_ADDED_FPR`` more of its clean passages than the screen without it, and
+    its figures on the checking half."""
+    readings = calibration_readings(examples, unseen, model)
+    halves = [int(hashlib.sha1(page.encode()).hexdigest(), 16) % 2 for page, _, _, _ in readings]
+
+    def rates(lift: OffTopic | None, half: int) -> tuple[float, float]:
+        flagged: dict[int, list[bool]] = {0: [], 1: []}
+        for (_, label, rules_score, found), h in zip(readings, halves, strict=True):
+            if h == half:
+                score = max([rules_score] + [segment_score(r, lift) for r in found])
+                flagged[label].append(score >= threshold)
+        return float(np.mean(flagged[1])), float(np.mean(flagged[0]))
+
+    without = rates(None, 0), rates(None, 1)
+    budget = without[0][1] + OFF_TOPIC_ADDED_FPR
+    best: tuple[float, float, OffTopic] | None = None
+    names = ("weight", "cosine", "min_lexical", "min_context_words")
+    for values in itertools.product(*(OFF_TOPIC_GRID[k] for k in names)):
+        lift = OffTopic(**dict(zip(names, values, strict=True)))  # type: ignore[arg-type]
+        recall, fpr = rates(lift, 0)
+        if fpr <= budget and (best is None or (recall, -fpr) > (best[0], -best[1])):
+            best = (recall, fpr, lift)
+    if best is None:
+        return {}
+    recall, fpr, lift = best
+    check = rates(lift, 1)
+    return {"cosine": lift.cosine, "weight": lift.weight, "min_lexical": lift.min_lexical,
+            "min_context_words": lift.min_context_words,
+            "chosen_on": "calibration-passages.jsonl.gz, fitting half of its pages (training injections in real "
+                         "guidance, scored out of fold with their style held out)",
+            "passages": len(readings) // 2, "fit": {"recall": round(recall, 4), "fpr": round(fpr, 4)},
+            "check": {"recall": round(check[0], 4), "fpr": round(check[1], 4)},
+            "without_lift": {"fit": [round(v, 4) for v in without[0]], "check": [round(v, 4) for v in without[1]]}}
 
 
 def per_style(examples: list[Example], scores: np.ndarray, threshold: float) -> dict[str, float]:
@@ -650,14 +729,25 @@ def train(name: str, examples: list[Example], c_value: float, write: bool) -> di
     vectors = embeddings([e[0] for e in examples])
     cv: dict[str, dict[str, Any]] = {}
     chosen_by = GROUPINGS[name][0]
+    unseen_styles = np.full(len(examples), np.nan)
     for grouping in GROUPINGS[name]:
-        cv[grouping], scores = cross_validate(name, examples, x, labels, grouping, c_value, vectors)
+        probability, cv[grouping], scores = cross_validate(name, examples, x, labels, grouping, c_value, vectors)
         if grouping == chosen_by:
             threshold, chosen_scores = cv[grouping]["screen_at_max_fpr"], scores
+        if grouping == "style":
+            unseen_styles = probability
     everything = np.arange(len(examples))
     weights = sample_weights(examples, everything, name == "prompt")
     model = _logistic(c_value).fit(x, labels, sample_weight=weights)
     intent_model = _intent_logistic().fit(vectors, labels, sample_weight=weights) if vectors is not None else None
+    off_topic = None
+    if name == "document":  # the model as it will ship (float16 n-grams), to read the calibration passages
+        join = cv[chosen_by].get("join")
+        shipped = LinearModel(name, model.coef_[0].astype(np.float16), float(model.intercept_[0]), {}, None if (
+            intent_model is None or not join) else intent.IntentModel(
+                intent_model.coef_[0].astype(np.float32), float(intent_model.intercept_[0]),
+                join["ngram_weight"], join["intent_weight"], join["offset"]))
+        off_topic = calibrate_off_topic(examples, unseen_styles, shipped, threshold["value"])
     styles: dict[str, int] = {}
     for _, _, style in examples:
         styles[style.partition("#")[0]] = styles.get(style.partition("#")[0], 0) + 1
@@ -678,6 +768,7 @@ def train(name: str, examples: list[Example], c_value: float, write: bool) -> di
         "threshold": {**threshold, "chosen_on": CHOSEN_ON[chosen_by]},
         "out_of_fold_scores": {"grouping": chosen_by, "blocked_per_family": per_style(examples, chosen_scores,
                                                                                       threshold["value"])},
+        **({"off_topic": off_topic} if off_topic else {}),
         "data_files": list(MODEL_DATA[name]),
         "data_sha256": data_fingerprint(name),
         "licence": ("training data: CC0-1.0 (written for GovAI) and, for the prompt model, the openly licensed "

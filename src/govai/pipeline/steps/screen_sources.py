@@ -3,7 +3,9 @@
 Runs after ``retrieve`` and before composition. Every passage is screened fresh
 with the current guard model: flags stored at ingest (reported to the operator
 when the guidance is loaded) may come from an older model, so they are not trusted
-here in either direction.
+here in either direction. A worker remembers the verdicts of the passages it has
+screened (``PASSAGE_CACHE``, by text): a knowledge base's passages come back request
+after request, and the screen's verdict on a text never changes within a process.
 ``ctx.retrieved`` keeps the retrieval order as it was (for evaluation); only
 ``ctx.sources`` — what composition sees — loses the injected passages.
 
@@ -13,6 +15,7 @@ Options: ``action`` ("drop", the default, or "quarantine": also keep them in
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from govai.errors import ConfigError
@@ -24,6 +27,8 @@ from govai.pipeline.step import steps
 if TYPE_CHECKING:
     from govai.runtime import Services
 
+PASSAGE_CACHE = 4096  # verdicts kept per worker (a few MB at most)
+
 
 class ScreenSources:
     name = "screen_sources"
@@ -33,9 +38,10 @@ class ScreenSources:
             raise ConfigError(f"screen_sources action must be 'drop' or 'quarantine', not {action!r}")
         self.action = action
         self.screen = Screen("document", layers=layers, threshold=threshold)
+        self.check = lru_cache(maxsize=PASSAGE_CACHE)(self.screen.check)
 
     def __call__(self, ctx: Context) -> None:
-        verdicts = screen_passages([(s.source_id, s.text, []) for s in ctx.sources], self.screen)
+        verdicts = screen_passages([(s.source_id, s.text, []) for s in ctx.sources], self.check)
         dropped = []
         for v in verdicts:
             if v.injected:
