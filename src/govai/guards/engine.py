@@ -233,7 +233,7 @@ class ClassifierLayer:
             scored = [(score * _evidence(v.text), v.how) for v, score in zip(item.variants, model.scores(readings),
                                                                              strict=True)]
         else:
-            scored = _segment_scores(model, item.segments)
+            scored = _segment_scores(model, item.segments, None if prior >= threshold else threshold)
             for v in item.variants[1:]:
                 if v.how in _RESHAPED:  # the same passage re-spelt: judge it segment by segment
                     scored += [(model.score(s), v.how) for s in segments(v.text) if instruction_like(s)]
@@ -266,10 +266,12 @@ def instructions(segs: list[str]) -> list[str]:
     return [s for s in segs if instruction_like(s) or instruction_like(after_lead(s) or "")]
 
 
-def read_segments(model: LinearModel, segs: list[str], off_topic: OffTopic | None = None) -> list[SegmentReading]:
+def read_segments(model: LinearModel, segs: list[str], off_topic: OffTopic | None = None,
+                  decided: float | None = None) -> list[SegmentReading]:
     """Each instruction of a passage, scored (one MiniLM batch for all of them). With ``off_topic``,
     and an instruction it could lift, the rest of the passage is embedded too and each reading
-    carries its similarity to that rest."""
+    carries its similarity to that rest, unless an instruction already scores ``decided`` (the
+    screen's threshold: the passage is blocked whatever the lift adds)."""
     found = instructions(segs)
     if not found:
         return []
@@ -281,9 +283,12 @@ def read_segments(model: LinearModel, segs: list[str], off_topic: OffTopic | Non
     if not liftable and model.intent is None:
         return [SegmentReading(s, model.score(s), lex, None) for s, lex in zip(found, lexical, strict=True)]
     vectors = embed(found)  # the context apart: short sentences are not padded to its length
+    scores = [model.score_embedded(s, vectors[k]) for k, s in enumerate(found)]
+    if liftable and decided is not None:
+        liftable = not any(score * lex >= decided and instruction_like(s)
+                           for s, score, lex in zip(found, scores, lexical, strict=True))
     around = embed([rest])[0] if liftable else None
-    return [SegmentReading(s, model.score_embedded(s, vectors[k]), lexical[k],
-                           float(vectors[k] @ around) if around is not None else None, words)
+    return [SegmentReading(s, scores[k], lexical[k], float(vectors[k] @ around) if around is not None else None, words)
             for k, s in enumerate(found)]
 
 
@@ -310,11 +315,12 @@ def segment_score(reading: SegmentReading, off_topic: OffTopic | None) -> float:
 OFF_TOPIC = "off-topic"
 
 
-def _segment_scores(model: LinearModel, segs: list[str]) -> list[tuple[float, str]]:
-    """(score, how) of each instruction: ``OFF_TOPIC`` where the lift is what its score rests on."""
-    off_topic = OffTopic.from_meta(model.meta)
+def _segment_scores(model: LinearModel, segs: list[str], threshold: float | None) -> list[tuple[float, str]]:
+    """(score, how) of each instruction: ``OFF_TOPIC`` where the lift is what its score rests on.
+    ``threshold`` None: the passage is blocked already (by the rules), so no lift is worked out."""
+    off_topic = OffTopic.from_meta(model.meta) if threshold is not None else None
     out = []
-    for reading in read_segments(model, segs, off_topic):
+    for reading in read_segments(model, segs, off_topic, threshold):
         score = segment_score(reading, off_topic)
         out.append((score, OFF_TOPIC if score > reading.score * reading.lexical else "segment"))
     return out
