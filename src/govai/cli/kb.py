@@ -153,6 +153,40 @@ def list_kbs(json_out: bool = typer.Option(False, "--json")) -> None:
     results.print(table)
 
 
+@app.command("flagged")
+@handle_errors
+def flagged(
+    kb: str = KB_OPTION,
+    json_out: bool = typer.Option(False, "--json", help="Print the passages as JSON."),
+) -> None:
+    """List the passages the source screen flagged as injected when they were ingested, with what the
+    current screen says of them now (every request screens its passages afresh, and drops the ones
+    it flags: review them, fix the source, ingest again)."""
+    from govai.guards import check_document
+    from govai.runtime import Runtime
+
+    store = Runtime().knowledge
+    rows = []
+    for chunk in store.flagged_chunks(store.require(kb)):
+        now = check_document(chunk.text)
+        rows.append({"source_id": chunk.source_id, "anchor": chunk.anchor, "title": chunk.title,
+                     "flags": chunk.flags, "flagged_now": now.blocked,
+                     "score": round(now.score, 4), "reasons": now.reasons, "text": chunk.text})
+    if json_out:
+        print_json(rows)
+        return
+    if not rows:
+        console.print(f"No passage of {kb!r} was flagged at ingest.")
+        return
+    table = Table("source", "flagged now", "reasons", "passage")
+    for r in rows:
+        where = r["source_id"] + (f"#{r['anchor']}" if r["anchor"] else "")
+        excerpt = " ".join(r["text"].split())
+        table.add_row(where, "yes" if r["flagged_now"] else "no (ingest again)", "; ".join(r["reasons"]),
+                      excerpt[:160] + ("…" if len(excerpt) > 160 else ""))
+    results.print(table)
+
+
 @app.command("delete")
 @handle_errors
 def delete(name: str, yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation.")) -> None:

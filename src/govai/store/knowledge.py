@@ -571,6 +571,10 @@ class KnowledgeStore:
     def chunks(self, kb: KnowledgeBase, with_vectors: bool = False) -> list[StoredChunk]:
         return self._read_chunks("c.kb_id = %s", (kb.id,), with_vectors)
 
+    def flagged_chunks(self, kb: KnowledgeBase) -> list[StoredChunk]:
+        """Chunks the source screen flagged at ingest (``Source.flags``), in order."""
+        return self._read_chunks("c.kb_id = %s AND cardinality(c.flags) > 0", (kb.id,), False)
+
     def page_chunks(self, kb: KnowledgeBase, chunk_ids: list[int]) -> list[StoredChunk]:
         """Every chunk, with its vectors, of the documents that hold any of ``chunk_ids``:
         what reranking needs to judge those passages and their pages, and nothing more."""
