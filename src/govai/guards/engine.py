@@ -228,21 +228,32 @@ class ClassifierLayer:
 
     def check(self, item: Inspection, threshold: float, prior: float) -> LayerVerdict:
         model = load_model(self.model_name or item.kind)
+        scored: list[tuple[float, str, str]]  # (score, how it was read, the passage's words it rests on)
         if item.kind == "prompt":
             readings = [v.text for v in item.variants]
-            scored = [(score * _evidence(v.text), v.how) for v, score in zip(item.variants, model.scores(readings),
-                                                                             strict=True)]
+            scored = [(score * _evidence(v.text), v.how, "") for v, score in zip(item.variants, model.scores(readings),
+                                                                                 strict=True)]
         else:
             scored = _segment_scores(model, item.segments, None if prior >= threshold else threshold)
             for v in item.variants[1:]:
                 if v.how in _RESHAPED:  # the same passage re-spelt: judge it segment by segment
-                    scored += [(model.score(s), v.how) for s in segments(v.text) if instruction_like(s)]
+                    scored += [(model.score(s), v.how, "") for s in segments(v.text) if instruction_like(s)]
                 else:  # a payload decoded out of the passage: judge it whole
-                    scored.append((model.score(v.text), v.how))
-        score, how = max(scored, default=(0.0, "plain"))
+                    scored.append((model.score(v.text), v.how, ""))
+        score, how, span = max(scored, default=(0.0, "plain", ""))
         reason = f"classifier {score:.2f}" + ("" if how in ("plain", "segment") else
                                              " (an off-topic instruction)" if how == OFF_TOPIC else f" (in {how} text)")
+        if span and score >= threshold:  # which sentence of a passage, for whoever reviews it
+            reason += f": {_excerpt(span)}"
         return LayerVerdict(self.name, "block" if score >= threshold else "allow", score, [reason])
+
+
+EXCERPT_CHARS = 60
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return f"“{text[:EXCERPT_CHARS]}…”" if len(text) > EXCERPT_CHARS else f"“{text}”"
 
 
 _WORD = re.compile(r"\w+")
@@ -315,14 +326,14 @@ def segment_score(reading: SegmentReading, off_topic: OffTopic | None) -> float:
 OFF_TOPIC = "off-topic"
 
 
-def _segment_scores(model: LinearModel, segs: list[str], threshold: float | None) -> list[tuple[float, str]]:
-    """(score, how) of each instruction: ``OFF_TOPIC`` where the lift is what its score rests on.
+def _segment_scores(model: LinearModel, segs: list[str], threshold: float | None) -> list[tuple[float, str, str]]:
+    """(score, how, text) of each instruction: ``OFF_TOPIC`` where the lift is what its score rests on.
     ``threshold`` None: the passage is blocked already (by the rules), so no lift is worked out."""
     off_topic = OffTopic.from_meta(model.meta) if threshold is not None else None
     out = []
     for reading in read_segments(model, segs, off_topic, threshold):
         score = segment_score(reading, off_topic)
-        out.append((score, OFF_TOPIC if score > reading.score * reading.lexical else "segment"))
+        out.append((score, OFF_TOPIC if score > reading.score * reading.lexical else "segment", reading.text))
     return out
 
 
