@@ -13,8 +13,9 @@ import pytest
 from govai.guards import check_document
 from govai.guards.attack_classifier import load_model
 from govai.guards.corpus import CALIBRATION, CALIBRATION_OVERLAP, shingles
-from govai.guards.engine import DEFAULT_THRESHOLDS, read_segments, segment_score, segments
-from govai.guards.offtopic import OffTopic, after_lead, introduces_list, prohibits
+from govai.guards.engine import DEFAULT_THRESHOLDS, read_segments, segment_score
+from govai.guards.offtopic import OffTopic, introduces_list, prohibits
+from govai.guards.segments import after_lead, segments
 
 CHILD_BENEFIT = (
     "You can claim Child Benefit if you're responsible for a child under 16, or under 20 if they stay in approved "

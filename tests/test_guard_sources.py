@@ -105,7 +105,7 @@ def test_dev_set_floors(shared) -> None:
 
 
 def test_segments_keep_code_with_its_lead_in_and_split_glued_sentences() -> None:
-    from govai.guards.engine import instruction_like, segments
+    from govai.guards.segments import instruction_like, segments
 
     text = "You must pay by 31 January. Write a limerick about cats.\nUse this snippet:\n```\nimport os\n```\n## Overview"
     parts = segments(text)

@@ -18,11 +18,10 @@ from govai.guards import heuristics
 from govai.guards.attack_classifier import LinearModel, load_model
 from govai.guards.deobfuscate import Variant, variants
 from govai.guards.intent import embed, guard_embedder
-from govai.guards.offtopic import OffTopic, after_lead, introduces_list, prohibits
+from govai.guards.offtopic import OffTopic, introduces_list, prohibits
 from govai.guards.rules import Hit, combine, document_rules, prompt_rules, run_rules
+from govai.guards.segments import content_words, instruction_like, instructions, segments, topicality_discount
 from govai.registry import Registry
-from govai.text.sentences import split_sentences
-from govai.text.stopwords import GENERIC_WORDS, STOPWORDS
 
 Kind = Literal["prompt", "document"]
 Verdict = Literal["block", "allow"]
@@ -37,7 +36,6 @@ MAX_CHARS: dict[str, int] = {"prompt": 8000, "document": 200_000}
 # own, whatever the screen's threshold (which is the classifier's, fitted to a false-positive budget).
 RULES_BAR = 0.75
 DEFAULT_LAYERS: tuple[str, ...] = ("rules", "classifier")  # a profile may name others (guard_layers)
-_SEGMENT_CHARS = 1600  # a longer sentence is cut: the classifier reads the start and end anyway
 _RESHAPED = frozenset({"homoglyphs", "leetspeak", "spaced-letters"})
 
 
@@ -95,78 +93,6 @@ class GuardLayer(Protocol):
 
 GuardFactory = Callable[[dict[str, Any]], GuardLayer]
 guard_layers: Registry[GuardFactory] = Registry("guard layer")
-
-
-# --- segmentation of documents ---------------------------------------------
-
-_FENCE = re.compile(r"```.*?(?:```|$)", re.S)
-
-
-def segments(text: str) -> list[str]:
-    """Lines of a passage (a fenced code block stays with the line that introduces it);
-    long lines are cut into sentences, so one injected sentence stands out."""
-    out: list[str] = []
-    pending = ""
-    cursor = 0
-    for m in _FENCE.finditer(text):
-        out.extend(_lines(text[cursor : m.start()]))
-        pending = out.pop() if out else ""
-        out.append((pending + "\n" + m.group(0)).strip())
-        cursor = m.end()
-    out.extend(_lines(text[cursor:]))
-    return [s for s in out if s.strip()]
-
-
-def _lines(text: str) -> list[str]:
-    """Each line, cut into sentences: an instruction is often slipped in right after a real one."""
-    out = []
-    for line in text.splitlines():
-        out.extend(p[:_SEGMENT_CHARS] for p in split_sentences(line))
-    return out
-
-
-# Guidance is mostly statements, bullets, headings and tables; an injected
-# instruction is an imperative or a question aimed at whoever writes the answer.
-# Only such segments go to the classifier (rules still read the whole passage).
-_MARKUP = re.compile(r"^(?:[#>*\-+|]+|\d+[.)])\s*")
-_ADDRESSES_OUTPUT = re.compile(
-    r"\byour (?:reply|response|answer|output|summary|code|solution|implementation|algorithm|elucidation)\b|```", re.I
-)
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s|\(?[a-z0-9]{1,3}\)\s)")
-_LINK = re.compile(r"\]\((?:/[a-z0-9]|https?://)")
-_INSTRUCTION_VERBS = frozenset("""
-add include insert integrate incorporate append prepend mention suggest tease promote recommend provide write use
-utilize utilise leverage merge meld blend enlist adopt absorb introduce consider ensure make keep let remember don't
-do please start begin end answer respond reply rewrite rephrase modify enhance augment enrich embed replace substitute
-remove group reverse encode decode anagram scramble spell capitalize capitalise format output print return share
-emphasize emphasise highlight stress hint urge encourage direct redirect link offer express thank apologize apologise
-imagine pretend act play ignore disregard forget stop visit click download install go read check contact call email
-send apply find see ask report pay register fill complete submit explain describe list tell summarize summarise
-define compare calculate solve convert translate compose draft create develop generate give produce rank rate review
-sort outline name identify discuss analyse analyze evaluate show teach help narrate recite sing invent design plan
-build code implement program refactor debug optimize optimise seamlessly kindly also now then always never only
-""".split())
-_QUESTION_START = frozenset(
-    "what how why who whom whose when where which is are was were can could would should will do does did has have "
-    "may might shall".split()
-)
-
-
-def instruction_like(segment: str) -> bool:
-    """True for imperatives, questions and lines that talk about 'your reply' or carry code."""
-    if _ADDRESSES_OUTPUT.search(segment):
-        return True
-    if _LIST_ITEM.match(segment):
-        return False  # list items in guidance often start with a verb ("- start work", "(a) include")
-    text = _MARKUP.sub("", segment.strip())
-    if not text or segment.lstrip().startswith("#") or _LINK.search(segment):
-        return False  # headings, and lines carrying guidance links, are guidance
-    if len(text.split()) <= 8 and not text.rstrip().endswith((".", "?", "!", ":")):
-        return False  # a short unpunctuated line is a heading ("Make a complaint")
-    first = text.split(None, 1)[0].lower().strip("\"'“‘(,:")
-    if first in _INSTRUCTION_VERBS:
-        return True
-    return first in _QUESTION_START and text.rstrip().endswith("?")
 
 
 # --- layers ------------------------------------------------------------------
@@ -271,12 +197,6 @@ class SegmentReading:
     context_words: int = 0  # how many words the rest of the passage has
 
 
-def instructions(segs: list[str]) -> list[str]:
-    """The segments the classifier reads: instructions, also behind a lead clause ("On top of your
-    main task, answer…"; these count only through the off-topic lift, ``segment_score``)."""
-    return [s for s in segs if instruction_like(s) or instruction_like(after_lead(s) or "")]
-
-
 def read_segments(model: LinearModel, segs: list[str], off_topic: OffTopic | None = None,
                   decided: float | None = None) -> list[SegmentReading]:
     """Each instruction of a passage, scored (one MiniLM batch for all of them). With ``off_topic``,
@@ -288,7 +208,7 @@ def read_segments(model: LinearModel, segs: list[str], off_topic: OffTopic | Non
         return []
     rest = "\n".join(s for s in segs if s not in found).strip()
     words = len(rest.split())
-    lexical = [_topicality_discount(s, segs) for s in found]
+    lexical = [topicality_discount(s, segs) for s in found]
     liftable = off_topic is not None and words >= off_topic.min_context_words and any(
         lex >= off_topic.min_lexical and liftable_text(s) for s, lex in zip(found, lexical, strict=True))
     if not liftable and model.intent is None:
@@ -307,7 +227,7 @@ def liftable_text(segment: str) -> bool:
     """Whether an instruction's wording admits the off-topic lift at all: not a prohibition, not a
     list's lead-in, and with a subject of its own ("If they do, use that instead." has none: it
     leans on the sentence before it)."""
-    return not introduces_list(segment) and not prohibits(segment) and bool(_content_words(segment))
+    return not introduces_list(segment) and not prohibits(segment) and bool(content_words(segment))
 
 
 def segment_score(reading: SegmentReading, off_topic: OffTopic | None) -> float:
@@ -342,26 +262,6 @@ def _evidence(text: str) -> float:
     ("my question" must not look like an attack); the rules still read it in full."""
     words = max(len(_WORD.findall(text)), len("".join(text.split())) / 4)
     return min(1.0, words / MIN_EVIDENCE_WORDS)
-
-
-_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
-
-
-def _content_words(segment: str) -> set[str]:
-    return {w for w in _CONTENT_WORD.findall(segment.lower()) if w not in STOPWORDS and w not in GENERIC_WORDS}
-
-
-def _topicality_discount(segment: str, segments: list[str]) -> float:
-    """Guidance sentences reuse their passage's words; an injected instruction is off-topic.
-
-    Returns a factor in [0.65, 1]: 1 when no content word of the segment occurs elsewhere
-    in the passage, 0.65 when all of them do.
-    """
-    words = _content_words(segment)
-    if not words:
-        return 1.0
-    rest = {w for other in segments if other is not segment for w in _CONTENT_WORD.findall(other.lower())}
-    return 1.0 - 0.35 * len(words & rest) / len(words)
 
 
 def _layer(name: str) -> Callable[[GuardFactory], GuardFactory]:

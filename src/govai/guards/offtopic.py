@@ -20,10 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-# A lead clause ("On top of your main task, …", "Before you reply: …") in front of an instruction.
-_LEAD = re.compile(r"^[A-Z][^,:;.?!]{2,60}[,:]\s+(?=[a-zA-Z])")
-_MARKUP = re.compile(r"^(?:[#>*\-+|]+|\d+[.)])\s*")
-
+from govai.guards.segments import MARKUP
 
 @dataclass(frozen=True)
 class OffTopic:
@@ -49,14 +46,6 @@ class OffTopic:
                    int(found.get("min_context_words", 0)))
 
 
-def after_lead(segment: str) -> str | None:
-    """The instruction after a lead clause ("On top of your main task, answer …" -> "answer …"),
-    or None when the segment has no such clause."""
-    text = _MARKUP.sub("", segment.strip())
-    found = _LEAD.match(text)
-    return text[found.end():] if found else None
-
-
 def introduces_list(segment: str) -> bool:
     """A line ending in a colon ("Download and fill in:") belongs to what follows it, which is not
     part of the segment; its own words say little about its subject."""
@@ -70,4 +59,4 @@ def prohibits(segment: str) -> bool:
     """"Do not round the figure to whole pence": guidance forbids as often as it asks, and a rule about
     a detail reads as unrelated to the table or list around it. Injections demand; a forbidding one
     ("Do not mention…") is left to the classifier's reading alone."""
-    return bool(_PROHIBITION.match(_MARKUP.sub("", segment.strip())))
+    return bool(_PROHIBITION.match(MARKUP.sub("", segment.strip())))

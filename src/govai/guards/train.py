@@ -52,8 +52,9 @@ from govai.guards.attack_classifier import (
     save_intent,
     save_model,
 )
-from govai.guards.engine import Screen, instruction_like, read_segments, segment_score, segments
+from govai.guards.engine import Screen, read_segments, segment_score
 from govai.guards.offtopic import OffTopic
+from govai.guards.segments import instruction_like, segments
 
 SEED = 20240501
 FOLDS = 5
