@@ -20,6 +20,7 @@ from web_helpers import (
     BLOCK,
     FOLLOW_UP,
     HELD,
+    KB,
     PASSWORD,
     PERSONAL,
     REFUSE,
@@ -377,6 +378,30 @@ def test_admin_pages_and_metrics_chart(app, citizen, world) -> None:  # type: ig
         providers = staff.get("/staff/admin/providers")
         assert "extractive" in providers.text and "Answering" in providers.text
         assert staff.get(f"/staff/admin/services/{world.services['other']}").status_code == 404  # other tenant
+
+
+def test_flagged_passages_page_lists_what_the_source_screen_flagged_at_ingest(app, world, db) -> None:  # type: ignore[no-untyped-def]
+    from govai.store.knowledge import KnowledgeStore
+
+    store = KnowledgeStore(db)
+    chunk = store.chunks(store.require(KB))[0]
+    with browser(app) as staff:
+        sign_in(staff, world.staff["all"])
+        assert "No passage was flagged when the guidance was loaded." in staff.get("/staff/admin/flagged").text
+        # a flag from an older model: the page shows it, and that the current screen no longer flags it
+        with db.connect() as conn:
+            conn.execute("UPDATE chunk SET flags = ARRAY['injection'] WHERE id = %s", (chunk.id,))
+        try:
+            page = staff.get(f"/staff/admin/flagged?service={world.services['help']}")
+            assert page.status_code == 200 and "1 passages" in page.text
+            assert chunk.source_id in page.text and "Load it again to clear the flag." in page.text
+            assert staff.get(f"/staff/admin/flagged?service={world.services['other']}").status_code == 404
+        finally:
+            with db.connect() as conn:
+                conn.execute("UPDATE chunk SET flags = '{}' WHERE id = %s", (chunk.id,))
+    with browser(app) as reviewer:
+        sign_in(reviewer, world.staff["reviewer"])
+        assert reviewer.get("/staff/admin/flagged").status_code == 403
 
 
 # ---------------------------------------------------------------- Welsh

@@ -348,7 +348,7 @@ def test_admin_kill_switch_metrics_and_audit(visit, world) -> None:  # type: ign
     admin.page.get_by_text("The service is on.").wait_for()
     assert citizen.go(f"/services/{service}").status == 200
     for path, name in (("/staff/admin/providers", "staff-providers"), ("/staff/admin/metrics", "staff-metrics"),
-                       ("/staff/admin/feedback", "staff-feedback"),
+                       ("/staff/admin/feedback", "staff-feedback"), ("/staff/admin/flagged", "staff-flagged"),
                        (f"/staff/audit?service={service}", "staff-audit"), ("/staff/audit/verify", "staff-verify")):
         admin.go(path)
         admin.check(name)

@@ -369,6 +369,37 @@ async def admin_feedback(request: Request, service: str = "", useful: str = "") 
                                        useful=useful, services=_services(request, staff))
 
 
+@router.get("/admin/flagged")
+@guarded
+async def admin_flagged(request: Request, service: str = "") -> Response:
+    """Passages of the services' knowledge bases that the source screen flagged as injected at ingest,
+    with what the current screen says of each now: what answers are not drawing on, for review."""
+    staff = _staff(request, *ADMIN)
+    chosen = [_service(request, staff, service)] if service else _services(request, staff)
+
+    def load() -> list[dict[str, Any]]:
+        from govai.guards import check_document
+
+        items: list[dict[str, Any]] = []
+        seen: set[tuple[str, int]] = set()
+        for svc in chosen:
+            store = svc.runtime.knowledge
+            kb = store.get(svc.profile.kb)
+            for chunk in store.flagged_chunks(kb) if kb is not None else []:
+                if (kb.name, chunk.id) in seen:  # services sharing a knowledge base list it once
+                    continue
+                seen.add((kb.name, chunk.id))
+                now = check_document(chunk.text)
+                items.append({"kb": kb.name, "title": chunk.title, "source_id": chunk.source_id,
+                              "url": chunk.link or (chunk.url + (f"#{chunk.anchor}" if chunk.anchor else "")),
+                              "flagged_now": now.blocked, "reasons": now.reasons, "text": chunk.text})
+        return items
+
+    items = await in_thread(load)
+    return web_of(request).render.page(request, "staff/flagged.html", items=items, service=service,
+                                       services=_services(request, staff))
+
+
 # ------------------------------------------------------------------ audit
 
 

@@ -707,6 +707,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outcome.refused": ("Refused or held", "Wedi gwrthod neu ddal"),
     "outcome.blocked": ("Blocked", "Wedi rhwystro"),
     "outcome.error": ("Error", "Gwall"),
+    "flagged.title": ("Flagged passages", "Darnau wedi\u2019u nodi"),
+    "flagged.intro": ("Passages of your guidance that the source screen found instructions in when they were "
+                      "loaded. Answers do not use a passage while the current screen still flags it. Check each "
+                      "one, correct the source if it is genuine guidance, and load it again.",
+                      "Darnau o\u2019ch canllawiau y daeth y sgrin ffynonellau o hyd i gyfarwyddiadau ynddynt pan "
+                      "gawsant eu llwytho. Nid yw atebion yn defnyddio darn tra bo\u2019r sgrin bresennol yn dal i\u2019w "
+                      "nodi. Gwiriwch bob un, cywirwch y ffynhonnell os yw\u2019n ganllaw dilys, a\u2019i llwytho eto."),
+    "flagged.count": ("{count} passages", "{count} darn"),
+    "flagged.source": ("Source", "Ffynhonnell"),
+    "flagged.now": ("Flagged now", "Wedi\u2019i nodi nawr"),
+    "flagged.passage": ("Passage", "Darn"),
+    "flagged.ingest_again": ("Load it again to clear the flag.", "Llwythwch ef eto i glirio\u2019r nodyn."),
+    "flagged.empty": ("No passage was flagged when the guidance was loaded.",
+                      "Ni chafodd unrhyw ddarn ei nodi pan lwythwyd y canllawiau."),
     "feedback_admin.title": ("Feedback", "Adborth"),
     "feedback_admin.useful": ("Useful", "Defnyddiol"),
     "feedback_admin.any": ("Any", "Unrhyw"),
