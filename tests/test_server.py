@@ -196,6 +196,28 @@ def test_the_kill_switch_answers_unavailable_without_any_model_and_is_audited(cl
     assert ask(client, world).json()["outcome"] == "answered"
 
 
+def test_flagged_passages_of_a_service_for_admins_and_auditors(client, world, db) -> None:  # type: ignore[no-untyped-def]
+    from govai.store.knowledge import KnowledgeStore
+
+    service = world["a"]
+    url = f"/v1/admin/services/{service}/flagged"
+    assert client.get(url, headers=auth(world, role="service_admin")).json() == []
+    store = KnowledgeStore(db)
+    chunk = store.chunks(store.require(KB))[0]
+    with db.connect() as conn:  # flagged by an older model
+        conn.execute("UPDATE chunk SET flags = ARRAY['injection'] WHERE id = %s", (chunk.id,))
+    try:
+        rows = client.get(url, headers=auth(world, role="auditor")).json()
+        assert [(r["kb"], r["source_id"], r["flags"], r["flagged_now"]) for r in rows] == [
+            (KB, chunk.source_id, ["injection"], False)]
+        assert rows[0]["text"] == chunk.text
+        assert client.get(url, headers=auth(world)).status_code == 403  # a citizen app's key
+        assert client.get(url, headers=auth(world, "b", "service_admin")).status_code == 404  # another tenant's
+    finally:
+        with db.connect() as conn:
+            conn.execute("UPDATE chunk SET flags = '{}' WHERE id = %s", (chunk.id,))
+
+
 def test_an_auditor_reads_and_verifies_only_its_own_tenant(client, world) -> None:  # type: ignore[no-untyped-def]
     ask(client, world)
     records = client.get("/v1/audit/records?limit=200", headers=auth(world, "a", "auditor")).json()

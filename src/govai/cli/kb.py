@@ -162,16 +162,10 @@ def flagged(
     """List the passages the source screen flagged as injected when they were ingested, with what the
     current screen says of them now (every request screens its passages afresh, and drops the ones
     it flags: review them, fix the source, ingest again)."""
-    from govai.guards import check_document
+    from govai.guards.source import flagged_passages
     from govai.runtime import Runtime
 
-    store = Runtime().knowledge
-    rows = []
-    for chunk in store.flagged_chunks(store.require(kb)):
-        now = check_document(chunk.text)
-        rows.append({"source_id": chunk.source_id, "anchor": chunk.anchor, "title": chunk.title,
-                     "flags": chunk.flags, "flagged_now": now.blocked,
-                     "score": round(now.score, 4), "reasons": now.reasons, "text": chunk.text})
+    rows = [p.as_dict() for p in flagged_passages(Runtime().knowledge, kb)]
     if json_out:
         print_json(rows)
         return

@@ -7,9 +7,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
-from govai.guards.engine import GuardResult, default_screen
+from govai.guards.engine import GuardResult, check_document, default_screen
+
+if TYPE_CHECKING:
+    from govai.store.knowledge import KnowledgeStore
 
 INJECTION_FLAG = "injection"
 
@@ -44,3 +48,36 @@ def screen_passages(passages: list[tuple[str, str, list[str]]],
         else:
             verdicts.append(PassageVerdict(i, source_id, False, check(text)))
     return verdicts
+
+
+@dataclass(frozen=True)
+class FlaggedPassage:
+    """A passage flagged at ingest, with what the current screen says of it now."""
+
+    kb: str
+    source_id: str
+    anchor: str | None
+    title: str
+    url: str  # where the passage is read (its section's own address, or the page's with the anchor)
+    flags: list[str]
+    flagged_now: bool
+    score: float
+    reasons: list[str]
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def flagged_passages(store: KnowledgeStore, kb_name: str) -> list[FlaggedPassage]:
+    """The passages of a knowledge base that ingest flagged, re-screened now: what answers do not draw
+    on (while the current screen still flags them), for review (``govai kb flagged``, the staff
+    console's Flagged passages, ``GET /v1/admin/services/{service}/flagged``)."""
+    kb = store.require(kb_name)
+    out = []
+    for chunk in store.flagged_chunks(kb):
+        now = check_document(chunk.text)
+        url = chunk.link or (chunk.url + (f"#{chunk.anchor}" if chunk.anchor else ""))
+        out.append(FlaggedPassage(kb.name, chunk.source_id, chunk.anchor, chunk.title, url, list(chunk.flags),
+                                  now.blocked, round(now.score, 4), now.reasons, chunk.text))
+    return out

@@ -120,5 +120,18 @@ class SwitchOut(BaseModel):
     changed_by: str | None
 
 
+class FlaggedPassageOut(BaseModel):
+    kb: str
+    source_id: str
+    anchor: str | None
+    title: str
+    url: str = Field(description="Where the passage is read: its section's address, or the page's with the anchor.")
+    flags: list[str] = Field(description="The flags ingest stored (\"injection\").")
+    flagged_now: bool = Field(description="Whether the current source screen still flags it (answers then skip it).")
+    score: float
+    reasons: list[str] = Field(description="The current screen's reasons, with the sentence a block rests on.")
+    text: str
+
+
 class Accepted(BaseModel):
     ok: bool = True

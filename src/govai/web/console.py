@@ -378,22 +378,10 @@ async def admin_flagged(request: Request, service: str = "") -> Response:
     chosen = [_service(request, staff, service)] if service else _services(request, staff)
 
     def load() -> list[dict[str, Any]]:
-        from govai.guards import check_document
+        from govai.guards.source import flagged_passages
 
-        items: list[dict[str, Any]] = []
-        seen: set[tuple[str, int]] = set()
-        for svc in chosen:
-            store = svc.runtime.knowledge
-            kb = store.get(svc.profile.kb)
-            for chunk in store.flagged_chunks(kb) if kb is not None else []:
-                if (kb.name, chunk.id) in seen:  # services sharing a knowledge base list it once
-                    continue
-                seen.add((kb.name, chunk.id))
-                now = check_document(chunk.text)
-                items.append({"kb": kb.name, "title": chunk.title, "source_id": chunk.source_id,
-                              "url": chunk.link or (chunk.url + (f"#{chunk.anchor}" if chunk.anchor else "")),
-                              "flagged_now": now.blocked, "reasons": now.reasons, "text": chunk.text})
-        return items
+        kbs = {svc.profile.kb: svc.runtime.knowledge for svc in chosen}  # services sharing one list it once
+        return [p.as_dict() for name, store in kbs.items() if store.get(name) for p in flagged_passages(store, name)]
 
     items = await in_thread(load)
     return web_of(request).render.page(request, "staff/flagged.html", items=items, service=service,

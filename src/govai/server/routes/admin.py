@@ -1,4 +1,5 @@
-"""Service administration: the kill switch (every change audited)."""
+"""Service administration: the kill switch (every change audited) and the passages the source screen
+flagged in a service's knowledge base."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from fastapi import APIRouter, Depends, Request
 
 from govai.server.auth import Principal, role
 from govai.server.errors import ERROR_RESPONSES
-from govai.server.models import SwitchIn, SwitchOut
+from govai.server.models import FlaggedPassageOut, SwitchIn, SwitchOut
 from govai.server.routes.services import state_of
 from govai.store import conversations as convo
 
 router = APIRouter(prefix="/v1/admin/services", tags=["admin"], responses=ERROR_RESPONSES)
 Admin = Annotated[Principal, Depends(role("service_admin"))]
+Reader = Annotated[Principal, Depends(role("service_admin", "auditor"))]
 
 
 @router.get("/{service}/switch", response_model=SwitchOut, summary="Whether the service is switched on")
@@ -38,3 +40,18 @@ def set_switch(request: Request, service: str, body: SwitchIn, caller: Admin) ->
         convo.set_switch(conn, caller.tenant, svc.name, body.enabled, body.reason, caller.key.id)
     state.audit_action(svc, "kill_switch", {"enabled": body.enabled, "key": caller.key.id})
     return SwitchOut(service=svc.name, enabled=body.enabled, reason=body.reason, changed_by=caller.key.id)
+
+
+@router.get("/{service}/flagged", response_model=list[FlaggedPassageOut],
+            summary="Passages of the service's knowledge base flagged as injected at ingest")
+def flagged(request: Request, service: str, caller: Reader) -> list[FlaggedPassageOut]:
+    """Each passage the source screen flagged when it was loaded, with what the current screen says of
+    it now: answers skip a passage the current screen flags, so a false positive is fixed at the
+    source and loaded again."""
+    from govai.guards.source import flagged_passages
+
+    svc = state_of(request).service_for(caller, service)
+    store = svc.runtime.knowledge
+    if store.get(svc.profile.kb) is None:
+        return []
+    return [FlaggedPassageOut(**p.as_dict()) for p in flagged_passages(store, svc.profile.kb)]
