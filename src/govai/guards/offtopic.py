@@ -22,6 +22,7 @@ from typing import Any
 
 from govai.guards.segments import MARKUP
 
+
 @dataclass(frozen=True)
 class OffTopic:
     cosine: float  # an instruction at least this close to the rest of its passage gets no lift
@@ -56,7 +57,7 @@ _PROHIBITION = re.compile(r"^(?:do not|don['’]t|never|you must not|you should 
 
 
 def prohibits(segment: str) -> bool:
-    """"Do not round the figure to whole pence": guidance forbids as often as it asks, and a rule about
-    a detail reads as unrelated to the table or list around it. Injections demand; a forbidding one
-    ("Do not mention…") is left to the classifier's reading alone."""
+    """Whether the segment forbids ("Do not round the figure to whole pence"): guidance forbids as often
+    as it asks, and a rule about a detail reads as unrelated to the table or list around it. Injections
+    demand; a forbidding one ("Do not mention…") is left to the classifier's reading alone."""
     return bool(_PROHIBITION.match(MARKUP.sub("", segment.strip())))
