@@ -20,7 +20,13 @@ from govai.guards.deobfuscate import Variant, variants
 from govai.guards.intent import embed, guard_embedder
 from govai.guards.offtopic import OffTopic, introduces_list, prohibits
 from govai.guards.rules import Hit, combine, document_rules, prompt_rules, run_rules
-from govai.guards.segments import content_words, instruction_like, instructions, segments, topicality_discount
+from govai.guards.segments import (
+    content_words,
+    instruction_like,
+    instructions,
+    segments,
+    topicality_discount,
+)
 from govai.registry import Registry
 
 Kind = Literal["prompt", "document"]
