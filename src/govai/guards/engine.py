@@ -165,8 +165,10 @@ class ClassifierLayer:
             readings = [v.text for v in item.variants]
             scored = [(score * _evidence(v.text), v.how, "") for v, score in zip(item.variants, model.scores(readings),
                                                                                  strict=True)]
+        elif prior >= threshold:  # the rules blocked the passage: no reading of it can change that
+            return LayerVerdict(self.name, "skipped", prior, ["the rules blocked the passage already"])
         else:
-            scored = _segment_scores(model, item.segments, None if prior >= threshold else threshold)
+            scored = _segment_scores(model, item.segments, threshold)
             for v in item.variants[1:]:
                 if v.how in _RESHAPED:  # the same passage re-spelt: judge it segment by segment
                     scored += [(model.score(s), v.how, "") for s in segments(v.text) if instruction_like(s)]
@@ -252,10 +254,10 @@ def segment_score(reading: SegmentReading, off_topic: OffTopic | None) -> float:
 OFF_TOPIC = "off-topic"
 
 
-def _segment_scores(model: LinearModel, segs: list[str], threshold: float | None) -> list[tuple[float, str, str]]:
-    """(score, how, text) of each instruction: ``OFF_TOPIC`` where the lift is what its score rests on.
-    ``threshold`` None: the passage is blocked already (by the rules), so no lift is worked out."""
-    off_topic = OffTopic.from_meta(model.meta) if threshold is not None else None
+def _segment_scores(model: LinearModel, segs: list[str], threshold: float) -> list[tuple[float, str, str]]:
+    """(score, how, text) of each instruction: ``OFF_TOPIC`` where the lift is what its score rests on
+    (worked out only while no instruction has reached ``threshold`` on its own)."""
+    off_topic = OffTopic.from_meta(model.meta)
     out = []
     for reading in read_segments(model, segs, off_topic, threshold):
         score = segment_score(reading, off_topic)
