@@ -117,7 +117,7 @@ class LinearModel:
                     if k == 0:
                         plain_intent = reuse
                 z = self.intent.join(z, text, reuse)
-            out.append(float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0)))))
+            out.append(_probability(z))
         return out
 
     def score_embedded(self, text: str, vector: np.ndarray) -> float:
@@ -125,13 +125,18 @@ class LinearModel:
         z = self.logit(text)
         if self.intent is not None:
             z = self.intent.join(z, text, self.intent.logit(vector))
-        return float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0))))
+        return _probability(z)
 
     def top_features(self, text: str, k: int = 5) -> list[float]:
         """The k largest per-feature contributions (for debugging a verdict)."""
         idx, values = featurize(text)
         contributions = self.weights[idx].astype(np.float32) * values
         return sorted(contributions.tolist(), reverse=True)[:k]
+
+
+def _probability(z: float) -> float:
+    """Log-odds to a probability (clamped, so no text overflows ``exp``)."""
+    return float(1.0 / (1.0 + np.exp(-min(max(z, -60.0), 60.0))))
 
 
 def model_dir() -> Path:

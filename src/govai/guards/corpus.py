@@ -839,12 +839,13 @@ SMART_ANSWERS = "alphagov+smart-answers"  # app/flows/*/outcomes/*.erb: answers 
 CALIBRATION_OVERLAP = 0.2  # a passage with this share of its word 5-grams in the shared corpus is left out
 
 
-def _chunks(sections: Any) -> Iterator[str]:
-    """The passages ingest would make of these sections (``ingest.chunking``): what the screen reads."""
-    from govai.ingest.chunking import MAX_WORDS, _split_long
+def _chunks(page: str, sections: list[Any]) -> Iterator[str]:
+    """The passages ingest would make of a page's sections (``chunk_document``): what the screen reads."""
+    from govai.ingest.chunking import chunk_document
+    from govai.ingest.document import Document
 
-    for section in sections:
-        yield from (piece.strip() for piece in _split_long(section.text, MAX_WORDS) if piece.strip())
+    doc = Document(source_id=page, title="", url="", kind="calibration", origin=page, sections=sections)
+    yield from (chunk.text.strip() for chunk in chunk_document(doc) if chunk.text.strip())
 
 
 def _html_bodies(details: dict[str, Any]) -> Iterator[str]:
@@ -904,7 +905,7 @@ def calibration_passages(mirror: Path, shared: Path) -> dict[str, int]:
     rows: list[dict[str, str]] = []
     counts: dict[str, int] = defaultdict(int)
     for source, page, sections in _calibration_pages(mirror, {p.get("base_path") or "" for p in pages}):
-        for block in _chunks(sections):
+        for block in _chunks(page, sections):
             grams = shingles(block)
             if grams and len(grams & known) >= CALIBRATION_OVERLAP * len(grams):
                 counts["left out (in the shared corpus)"] += 1
