@@ -16,8 +16,9 @@ default service pipeline, in these modes, all measured in the same run:
   full    fusion + GovAI's learned reranker, sentence ranker and answerability model (the product)
 
 Default question files: ``dev-qa.jsonl`` (shared; for the final report only),
-``bench/data/holdout-qa.jsonl`` and ``bench/data/holdout-citizen-qa.jsonl`` (written
-for GovAI, never used in training or tuning). ``--out`` writes every prediction, one
+``bench/data/holdout-qa.jsonl``, ``bench/data/holdout-citizen-qa.jsonl`` and
+``bench/data/holdout-forum-qa.jsonl`` (long forum posts) (written for GovAI, never used in
+training or tuning). ``--out`` writes every prediction, one
 JSON Lines file per mode and question file.
 
 Latency is the whole pipeline per question, in process, including embedding the
@@ -53,7 +54,7 @@ MODES = ["bm25", "dense", "hybrid", "today", "hand", "full"]
 KB = "bench-corpus"
 TODAY_REV = "bb5a31fcfc9d333842e3a34c8a05e72740751935"  # main before issue 16's answer work
 QUESTIONS = [SHARED / "evalsets" / "dev-qa.jsonl", REPO / "bench" / "data" / "holdout-qa.jsonl",
-             REPO / "bench" / "data" / "holdout-citizen-qa.jsonl"]
+             REPO / "bench" / "data" / "holdout-citizen-qa.jsonl", REPO / "bench" / "data" / "holdout-forum-qa.jsonl"]
 
 
 def embed_only_rate(runtime: Runtime, kb: str, sample: int = 400) -> float:

@@ -86,6 +86,16 @@ def test_typed_signal_needs_a_sentence_of_the_wanted_kind(runtime: Runtime) -> N
     assert when.typed > 0.4 and when.typed_cover > 0.5
 
 
+def test_a_story_is_measured_apart_from_the_ask(runtime: Runtime) -> None:
+    ask = "How much is the rent for a half allotment plot?"
+    story = ("Hi all, my husband and I moved to the village last spring and we have been trying to eat better. "
+             "Our landlord says we can't dig up the back garden and the kids want to grow strawberries. "
+             "Money is tight since I went part time. ")
+    plain, posted = signals_for(runtime, ask), signals_for(runtime, story + ask)
+    assert plain.story_share == 0.0 and 0.6 < posted.story_share < 1.0
+    assert posted.sentence1 < plain.sentence1  # what the model must read in the light of story_share
+
+
 def test_withholding_the_page_lowers_the_evidence(runtime: Runtime) -> None:
     question = "How much is the rent for a half allotment plot?"
     full = signals_for(runtime, question)
@@ -152,13 +162,31 @@ def test_shipped_model_was_trained_on_the_current_data() -> None:
     assert model_path().stat().st_size < 64 * 1024
 
 
-def test_a_model_trained_on_other_signals_is_refused(tmp_path: Path) -> None:
+def test_a_model_trained_on_signals_govai_does_not_measure_is_refused(tmp_path: Path) -> None:
     data = json.loads(model_path().read_text(encoding="utf-8"))
-    data["signals"] = data["signals"][:-1]
+    data["signals"] = [*data["signals"][:-1], "crystal_ball"]
     stale = tmp_path / "stale.json"
     stale.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ConfigError, match="other signals"):
+    with pytest.raises(ConfigError, match="does not measure"):
         load_model(stale)
+    data["signals"] = data["signals"][:-2]  # fewer names than weights
+    stale.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="does not measure"):
+        load_model(stale)
+
+
+def test_a_model_trained_on_fewer_signals_still_scores(tmp_path: Path) -> None:
+    # An older model file (or a department's own) names the signals it weighs: the rest are not read.
+    names = NAMES[:10]
+    older = train._weights([train.Example(f"q{i}", replace(Signals(*[0.5] * len(NAMES)), sentence1=0.3 + 0.01 * i,
+                                                           story_share=float(i % 2)), i > 20, "answerable")
+                            for i in range(40)], names)
+    path = save_model(older, tmp_path / "older.json")
+    loaded = load_model(path)
+    assert loaded.signals == names
+    low, high = (Signals(*[0.5] * len(NAMES)) for _ in range(2))
+    assert loaded.score(replace(high, sentence1=0.7)) > loaded.score(replace(low, sentence1=0.3))
+    assert loaded.score(replace(low, story_share=1.0)) == loaded.score(low)
 
 
 def test_model_round_trips_through_its_file(tmp_path: Path) -> None:
@@ -206,6 +234,22 @@ def test_threshold_is_read_off_out_of_fold_scores_grouped_by_source() -> None:
 
 
 # ---------------------------------------------------------------- training examples
+
+
+def test_each_question_is_also_asked_as_a_citizen_and_as_a_forum_post() -> None:
+    rows = [{"id": "a", "kind": "answerable", "question": "How much is the rent for a half allotment plot?",
+             "expected_sources": ["/allotment-waiting-lists"]},
+            {"id": "u", "kind": "unanswerable", "question": "How much is a rod fishing licence?", "expected_sources": []}]
+    asked = train.variant_rows(rows)
+    assert [r["id"] for r in asked] == ["a", "a~citizen", "a~forum", "u", "u~citizen", "u~forum"]
+    assert asked == train.variant_rows(rows)  # seeded: the same data every run
+    forum = asked[2]["question"]
+    assert len(forum.split()) > 3 * len(rows[0]["question"].split())
+    assert "rent for a half allotment plot" in forum.lower()
+    groups = train.source_groups(asked)
+    assert groups["a"] == groups["a~citizen"] == groups["a~forum"]  # one fold for a question and its variants
+    assert groups["u"] == groups["u~forum"] == "u"
+    assert [train.variant_of(r["id"]) for r in asked[:3]] == ["written", "citizen", "forum"]
 
 
 def test_training_examples_include_counterfactuals(runtime: Runtime) -> None:

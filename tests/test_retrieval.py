@@ -275,10 +275,24 @@ def test_cross_validation_folds_keep_each_page_together() -> None:
             assert all(keys[i] not in held_pages for i in range(len(keys)) if i not in held)
 
 
+def test_a_forum_variant_buries_the_same_ask_in_a_long_post() -> None:
+    import random
+
+    from govai.evals.variants import forum_variant
+
+    question = "How long do I have to repay a Budgeting Loan?"
+    posts = [forum_variant(question, random.Random(seed)) for seed in range(20)]
+    assert posts == [forum_variant(question, random.Random(seed)) for seed in range(20)]
+    assert all("how long do i have to repay a budgeting loan" in p.lower() for p in posts)
+    assert min(len(p.split()) for p in posts) >= 35
+    assert any("\n\n" in p for p in posts) and any(p == p.lower() for p in posts)
+    assert any(not p.rstrip().endswith("?") for p in posts)  # sometimes more story after the ask
+
+
 def test_a_citizen_variant_tells_a_story_then_asks_the_same_thing() -> None:
     import random
 
-    from govai.retrieval.train import STORIES, citizen_variant
+    from govai.evals.variants import STORIES, citizen_variant
     from govai.text.parts import split_ask
 
     question = "How long do I have to repay a Budgeting Loan?"

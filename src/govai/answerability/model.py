@@ -28,21 +28,25 @@ def model_path() -> Path:
 
 @dataclass(frozen=True)
 class AnswerabilityModel:
+    """Weights over the standardised signals named in ``signals`` (a model file names the signals it
+    was trained on, so one trained on fewer signals still scores)."""
+
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
     threshold: float  # answer when the score reaches this
     meta: dict[str, Any]
+    signals: tuple[str, ...] = NAMES
 
     def score(self, signals: Signals) -> float:
         """Probability-like score that the passages answer the question."""
-        z = float(((signals.vector() - self.mean) / self.scale) @ self.coef + self.intercept)
+        z = float(((signals.vector(self.signals) - self.mean) / self.scale) @ self.coef + self.intercept)
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "signals": list(NAMES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+            "signals": list(self.signals), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
             "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold, **self.meta,
         }
 
@@ -60,11 +64,13 @@ def load_model(path: Path | None = None) -> AnswerabilityModel:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read the answerability model {path}: {exc}") from exc
-    if data.get("signals") != list(NAMES):
-        raise ConfigError(f"{path} was trained on other signals: run python -m govai.answerability.train")
+    names = tuple(data.get("signals") or ())
+    if not names or not set(names) <= set(NAMES) or len(data.get("coef", ())) != len(names):
+        raise ConfigError(f"{path} was trained on signals GovAI does not measure: "
+                          "run python -m govai.answerability.train")
     fixed = {"signals", "mean", "scale", "coef", "intercept", "threshold"}
     return AnswerabilityModel(
         mean=np.array(data["mean"]), scale=np.array(data["scale"]), coef=np.array(data["coef"]),
         intercept=float(data["intercept"]), threshold=float(data["threshold"]),
-        meta={k: v for k, v in data.items() if k not in fixed},
+        meta={k: v for k, v in data.items() if k not in fixed}, signals=names,
     )

@@ -18,6 +18,7 @@ from govai.retrieval.evidence import Embed, Evidence, Sentence, evidence_for
 from govai.retrieval.lexical import tokenize
 from govai.retrieval.retriever import KBIndex, Retriever
 from govai.text.answer_types import expected_answer
+from govai.text.parts import split_ask
 from govai.text.stopwords import SITUATION_WORDS
 
 PASSAGES = 5  # sentences are read from this many passages, as the composer does
@@ -26,7 +27,7 @@ TOPIC_WEIGHT = 0.3
 
 NAMES = (
     "sentence1", "sentence2", "passage1", "topic1", "support",
-    "typed", "typed_cover", "context_cover", "term_cover", "open_question",
+    "typed", "typed_cover", "context_cover", "term_cover", "open_question", "story_share",
 )
 
 
@@ -42,9 +43,12 @@ class Signals:
     context_cover: float  # most question terms found around any of the 5 closest sentences
     term_cover: float  # question terms found anywhere in the top 3 passages
     open_question: float  # 1 when the question wants no particular kind of answer
+    # A long post buries its ask in a story whose words dilute every similarity above; knowing how
+    # much of the question is story, the model reads those similarities for what they are.
+    story_share: float = 0.0  # share of the question's words that tell the asker's story (``split_ask``)
 
-    def vector(self) -> np.ndarray:
-        return np.array([getattr(self, n) for n in NAMES], dtype=np.float64)
+    def vector(self, names: tuple[str, ...] = NAMES) -> np.ndarray:
+        return np.array([getattr(self, n) for n in names], dtype=np.float64)
 
     def as_dict(self) -> dict[str, float]:
         return {n: round(float(getattr(self, n)), 4) for n in NAMES}
@@ -84,6 +88,7 @@ def measure(evidence: Evidence, index: KBIndex, embed: Embed) -> Signals:
 
     wanted = expected_answer(question)
     typed = [(s, sim) for s, sim in found if wanted.search(s.text)] if wanted is not None else found
+    split = split_ask(question)
     passage_words: set[str] = set()
     for s in top:
         passage_words |= set(tokenize(f"{s.title} {' '.join(s.headings)} {s.text}"))
@@ -98,6 +103,7 @@ def measure(evidence: Evidence, index: KBIndex, embed: Embed) -> Signals:
         context_cover=max((cover(around(s)) for s, _ in found[:5]), default=0.0),
         term_cover=cover(passage_words),
         open_question=1.0 if wanted is None else 0.0,
+        story_share=len(split.situation.split()) / max(1, len(question.split())),
     )
 
 

@@ -26,7 +26,6 @@ import hashlib
 import json
 import pickle
 import random
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +33,15 @@ from pathlib import Path
 import numpy as np
 
 from govai.evals.qa import MAX_ANSWER_WORDS, load_questions, normalise_id
+from govai.evals.variants import citizen_variant, compound_question
 from govai.retrieval.evidence import Evidence, evidence_for
 from govai.retrieval.rerank import FEATURES as RERANK_FEATURES
-from govai.retrieval.rerank import RerankModel, candidate_features, hand_model, model_path
+from govai.retrieval.rerank import (
+    RerankModel,
+    candidate_features,
+    hand_model,
+    model_path,
+)
 from govai.retrieval.retriever import CANDIDATES, RRF_K, Retriever
 from govai.retrieval.selection import FEATURES as SENTENCE_FEATURES
 from govai.retrieval.selection import SentenceModel, unit_features
@@ -47,67 +52,10 @@ SEED = 20250214
 L2 = 1.0
 PASSAGES = 5  # the composer quotes from this many passages
 
-# Stories citizens tell before they ask. Neutral about the answer: they add the kind of
-# words (family, work, money) that pull retrieval and sentence choice off the ask.
-STORIES = [
-    "I'm a single mum with two kids and I work part time.",
-    "My partner and I split up a few months ago.",
-    "I've just been made redundant after 12 years at the same place.",
-    "We're a couple in our thirties renting privately in Leeds.",
-    "I'm 24 and live with my parents at the moment.",
-    "My husband works full time and I look after our baby.",
-    "I run a small cafe with 6 staff.",
-    "I'm self employed as a builder and money is tight this year.",
-    "I've got a long term health condition and can't work much.",
-    "Our eldest has just turned 16 and the youngest is 3.",
-    "I'm on Universal Credit and my rent keeps going up.",
-    "My employer is a big company with a HR department.",
-    "I've been at my job for about 2 years, on around £400 a week.",
-    "My mum is 80 and I help look after her.",
-    "We moved here from abroad last year.",
-    "I'm a student doing a college course.",
-]
-JOINERS = [" ", " ", " - ", " — ", "... ", ", so "]
-
-
-def citizen_variant(question: str, rng: random.Random) -> str:
-    """The question as a citizen often types it: a story first, sometimes a slip or two,
-    lower case and no question mark."""
-    story = rng.choice(STORIES)
-    ask = question[0].lower() + question[1:] if rng.random() < 0.5 else question
-    joiner = rng.choice(JOINERS)
-    text = f"{story.rstrip('.') if joiner.startswith(',') else story}{joiner}{ask}"
-    if rng.random() < 0.3:
-        text = text.lower().rstrip("?")
-    if rng.random() < 0.3:  # a slip: two letters swapped in one longer word
-        words = text.split()
-        long_words = [i for i, w in enumerate(words) if len(w) > 5 and w.isalpha()]
-        if long_words:
-            i = rng.choice(long_words)
-            w = words[i]
-            j = rng.randrange(1, len(w) - 2)
-            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
-            text = " ".join(words)
-    return text
-
-
 def data_path() -> Path:
     from importlib import resources
 
     return Path(str(resources.files("govai.answerability") / "data" / "questions.jsonl"))
-
-
-BOTH_JOINERS = [" ", " Also, ", " And ", "\n", " Another thing: "]
-
-
-def compound_question(first: str, second: str, rng: random.Random) -> str:
-    """Two questions about one page asked in one message, as citizens often do ("... how long
-    will it keep coming? Also, does that count as contributing?")."""
-    joiner = rng.choice(BOTH_JOINERS)
-    if joiner.strip().endswith((",", ":")) or joiner.strip() == "And":
-        second = second[0].lower() + second[1:]
-    text = f"{first.rstrip()}{joiner}{second.strip()}"
-    return text.lower() if rng.random() < 0.2 else text
 
 
 def compound_rows(rows: list[dict]) -> list[dict]:
@@ -457,7 +405,7 @@ def load_items(path: Path | None, key: str) -> tuple[list[RerankItem], list[Sent
         return None
     try:
         with path.open("rb") as handle:
-            saved = pickle.load(handle)  # noqa: S301 - a file this trainer wrote (--items)
+            saved = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         return None
     if not isinstance(saved, dict) or saved.get("key") != key:
