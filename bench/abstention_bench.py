@@ -70,13 +70,20 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, nargs="+",
                         default=[SHARED / "evalsets" / "dev-qa.jsonl", REPO / "bench" / "data" / "holdout-qa.jsonl"])
     parser.add_argument("--kb", default="bench-corpus", help="knowledge base of the shared corpus (ingested if missing)")
+    parser.add_argument("--model", type=Path, default=None,
+                        help="answerability model file to measure (default: the shipped one), e.g. a previous release's")
     args = parser.parse_args()
 
-    runtime = Runtime(load_profile("default").model_copy(update={"kb": args.kb}))
+    profile = load_profile("default")
+    if args.model is not None:
+        steps = [s.model_copy(update={"options": {**s.options, "model": str(args.model)}}) if s.name == "check_evidence"
+                 else s for s in profile.steps]
+        profile = profile.model_copy(update={"steps": steps})
+    runtime = Runtime(profile.model_copy(update={"kb": args.kb}))
     if runtime.knowledge.get(args.kb) is None:
         sources = [SHARED / "corpus" / "govuk" / "pages.jsonl", SHARED / "corpus" / "legislation"]
         Ingester(runtime.knowledge, runtime.embedder, args.kb).run(sources)
-    model = load_model()
+    model = load_model(args.model)
     runtime.ask("How do I claim Child Benefit?")  # warm-up
     for path in args.questions:
         rows = qa.load_questions(path)
