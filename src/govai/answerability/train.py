@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import pickle
 import random
 import re
 import sys
@@ -39,6 +37,7 @@ import numpy as np
 
 from govai.answerability.model import AnswerabilityModel, save_model
 from govai.answerability.signals import NAMES, Signals, signals_for
+from govai.evals import kept
 from govai.evals.qa import load_questions, normalise_id
 from govai.evals.variants import citizen_variant, forum_variant
 from govai.retrieval.retriever import Retriever
@@ -47,6 +46,7 @@ FALSE_ABSTENTION = 0.03  # held-out questions run harder than the training ones:
 FOLDS = 5
 SEED = 20241126
 VARIANTS = ("citizen", "forum")  # how each written question is also asked (``variant_rows``)
+EXAMPLE_SOURCES = ("answerability/signals.py", "text/answer_types.py", "evals/variants.py")  # besides retrieval's
 
 
 def data_path() -> Path:
@@ -226,18 +226,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--false-abstention", type=float, default=FALSE_ABSTENTION)
     parser.add_argument("--check", action="store_true", help="cross-validate only; write nothing")
     parser.add_argument("--examples", type=Path, default=None,
-                        help="keep the measured examples in this file and reuse them while the questions are unchanged")
+                        help="keep the measured examples in this file and reuse them while the questions, the "
+                             "knowledge base and the code that measures them are unchanged")
     args = parser.parse_args(argv)
 
     questions = args.questions or data_path()
     rows = variant_rows(load_questions(questions))
     retriever = Retriever(KnowledgeStore(get_database()), get_embedder(get_settings().embedder))
-    data = _kept_examples(args.examples, rows)
+    key = kept.fingerprint(retriever.knowledge_base(args.kb), rows, kept.RETRIEVAL_SOURCES + EXAMPLE_SOURCES)
+    data = kept.load(args.examples, key)
     if data is None:
         with Progress() as bar:
             task = bar.add_task("Measuring evidence", total=len(rows))
             data = examples(retriever, args.kb, rows, lambda: bar.advance(task))
-        _keep_examples(args.examples, rows, data)
+        if args.examples is not None:
+            kept.save(args.examples, key, data)
     counts = {kind: sum(e.kind == kind for e in data) for kind in KINDS}
     print(f"{len(rows)} questions (each as written and as {', '.join(VARIANTS)}) -> examples: {counts}")
     groups = source_groups(rows)
@@ -261,26 +264,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {path} (threshold {model.threshold:.3f}); weights: "
           + ", ".join(f"{n} {c:+.2f}" for n, c in zip(model.signals, model.coef)))
     return 0
-
-
-def _rows_key(rows: list[dict]) -> str:
-    return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
-
-
-def _kept_examples(path: Path | None, rows: list[dict]) -> list[Example] | None:
-    """Examples measured by an earlier run for these very questions (measuring is the slow part)."""
-    if path is None or not path.exists():
-        return None
-    try:
-        kept = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        return None
-    return kept["examples"] if kept.get("rows") == _rows_key(rows) else None
-
-
-def _keep_examples(path: Path | None, rows: list[dict], data: list[Example]) -> None:
-    if path is not None:
-        path.write_bytes(pickle.dumps({"rows": _rows_key(rows), "examples": data}))
 
 
 if __name__ == "__main__":

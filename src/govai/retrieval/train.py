@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
-import pickle
 import random
 import sys
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from govai.evals import kept
 from govai.evals.qa import MAX_ANSWER_WORDS, load_questions, normalise_id
 from govai.evals.variants import citizen_variant, compound_question
 from govai.retrieval.evidence import Evidence, evidence_for
@@ -382,43 +381,24 @@ class CrossValidation:
 # them. (The sentence features, ``selection.py``, are recomputed from the stored evidence every
 # run.) How candidates are read from the store (``retriever.py``, ``store/``) is left out: work
 # there is on speed and keeps the results; delete the --items file to rebuild after other changes.
-RETRIEVAL_SOURCES = ("retrieval/rerank.py", "retrieval/pages.py", "retrieval/evidence.py", "retrieval/lexical.py",
-                     "retrieval/units.py", "text/parts.py", "text/units.py", "text/sentences.py", "text/stopwords.py")
-
-
 def items_key(kb, rows: list[dict]) -> str:
     """A fingerprint of what the training items are built from: the questions, the knowledge
     base's revision, and the code that retrieves and describes the candidates."""
-    from importlib import resources
-
-    digest = hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode())
-    digest.update(f"{kb.name}|{kb.id}|{kb.revision}|{kb.n_chunks}|{CANDIDATES}|{RRF_K}|{PASSAGES}".encode())
-    root = Path(str(resources.files("govai")))
-    for name in RETRIEVAL_SOURCES:
-        path = root / name
-        digest.update(path.read_bytes() if path.exists() else name.encode())
-    return digest.hexdigest()
+    return kept.fingerprint(kb, rows, settings=f"{CANDIDATES}|{RRF_K}|{PASSAGES}")
 
 
 def load_items(path: Path | None, key: str) -> tuple[list[RerankItem], list[SentenceItem]] | None:
-    if path is None or not path.exists():
+    saved = kept.load(path, key)
+    if saved is None:
         return None
-    try:
-        with path.open("rb") as handle:
-            saved = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        return None
-    if not isinstance(saved, dict) or saved.get("key") != key:
-        return None
-    for item in saved["sentence_items"]:
+    items, sitems = saved
+    for item in sitems:
         item.x = unit_features(item.evidence, item.keep)  # the sentence features as the code now has them
-    return saved["rerank_items"], saved["sentence_items"]
+    return items, sitems
 
 
 def save_items(path: Path, key: str, items: list[RerankItem], sitems: list[SentenceItem]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        pickle.dump({"key": key, "rerank_items": items, "sentence_items": sitems}, handle)
+    kept.save(path, key, (items, sitems))
 
 
 def cross_validate(retriever: Retriever, kb: str, rows: list[dict], folds: int | None = None,
