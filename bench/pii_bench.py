@@ -8,7 +8,14 @@ Three sets, each scored for every system:
   * hand-written dev: bench/data/pii-handwritten-dev.jsonl, varied transcripts, chat, emails, letters,
     police, school and case notes written for this project; GovAI's rules were developed on it;
   * hold-out: bench/data/pii-holdout.jsonl, written before that work and never used to change a rule
-    (the "never seen" figures).
+    (the "never seen" figures);
+  * dev 2: bench/data/pii-dev2.jsonl, 150 documents written by someone who had read neither the
+    detector's code nor the other sets, aimed at the cases issue 16 names (names of every community,
+    lower case, surname-first, sign-offs, ranks and collar numbers, spoken dates of birth, addresses
+    without numbers, bank details as people write them, places and shops named after people). Blind at
+    its first run (reported as such), then developed on;
+  * hold-out v2: bench/data/pii-holdout-v2.jsonl, 160 documents written the same way, blind, after dev 2
+    was first scored and before any rule was changed for it; never used to change a rule.
 
 GovAI runs with its shipped settings; nothing is tuned for it here. Its recognisers are hand-written
 rules over word lists (no learned weights, no chosen threshold beyond the fixed 0.5 acceptance), so there
@@ -303,9 +310,11 @@ def run_set(records: list[dict[str, Any]], govai_preds: list[list[Span]], previo
 SETS = {
     "shared dev (templates)": DEFAULT_DATA,
     "hand-written dev": REPO / "bench" / "data" / "pii-handwritten-dev.jsonl",
+    "dev 2": REPO / "bench" / "data" / "pii-dev2.jsonl",
     "hold-out (never tuned on)": REPO / "bench" / "data" / "pii-holdout.jsonl",
+    "hold-out v2 (blind, never tuned on)": REPO / "bench" / "data" / "pii-holdout-v2.jsonl",
 }
-HOLDOUT = "hold-out (never tuned on)"
+HOLDOUTS = ("hold-out (never tuned on)", "hold-out v2 (blind, never tuned on)")
 
 
 def main() -> int:
@@ -349,12 +358,14 @@ def main() -> int:
     print(f"\ntexts/s on one core over all {len(everything)} texts: GovAI {govai_rate:.1f}"
           + (f", previous release {previous_rate:.1f}" if previous_rate is not None else "")
           + f", Presidio {presidio_rate:.1f}")
-    hold = results["sets"][HOLDOUT]["systems"]["GovAI"]["micro"]
     shared = results["sets"]["shared dev (templates)"]["systems"]["GovAI"]
-    checks = {
-        "hold-out micro F1 >= 0.95": hold["f1"] >= 0.95,
-        "hold-out recall >= 0.93": hold["recall"] >= 0.93,
-        "hold-out precision >= 0.95": hold["precision"] >= 0.95,
+    checks = {}
+    for name in HOLDOUTS:
+        hold = results["sets"][name]["systems"]["GovAI"]["micro"]
+        checks |= {f"{name}: micro F1 >= 0.95": hold["f1"] >= 0.95,
+                   f"{name}: recall >= 0.93": hold["recall"] >= 0.93,
+                   f"{name}: precision >= 0.95": hold["precision"] >= 0.95}
+    checks |= {
         "shared dev: F1 >= 0.99 on every checksummed identifier": all(
             shared["per_label"].get(lab, {"f1": 0})["f1"] >= 0.99 for lab in CHECKSUMMED
             if lab in shared["per_label"]),

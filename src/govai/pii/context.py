@@ -132,11 +132,28 @@ def reply_to(doc: TextDoc, start: int) -> str | None:
     if prev is None:
         return None
     question = doc.lower[prev[0] : prev[1]]
+    speaker = _speaker(doc, line_start)
+    for _ in range(2):  # a two-part answer in chat: "User: amira haddad" / "User: 17/09/2016"
+        if "?" in question or _ASKS.search(question) or speaker is None or _speaker(doc, prev[0]) != speaker:
+            break
+        earlier = _previous_line(doc, prev[0])
+        if earlier is None:
+            return None
+        prev, question = earlier, doc.lower[earlier[0] : earlier[1]]
     if "?" not in question and not _ASKS.search(question):
         return None
-    if speaker_label_end(doc, line_start) is None and not question.rstrip().endswith("?"):
+    if speaker is None and not question.rstrip().endswith("?"):
         return None
     return question
+
+
+def _speaker(doc: TextDoc, line_start: int) -> str | None:
+    """The speaker's label that opens this line, without a timestamp ("user", "agent (lauren)")."""
+    end = speaker_label_end(doc, line_start)
+    if end is None:
+        return None
+    m = _SPEAKER.match(doc.text, line_start)
+    return m.group("label").strip().lower() if m else None
 
 
 def cue_after(doc: TextDoc, end: int, cues: Iterable[str], size: int = 16) -> Cue | None:

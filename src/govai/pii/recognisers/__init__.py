@@ -8,4 +8,5 @@ from govai.pii.recognisers import (  # noqa: F401
     identifiers,
     names,
     sort_code,
+    spoken,
 )

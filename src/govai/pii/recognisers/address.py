@@ -119,6 +119,9 @@ def kind(text: str) -> str | None:
     if flat_prefix and kind(text[flat_prefix.end() :]) == "building":
         return "flat"  # "Flat 6 Beech House"
     if HOUSE_NUMBER.match(text) and any(w.isalpha() for w in words[1:]):
+        first_word = next(i for i, w in enumerate(words) if i and w.isalpha())
+        if any(any(c.isdigit() for c in w) for w in words[first_word:]):
+            return None  # "0215 hrs attended 16 Canal Street": a log line; the street starts at its own number
         return "street"
     if any(ch.isdigit() for ch in text):
         return None

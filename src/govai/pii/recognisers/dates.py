@@ -24,7 +24,26 @@ MONTHS = {
     "ionawr": 1, "chwefror": 2, "mawrth": 3, "ebrill": 4, "mai": 5, "mehefin": 6, "gorffennaf": 7,
     "awst": 8, "medi": 9, "hydref": 10, "tachwedd": 11, "rhagfyr": 12,
 }
-_MON = "(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+# Months as people born abroad write them on forms and in emails: Polish (the genitive of "3 lipca 2017" and
+# the nominative), Romanian, Portuguese, Spanish, Lithuanian (genitive) and Italian, with and without accents.
+# Only full month names that are not English words, and only inside a whole date.
+_FOREIGN_MONTHS = {
+    1: "stycznia styczeń styczen ianuarie janeiro enero sausio gennaio",
+    2: "lutego luty februarie fevereiro febrero vasario febbraio",
+    3: "marca marzec martie março marzo kovo",
+    4: "kwietnia kwiecień kwiecien aprilie abril balandžio balandzio aprile",
+    5: "maja maj mai maio mayo gegužės geguzes maggio",
+    6: "czerwca czerwiec iunie junho junio birželio birzelio giugno",
+    7: "lipca lipiec iulie julho julio liepos luglio",
+    8: "sierpnia sierpień sierpien agosto rugpjūčio rugpjucio",
+    9: "września wrzesnia wrzesień wrzesien septembrie setembro septiembre rugsėjo rugsejo settembre",
+    10: "października pazdziernika październik pazdziernik octombrie outubro octubre spalio ottobre",
+    11: "listopada listopad noiembrie novembro noviembre lapkričio lapkricio",
+    12: "grudnia grudzień grudzien decembrie dezembro diciembre gruodžio gruodzio dicembre",
+}
+for _month, _names in _FOREIGN_MONTHS.items():
+    for _name in _names.split():
+        MONTHS.setdefault(_name, _month)
 _ORD = r"(?:st|nd|rd|th)?"
 
 # Spoken and written-out dates: "third of march eighty-two", "twelfth of the twelfth, two thousand and three",
@@ -52,9 +71,29 @@ for _tens, _value in _TENS.items():
 
 
 def _alternatives(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"[ \-]") for w in sorted(words, key=len, reverse=True))
+    """One regular expression for many words, as a letter tree: a long flat alternation is tried word by
+    word at every position, which made the date patterns slow. A space in a word also matches a hyphen."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [(r"[ \-]" if ch == " " else re.escape(ch)) + emit(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here: longer words first (greedy), then this one
+            return ("(?:" + body + ")?") if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return emit(tree)
 
 
+_MON = "(?P<mon>" + _alternatives(MONTHS) + r")\.?"
 _ORD_WORD = _alternatives(_ORDINALS)
 _NUMBER_WORD = _alternatives(_NUMBERS)
 # A year said alone is "eighty-two", never "one" or "twelve" ("the first of May, one of them").
@@ -68,6 +107,10 @@ SPOKEN_PATTERNS = [
                + r"(?![\w\-])", re.I),
     re.compile(r"(?<![\w])" + _MON + r"[ \t]+(?:the[ \t]+)?(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD + r"),?[ \t]+"
                + _YEAR_SPOKEN + r"(?![\w\-])", re.I),
+    # Day, month and year said as plain numbers: "nine, eleven, eighty-four" (commas keep counts out).
+    re.compile(r"(?<![\w\-])(?P<d>" + _ORD_WORD + "|" + _NUMBER_WORD + r")[ \t]*,[ \t]*(?P<mnum>"
+               + _alternatives(w for w, n in _NUMBERS.items() if n <= 12) + r")[ \t]*,[ \t]*" + _YEAR_SPOKEN
+               + r"(?![\w\-])", re.IGNORECASE),
 ]
 
 DATE_PATTERNS = [
@@ -78,6 +121,8 @@ DATE_PATTERNS = [
     re.compile(r"(?<![\w])" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
     # "09 09 1975": spaces only with a four-digit year, so sort codes and phone numbers stay out
     re.compile(r"(?<![\d\-/.])(?P<d>\d{1,2}) (?P<m>\d{1,2}) (?P<y>(?:19|20)\d{2})(?![\d\-/]|\.\d| \d)"),
+    # "31 10 93": three pairs alone, as said in reply to "date of birth?" (a birth cue is still needed)
+    re.compile(r"(?<!\d )(?<![\d\-/.])(?P<d>\d{2}) (?P<m>\d{2}) (?P<y>\d{2})(?![\d\-/]|\.\d| \d)"),
     *SPOKEN_PATTERNS,
 ]
 
@@ -96,7 +141,10 @@ _BIRTH_AFTER = re.compile(r"\s*[(\[\-–,]\s*(dob|d\.o\.b\.?|date of birth|born|
 
 def _day(text: str) -> int:
     digits = re.match(r"\d+", text)
-    return int(digits.group(0)) if digits else _ORDINALS[re.sub(r"[ \t\-]+", "-", text.lower())]
+    if digits:
+        return int(digits.group(0))
+    word = re.sub(r"[ \t\-]+", "-", text.lower())
+    return _ORDINALS.get(word) or _NUMBERS[word]
 
 
 def _year(text: str, today: dt.date) -> int | None:
@@ -130,6 +178,8 @@ def parse_date(m: re.Match[str], today: dt.date) -> dt.date | None:
         month = MONTHS[groups["mon"].lower()]
     elif groups.get("mord"):
         month = _day(groups["mord"])
+    elif groups.get("mnum"):
+        month = _NUMBERS[re.sub(r"[ \t\-]+", "-", groups["mnum"].lower())]
     else:
         month = int(groups["m"])
     day = _day(groups["d"]) if groups.get("d") else 1
@@ -159,21 +209,27 @@ class DateOfBirthRecogniser:
         today = dt.date.today()
         spans = find_dates(doc.text, today)
         doc.extras["dates"] = spans
+        # Birth dates already given (here, or read out digit by digit): a later mention of the same day
+        # is the same birth date read back or restated ("12/3/91. Twelfth of March, ninety-one").
+        birth_dates: set[dt.date] = doc.extras.setdefault("birth_dates", set())
+        listed = _listed_with_names(doc, spans)
         out = []
         previous_end = 0
         for start, end in spans:
-            entity = self._score(doc, start, end, previous_end, today)
+            date = _parse_span(doc.text, start, end, today)
+            entity = self._score(doc, start, end, date, previous_end, today)
             previous_end = end
+            if entity is None and date in birth_dates:
+                entity = Entity(start, end, "DATE_OF_BIRTH", 0.8, self.name, ("same_as_birth_date",))
+            elif entity is None and start in listed and date is not None and (today - date).days > 365:
+                entity = Entity(start, end, "DATE_OF_BIRTH", 0.7, self.name, ("list_of_people",))
             if entity is not None:
+                birth_dates.add(date)
                 out.append(entity)
         return out
 
-    def _score(self, doc: TextDoc, start: int, end: int, previous_end: int, today: dt.date) -> Entity | None:
-        for pattern in DATE_PATTERNS:
-            m = pattern.fullmatch(doc.text, start, end)
-            if m:
-                break
-        date = parse_date(m, today) if m else None
+    def _score(self, doc: TextDoc, start: int, end: int, date: dt.date | None, previous_end: int,
+               today: dt.date) -> Entity | None:
         if date is None or date > today or not plausible_birth_year(date.year, today):
             return None
         birth = nearest_cue_before(doc, start, BIRTH_CUES, self.window)
@@ -195,6 +251,30 @@ class DateOfBirthRecogniser:
                 return None
         return Entity(start, end, "DATE_OF_BIRTH", 0.5 + proximity_boost(birth, 0.48, self.window),
                       self.name, (f"context:{birth.word}",))
+
+
+def _parse_span(text: str, start: int, end: int, today: dt.date) -> dt.date | None:
+    for pattern in DATE_PATTERNS:
+        m = pattern.fullmatch(text, start, end)
+        if m:
+            return parse_date(m, today)
+    return None
+
+
+# A list line that gives a person and a date: "09:15 McLAUGHLIN, Siobhan – 08/09/1971", "- Ana Pop, 01/06/1999".
+_LIST_NAME_BEFORE = re.compile(
+    r"[ \t]*(?:\d{1,2}[:.]\d{2}[ \t]+|[-•*·–][ \t]*|\d{1,3}[.)][ \t]*)?[A-Z][\w'’\-]+,?(?:[ \t]+[A-Z][\w'’\-]+){0,3}"
+    r"[ \t]*(?:[–—\-,:|]|\(d?o?b?:?)[ \t]*")
+_LIST_DATE_AFTER = re.compile(r"[ \t]*(?:\)[ \t]*)?(?:$|[–—\-,;|(])", re.MULTILINE)
+
+
+def _listed_with_names(doc: TextDoc, spans: list[tuple[int, int]]) -> set[int]:
+    """Starts of dates that follow a name on their line, when at least two lines of the text are laid out so:
+    a list of people with one date each gives their dates of birth."""
+    starts = {start for start, end in spans
+              if _LIST_NAME_BEFORE.fullmatch(doc.text, doc.line_start(start), start)
+              and _LIST_DATE_AFTER.match(doc.text, end)}
+    return starts if len(starts) >= 2 else set()
 
 
 @pii_recognisers.register("date_of_birth")

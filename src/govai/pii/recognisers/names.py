@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from govai.pii import gazetteer
-from govai.pii.context import answer_line_question, speaker_label_end
+from govai.pii.context import answer_line_question, reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.ner import DEFAULT_MODEL, entity_spans
 from govai.pii.registry import TextDoc, pii_recognisers
@@ -58,7 +58,7 @@ ORG_LABEL_RE = re.compile(
 LABEL_LINE_RE = re.compile(r"^[^:]{0,40}:\s*$")
 # Police ranks with an optional collar number between rank and name ("PC 1234 Smith", "DS Khan").
 RANK_RE = re.compile(
-    r"(?:^|[^\w])(?:PC|PCSO|PS|DC|DS|DI|DCI|DSU|DCS|Det|Sgt|SGT|Insp|INSP|Ch Insp|Supt|Ch Supt|Det Sgt|Det Con|"
+    r"(?:^|[^\w])(?:PC|PCSO|PSO|PS|DC|DS|DI|DCI|DSU|DCS|Det|Sgt|SGT|Insp|INSP|Ch Insp|Supt|Ch Supt|Det Sgt|Det Con|"
     r"Det Insp|T/Sgt|A/Sgt|T/Insp|A/Insp|Special|SC|"
     r"Constable|Sergeant|Inspector|Detective Constable|Detective Sergeant|Detective Inspector|Superintendent)"
     r"\.?[ \t]*(?:\d{2,6}[ \t]+)?$"
@@ -109,6 +109,12 @@ LIST_TAIL = re.compile(r"[ \t]*(?:$|[-–—(:,;/|]|\s[-–—]\s|x+$)")
 _PARTICLES = gazetteer.word_list("name_particles")  # "Hywel ap Rhys", "Ludwig van Beethoven"
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
+# What puts a month before it: a day ("3rd", "the fourth of"), or a time word ("in April", "since June").
+_MONTH_BEFORE = re.compile(
+    r"(?:(?:\d(?:st|nd|rd|th)?|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+    r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))"
+    r"(?:[ \t]+of)?|\b(?:in|since|until|till|during|early|late|mid|last|next|this|end of|start of|beginning of))"
+    r"[ \t]+$", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _OTHER_NER = {"ORG", "GPE", "FAC", "LOC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 # Words just after a run that make it a place or a building, not a person ("Victoria Station").
@@ -221,7 +227,7 @@ def _unknown(t: Token) -> bool:
 
 
 def _is_place(t: Token) -> bool:
-    return t.key in PLACES or gazetteer.is_town(t.text)
+    return t.key in PLACES or gazetteer.fold(t.key) in PLACES or gazetteer.is_town(t.text)
 
 
 class NameRecogniser:
@@ -289,12 +295,12 @@ class NameRecogniser:
         after = text[tok.end] if tok.end < len(text) else " "
         if before.isdigit() or after.isdigit() or before in "@._/" or after in "@_/":
             return False
-        if tok.is_upper and len(tok.text) <= 3 and not (_is_first(tok) or _is_last(tok)):
-            return False
+        if tok.is_upper and len(tok.text) <= 3 and not gazetteer.is_core_name(tok.text):
+            return False  # "RO", "PA", "DC": roles and codes; "ALI", "JO" are in the hand-written lists
         if len(tok.text) <= 5 and any(c.isupper() for c in tok.text[1:]) and not tok.is_upper:
             return False  # "DfE", "HMRCs": acronyms, not names
         if tok.key in _MONTH_NAMES:
-            if re.search(r"\d(?:st|nd|rd|th)?\s+$", text[max(0, tok.start - 6) : tok.start]) or re.match(
+            if _MONTH_BEFORE.search(text, max(0, tok.start - 24), tok.start) or re.match(
                 r",?\s+\d", text[tok.end : tok.end + 4]
             ):
                 return False
@@ -422,7 +428,8 @@ class NameRecogniser:
         role_label = False
         if speaker_end is not None:
             label_words = _TOKEN.findall(text[line_start:speaker_end])
-            role_label = all(gazetteer.key(w) in STOP for w in label_words)
+            # "Agent (Lauren):" names who speaks; what follows is speech, not a form field's value
+            role_label = all(gazetteer.key(w) in STOP for w in label_words) or "(" in text[line_start:speaker_end]
         if speaker_end is not None and cand.end <= speaker_end:
             label = text[line_start:speaker_end]
             others = [w for w in _TOKEN.findall(label) if gazetteer.key(w) not in {t.key for t in cand.tokens}]
@@ -505,6 +512,12 @@ class NameRecogniser:
         if not title and all(_is_place(t) for t in cand.tokens) and LOCATIVE_BEFORE.search(before_raw):
             cand.score -= 0.4  # "lives in Bolton", "moved to Florence": a place named like a person
             cand.evidence.append("place_after_locative")
+        elif not cand.strong_context and LOCATIVE_BEFORE.search(before_raw) and not POSSESSIVE_AFTER.match(text, cand.end):
+            cand.score -= 0.25  # "born in Hai Phong": an unlisted place more often than a person
+            cand.evidence.append("after_locative")
+        if len(cand.tokens) == 1 and not cand.strong_context and re.search(r"\b[Tt]he[ \t]+$", before_raw):
+            cand.score -= 0.3  # "the Mayor", "the Referrer": an office or a thing; people are not "the Smith"
+            cand.evidence.append("after_the")
 
     # -- main -------------------------------------------------------------------------------------
 
@@ -528,10 +541,19 @@ class NameRecogniser:
                 candidates.append(cand)
         taken = [(c.start, c.end) for c in candidates]
         candidates.extend(self._lower_case_names(doc, covered + taken, address_starts))
+        self._answers_and_spellings(doc, candidates, covered)
         self._lists(doc, candidates)
         self._coordinated(doc, candidates)
         self._consult_model(doc, candidates)
         self._coordinated(doc, candidates)  # again: the model may have settled a neighbour
+        for cand in candidates:
+            if len(cand.tokens) == 1 and _is_place(cand.tokens[0]) and not (
+                cand.strong_context or {"role_after", "verb_after", "sign_off", "closing_line", "name_list"} & set(cand.evidence)
+                or ("phrase" in cand.evidence and not _bare_preposition(doc, cand.start))
+            ):
+                # "seen in Stratford", "from Birmingham", "Harrow or Wembley": a listed place alone needs a cue
+                # that says person; a capital mid-sentence or the model's guess does not
+                cand.score = min(cand.score, 0.45)
         accepted = [c for c in candidates if c.score >= 0.5]
         self._later_mentions(doc, candidates, accepted, covered)  # raises scores in place
         return [
@@ -603,6 +625,40 @@ class NameRecogniser:
             if cand.score > 0.05:
                 out.append(cand)
         return out
+
+    @staticmethod
+    def _answers_and_spellings(doc: TextDoc, candidates: list[Candidate], covered: list[tuple[int, int]]) -> None:
+        """Names the lists cannot know, taken from how they are given: the whole reply to "what's your name?"
+        ("Customer: ruksana bibi") and a name spelt out letter by letter ("That's K-A-T-Y-A", "O-K-E dash
+        B-A-K-O"), which people only spell when asked for a name."""
+        found: list[tuple[int, int, str]] = []
+        pos = 0
+        while pos < len(doc.text):
+            line_end = doc.line_end(pos)
+            start = (speaker_label_end(doc, pos) or pos) if line_end > pos else pos
+            start = _REPLY_LEAD.match(doc.text, start, line_end).end()
+            reply = _NAME_REPLY.fullmatch(doc.text, start, line_end)
+            question = answer_line_question(doc, start) if reply else None
+            if question and _NAME_QUESTION.search(question) and not _NOT_NAME_QUESTION.search(question):
+                words = [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(doc.text, start, reply.end(1))]
+                if not any(_is_stop(t) or (_is_english(t) and not _is_name(t)) for t in words):
+                    found.append((start, reply.end(1), "answer_to_name_question"))
+            pos = line_end + 1
+        for m in _SPELT.finditer(doc.text):
+            question = reply_to(doc, m.start()) or ""
+            if _SPELL_LEAD.search(doc.lower, doc.line_start(m.start()), m.start()) or "spell" in question:
+                found.append((m.start(), m.end(), "spelt_out"))
+        for start, end, why in found:
+            if any(s < end and start < e for s, e in covered):
+                continue
+            inside = [c for c in candidates if start <= c.start and c.end <= end]
+            if any(c.start < end and start < c.end for c in candidates if c not in inside):
+                continue
+            for c in inside:
+                candidates.remove(c)
+            toks = [Token(start, end, doc.text[start:end])] if why == "spelt_out" else \
+                [Token(t.start(), t.end(), t.group(0)) for t in _TOKEN.finditer(doc.text, start, end)]
+            candidates.append(Candidate(toks, 0.8, [why], lower=doc.text[start:end].islower(), strong_context=True))
 
     def _lists(self, doc: TextDoc, candidates: list[Candidate]) -> None:
         """A line-initial name in a list of names ("- Terry (housing)", "EKWUEME, Obinna – Flat 5")."""
@@ -699,6 +755,21 @@ class NameRecogniser:
             taken.append((tok.start, tok.end))
 
 
+
+
+def _bare_preposition(doc: TextDoc, start: int) -> bool:
+    """The cue before ``start`` is only "from" or "to" ("from Birmingham"), not "speaking to", "my son"."""
+    m = STRONG_RE.search(doc.lower, doc.line_start(start), start)
+    return m is not None and m.group(0).strip(" \t,:\"'“‘") in ("from", "to")
+
+
+# A reply that is only a name: one to four words, maybe a full stop ("ruksana bibi", "Nkem Obi-Eze.").
+_NAME_REPLY = re.compile(r"([^\W\d_]+(?:['’\-][^\W\d_]+)*(?:[ \t]+[^\W\d_]+(?:['’\-][^\W\d_]+)*){0,3})[ \t]*[.!]?[ \t]*")
+_REPLY_LEAD = re.compile(r"[ \t]*(?:(?:yes|yeah|it's|its|it is|my name is|my name's|i'm|im|name's|er|erm|um)[,.]?[ \t]+)*",
+                         re.IGNORECASE)
+# Spelt letter by letter, parts joined by "dash" or "hyphen": "M-A-C-K-A-Y", "O-K-E dash B-A-K-O".
+_SPELT = re.compile(r"(?<![\w\-])[A-Za-z](?:-[A-Za-z]){2,}(?:[ \t]+(?:dash|hyphen|-)[ \t]+[A-Za-z](?:-[A-Za-z]){1,})*(?![\w\-])")
+_SPELL_LEAD = re.compile(r"(?:that's|thats|that is|spelt|spelled|spelling|spell it|it's|its)[ \t:,]*$")
 COORDINATION = re.compile(r"(?:['’]s)?(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|,[ \t]+(?:and|or)[ \t]+)")
 _NAME_QUESTION = re.compile(
     r"\b(?:name|surname|names|forename|who am i speaking|who's calling|who is calling|who's speaking|who are you|"

@@ -1,0 +1,188 @@
+"""Identifiers read out digit by digit, as call transcripts write them down.
+
+Callers say numbers in groups of words ("oh seven, oh four, three six", "double oh eight two",
+"forty, forty-seven, nineteen") or as spaced digits ("1 2 0 5 5 8 4 9 3"), and spell the letters
+of a National Insurance number ("J H, four eight, two one, oh seven, C"). Such a run is turned into
+its characters and judged by its length, its checksum and the nearest cue, as the written form would
+be: ten digits that pass the NHS or UTR check, eleven digits that dial as a UK phone number, six for a
+sort code (or a date of birth, "oh three oh eight oh two"), eight for an account, nine for a passport.
+A run read back later ("Sorry, one two oh five...?") takes the label of the identifier it repeats.
+Written digit groups ("40 47 19") are left to the recognisers of the written forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from govai.pii import validators as v
+from govai.pii.context import nearest_cue_before
+from govai.pii.entities import Entity
+from govai.pii.recognisers.account_number import ACCOUNT_CUES
+from govai.pii.recognisers.contact import _phone_score
+from govai.pii.recognisers.dates import BIRTH_CUES, OTHER_DATE_CUES
+from govai.pii.recognisers.sort_code import _GAP, SORT_CODE_CUES
+from govai.pii.registry import TextDoc, pii_recognisers
+
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90}
+_UNIT = "one|two|three|four|five|six|seven|eight|nine"
+_DIGIT = "zero|oh|nought|" + _UNIT + r"|\d"
+# One spoken group: "double oh", "forty-seven", "nineteen", "six", "0161" or a capital letter alone ("J").
+_TOKEN = (r"(?:(?i:(?:double|triple)[ \t]+(?:" + _DIGIT + r")|(?:" + "|".join(_TENS) + r")(?:[ \-](?:" + _UNIT
+          + r"))?|" + "|".join(_TEENS) + "|" + _DIGIT.replace(r"|\d", "") + r")(?![\w'’])|\d{1,5}(?![\d\w])"
+          + r"|[A-Z](?![\w'’]))")
+_SEP = r"(?:[ \t]*,[ \t]*|[ \t]+)"
+RUN = re.compile(r"(?<![\w'’\-.])" + _TOKEN + r"(?:" + _SEP + _TOKEN + r")+")
+_ONE = re.compile(_TOKEN)
+_PAIR_GAP = re.compile(r"[ \t]*,?" + _GAP + r"$", re.IGNORECASE)
+
+NHS_CUES = ("nhs", "nhs number", "nhs no", "health", "patient", "hospital", "gp", "medical", "red book")
+UTR_CUES = ("utr", "unique taxpayer", "taxpayer reference", "tax reference", "self assessment", "hmrc")
+PASSPORT_CUES = ("passport", "passport number", "passport no", "travel document")
+NINO_CUES = ("national insurance", "ni number", "ni no", "nino", "ni", "n.i.")
+_WINDOW = 60
+
+
+def _chars(token: str) -> str:
+    t = token.lower()
+    if t[0].isdigit():
+        return t
+    if len(t) == 1:
+        return token  # a spelt letter keeps its case
+    if t.startswith(("double", "triple")):
+        times = 2 if t.startswith("double") else 3
+        d = t.split()[-1]
+        return (d if d.isdigit() else _DIGIT_WORDS[d]) * times
+    if t in _DIGIT_WORDS:
+        return _DIGIT_WORDS[t]
+    if t in _TEENS:
+        return str(_TEENS[t])
+    parts = re.split(r"[ \-]", t)
+    value = _TENS[parts[0]] + (int(_DIGIT_WORDS[parts[1]]) if len(parts) > 1 else 0)
+    return str(value)
+
+
+class Run:
+    """A run of spoken groups: its span, and its characters with the groups they came from."""
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self.tokens = [(t.start() + m.start(), t.end() + m.start(), t.group(0)) for t in _ONE.finditer(m.group(0))]
+        self.start, self.end = m.span()
+        self.chars = "".join(_chars(t) for _, _, t in self.tokens)
+
+    @property
+    def spoken(self) -> bool:
+        """Said in words, or written as spaced single digits: not a written digit group."""
+        words = any(not t[0].isdigit() and len(t) > 1 for _, _, t in self.tokens)
+        singles = sum(len(t) == 1 and t.isdigit() for _, _, t in self.tokens)
+        return words or singles >= 5
+
+    def digits_only(self) -> tuple[int, int, str]:
+        """The span and digits without spelt letters at either end."""
+        tokens = self.tokens
+        while tokens and tokens[0][2].isalpha() and len(tokens[0][2]) == 1:
+            tokens = tokens[1:]
+        while tokens and tokens[-1][2].isalpha() and len(tokens[-1][2]) == 1:
+            tokens = tokens[:-1]
+        if not tokens:
+            return self.start, self.start, ""
+        return tokens[0][0], tokens[-1][1], "".join(_chars(t) for _, _, t in tokens)
+
+
+def _cue_score(doc: TextDoc, start: int, cues: tuple[str, ...]) -> float:
+    """0.9 for a cue on this line or in the question just above, fading with distance; 0 without one."""
+    cue = nearest_cue_before(doc, start, cues, _WINDOW)
+    if cue is None:
+        return 0.0
+    return 0.95 - 0.3 * min(cue.distance, _WINDOW) / _WINDOW
+
+
+def _birth_date(doc: TextDoc, start: int, digits: str) -> dt.date | None:
+    """Six digits read as day, month, year ("oh three oh eight oh two") after a birth cue."""
+    today = dt.date.today()
+    day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+    year += 1900 if year > today.year % 100 else 2000
+    date = v.calendar_date(year, month, day) if 1 <= month <= 12 else None
+    if date is None or date > today:
+        return None
+    birth = nearest_cue_before(doc, start, BIRTH_CUES, _WINDOW)
+    other = nearest_cue_before(doc, start, OTHER_DATE_CUES, _WINDOW)
+    return date if birth is not None and (other is None or other.distance > birth.distance) else None
+
+
+class SpokenNumberRecogniser:
+    name = "spoken_numbers"
+    labels = ("NINO", "NHS_NUMBER", "UTR", "PHONE_UK", "SORT_CODE", "ACCOUNT_NUMBER", "PASSPORT_UK",
+              "DATE_OF_BIRTH")
+    order = 15  # after the written identifiers, so a read-back can repeat one of them
+
+    def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
+        runs = [Run(m) for m in RUN.finditer(doc.text)]
+        runs = [r for r in runs if r.spoken]
+        if not runs:
+            return []
+        # What was already given, by its characters: a read-back repeats it.
+        given = {re.sub(r"[^0-9A-Za-z]", "", doc.text[e.start : e.end]).upper(): e.label
+                 for e in found if e.score >= 0.5}
+        out: list[Entity] = []
+        previous: tuple[Run, Entity] | None = None
+        for run in runs:
+            entity = self._classify(doc, run, given)
+            if entity is None and previous is not None:
+                entity = self._account_after_sort_code(doc, run, *previous)
+            if entity is not None:
+                out.append(entity)
+                given.setdefault(run.chars.upper() if entity.label == "NINO" else run.digits_only()[2], entity.label)
+                previous = (run, entity)
+        return out
+
+    def _classify(self, doc: TextDoc, run: Run, given: dict[str, str]) -> Entity | None:
+        chars = run.chars.upper()
+        if v.nino(chars):
+            return Entity(run.start, run.end, "NINO", 0.9, self.name, ("spoken", "validated"))
+        start, end, digits = run.digits_only()
+        if len(digits) < 6:
+            return None
+        if digits in given:
+            return Entity(start, end, given[digits], 0.85, self.name, ("spoken", "read_back"))
+        candidates: list[tuple[float, str]] = []
+        if len(digits) == 10:
+            if v.nhs_number(digits):
+                candidates.append((_cue_score(doc, start, NHS_CUES), "NHS_NUMBER"))
+            if v.utr(digits):
+                candidates.append((_cue_score(doc, start, UTR_CUES), "UTR"))
+        if len(digits) in (10, 11) and digits.startswith("0"):
+            candidates.append((_phone_score(digits), "PHONE_UK"))
+        if len(digits) == 6:
+            candidates.append((_cue_score(doc, start, SORT_CODE_CUES), "SORT_CODE"))
+            birth = _birth_date(doc, start, digits)
+            if birth is not None:
+                doc.extras.setdefault("birth_dates", set()).add(birth)  # a later "third of August..." repeats it
+                candidates.append((0.9, "DATE_OF_BIRTH"))
+        if len(digits) == 8:
+            candidates.append((_cue_score(doc, start, ACCOUNT_CUES), "ACCOUNT_NUMBER"))
+        if len(digits) == 9:
+            candidates.append((_cue_score(doc, start, PASSPORT_CUES), "PASSPORT_UK"))
+        score, label = max(candidates, default=(0.0, ""))
+        if score < 0.5:
+            return None
+        return Entity(start, end, label, score, self.name, ("spoken",))
+
+    def _account_after_sort_code(self, doc: TextDoc, run: Run, prev_run: Run, prev: Entity) -> Entity | None:
+        """Eight digits said just after a sort code ("..., and five three oh nine ...") are its account."""
+        start, end, digits = run.digits_only()
+        if prev.label != "SORT_CODE" or len(digits) != 8 or not _PAIR_GAP.match(doc.text, prev_run.end, start):
+            return None
+        return Entity(start, end, "ACCOUNT_NUMBER", 0.85, self.name, ("spoken", "after_sort_code"))
+
+
+@pii_recognisers.register("spoken_numbers")
+def spoken_numbers(options: dict[str, Any]) -> SpokenNumberRecogniser:
+    return SpokenNumberRecogniser()

@@ -1,0 +1,39 @@
+"""The hand-written PII sets in bench/data: each JSON Lines file is exactly what its marked-up
+source gives, and no document of a hold-out repeats one of the development set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govai.pii.markup import documents
+
+DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
+SETS = {"pii-handwritten-dev": "pii-hw-dev", "pii-dev2": "pii-dev2", "pii-holdout": "pii-holdout",
+        "pii-holdout-v2": "pii-holdout-v2"}
+
+
+def _records(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_the_set_is_its_marked_up_source(name: str) -> None:
+    source = (DATA / f"{name}.src.txt").read_text(encoding="utf-8")
+    assert _records(name) == documents(source, SETS[name])
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_spans_are_sorted_and_never_overlap(name: str) -> None:
+    for record in _records(name):
+        marks = sorted([(s["start"], s["end"]) for s in record["spans"]] +
+                       [(n["start"], n["end"]) for n in record["hard_negatives"]])
+        assert all(a[1] <= b[0] for a, b in zip(marks, marks[1:])), record["id"]
+
+
+@pytest.mark.parametrize("holdout", ["pii-holdout", "pii-holdout-v2"])
+def test_no_holdout_document_repeats_a_development_one(holdout: str) -> None:
+    dev = {" ".join(r["text"].lower().split()) for name in ("pii-handwritten-dev", "pii-dev2") for r in _records(name)}
+    assert not [r["id"] for r in _records(holdout) if " ".join(r["text"].lower().split()) in dev]
