@@ -5,6 +5,7 @@ helpers. No database or embedding model is needed: vectors are made up."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from govai.domain import Source
 from govai.retrieval.evidence import Evidence, Sentence
@@ -37,14 +38,21 @@ def test_two_questions_about_one_page_are_asked_as_one_and_need_both_facts() -> 
     assert compound_rows(ROWS) == rows  # a fixed seed: the same data every run
 
 
-def test_training_rows_hold_written_citizen_and_compound_questions() -> None:
+def test_training_rows_hold_written_citizen_compound_and_forum_questions() -> None:
     from govai.retrieval.train import row_kind, training_rows
+    from govai.text.parts import split_ask
 
     rows = training_rows(ROWS)
     kinds = [row_kind(r) for r in rows]
     assert kinds.count("written") == 4 and kinds.count("citizen") == 4 and kinds.count("compound") == 2
+    assert kinds.count("forum") == 4 and kinds.count("forum-compound") == 2  # each written and two-part question
     assert all(r["kind"] != "unanswerable" for r in rows)
-    assert [row_kind(r) for r in training_rows(ROWS, compound=False)].count("compound") == 0
+    post = next(r for r in rows if r["id"] == "a1~forum")
+    assert "pond grant" in post["question"].lower() and split_ask(post["question"]).story_share > 0.5
+    without = [row_kind(r) for r in training_rows(ROWS, compound=False, forum=False)]
+    assert without.count("compound") == 0 and without.count("forum") == 0
+    # The posts have their own random stream: adding them leaves the other variants as they were.
+    assert [r for r in rows if "~forum" not in r["id"]] == training_rows(ROWS, forum=False)
 
 
 class CountingEmbedder:
@@ -98,6 +106,35 @@ def test_rank_features_follow_the_ask_and_the_best_typed_sentence_is_marked() ->
     assert col["rank_context"][1] == 1.0
     assert col["typed"].tolist() == [1.0, 1.0, 0.0]  # both hold an amount...
     assert col["typed_best"].tolist() == [1.0, 0.0, 0.0]  # ...the one closest to the ask is the best of them
+
+
+def test_story_features_scale_with_the_share_of_the_question_that_is_story() -> None:
+    from govai.retrieval.selection import FEATURES, unit_features
+
+    texts = ["The grant pays up to £250 towards a fence.", "You do not have to pay it back."]
+    plain = unit_features(_evidence("How much is the pond grant?", texts, [0.5, 0.4], [0.5, 0.4]), [0, 1])
+    story = "We have a deep pond in the back garden and two toddlers who love it. How much is the pond grant?"
+    told = unit_features(_evidence(story, texts, [0.5, 0.4], [0.7, 0.3]), [0, 1])
+    i = FEATURES.index("sim_ask_story")
+    assert plain[:, i].tolist() == [0.0, 0.0]  # no story: the story features say nothing
+    share = 15 / 21  # 15 of the 21 words tell the story
+    assert told[:, i] == pytest.approx([0.7 * share, 0.3 * share])
+    assert told[:, FEATURES.index("sim_question_story")] == pytest.approx([0.5 * share, 0.4 * share])
+
+
+def test_the_shipped_sentence_model_matches_the_features_and_was_trained_on_forum_posts() -> None:
+    from govai.retrieval.selection import FEATURES, load_model, model_path
+
+    if not model_path().exists():
+        pytest.skip("no trained sentence model is shipped")
+    model = load_model()
+    assert model.meta.get("source") != "hand-set", "the model file no longer matches FEATURES: retrain it"
+    assert len(model.weights) == len(FEATURES)
+    by_kind = model.meta["cross_validation"]["by_kind"]
+    assert {"written", "citizen", "compound", "forum", "forum-compound"} <= set(by_kind)
+    # shipped only because it beat the hand-set weights out of fold
+    cv = model.meta["cross_validation"]
+    assert cv["key_fact_accuracy"] > cv["hand_key_fact_accuracy"]
 
 
 def test_each_ask_of_a_multi_part_question_adds_its_answer_type() -> None:

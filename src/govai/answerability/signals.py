@@ -103,7 +103,7 @@ def measure(evidence: Evidence, index: KBIndex, embed: Embed) -> Signals:
         context_cover=max((cover(around(s)) for s, _ in found[:5]), default=0.0),
         term_cover=cover(passage_words),
         open_question=1.0 if wanted is None else 0.0,
-        story_share=len(split.situation.split()) / max(1, len(question.split())),
+        story_share=split.story_share,
     )
 
 

@@ -267,4 +267,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the imported module, not ``__main__``: the items kept with ``--items`` /
+    # ``--examples`` are pickled, and classes pickled as ``__main__.X`` cannot be read back by
+    # another entry point (bench/qa_bench.py), which would then rebuild them all.
+    from govai.answerability.train import main as _main
+
+    sys.exit(_main())

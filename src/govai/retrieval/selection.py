@@ -51,6 +51,11 @@ FEATURES = (
     "cover_heading_ask",  # IDF share of the ask's terms in its page title and headings alone
     "typed_best",  # the closest sentence to the ask of the kind the ask wants
     "typed_part",  # the kind of answer one of several asks wants ("how long...? and how much...?")
+    # A long post's story dilutes the whole question's similarity; these let the ranker lean on
+    # the ask the more of the question is story (each is the feature times the story's share).
+    "sim_ask_story",
+    "sim_question_story",
+    "cover_ask_own_story",
 )
 
 _REFERS_BACK = re.compile(r"^(this|these|that|those|it|they|such|instead|otherwise|however|but)\b", re.I)
@@ -133,9 +138,11 @@ def unit_features(evidence: Evidence, keep: list[int], ask: str | None = None,
     if ask is not None and ask_similarity is not None:
         question = ask
         sim_q = np.array([ask_similarity[i] for i in keep], dtype=np.float64)
+    story = 0.0
     if ask is None:
         split = split_ask(question)
         ask = split.ask
+        story = split.story_share
         if ask_similarity is None and evidence.ask_similarity:
             # The ask without the story (one ask), or the closest of several asks.
             ask_similarity = list(np.max(np.array(evidence.ask_similarity), axis=0))
@@ -186,5 +193,6 @@ def unit_features(evidence: Evidence, keep: list[int], ask: str | None = None,
             _cover(w_ask, heading_terms[k]),
             1.0 if k == typed_best else 0.0,
             1.0 if any(w.search(u.text) for w in part_wanted) else 0.0,
+            story * sim_a[k], story * sim_q[k], story * _cover(w_ask, unit_terms[k]),
         ])
     return np.array(rows, dtype=np.float64).reshape(len(units), len(FEATURES))

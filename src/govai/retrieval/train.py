@@ -32,7 +32,7 @@ import numpy as np
 
 from govai.evals import kept
 from govai.evals.qa import MAX_ANSWER_WORDS, load_questions, normalise_id
-from govai.evals.variants import citizen_variant, compound_question
+from govai.evals.variants import citizen_variant, compound_question, forum_variant
 from govai.retrieval.evidence import Evidence, evidence_for
 from govai.retrieval.rerank import FEATURES as RERANK_FEATURES
 from govai.retrieval.rerank import (
@@ -77,22 +77,37 @@ def compound_rows(rows: list[dict]) -> list[dict]:
     return out
 
 
-def training_rows(rows: list[dict], compound: bool = True) -> list[dict]:
-    """The answerable questions, one citizen variant of each and (``compound``) each pair of
-    questions about one page asked as one."""
+def training_rows(rows: list[dict], compound: bool = True, forum: bool = True) -> list[dict]:
+    """The answerable questions, one citizen variant of each, (``compound``) each pair of
+    questions about one page asked as one, and (``forum``) each written and each two-part
+    question as a long forum post (``forum_variant``: a story before and after the ask)."""
     rng = random.Random(SEED)
-    out = []
+    written, out = [], []
     for row in rows:
         if row.get("kind") == "unanswerable" or not row.get("expected_sources"):
             continue
+        written.append(row)
         out.append(row)
         out.append({**row, "id": row["id"] + "~citizen", "question": citizen_variant(row["question"], rng)})
-    return out + (compound_rows(rows) if compound else [])
+    pairs = compound_rows(rows) if compound else []
+    posts = []
+    if forum:
+        post_rng = random.Random(SEED + 2)  # its own stream: the other variants stay as they were
+        posts = [{**row, "id": row["id"] + "~forum", "question": forum_variant(row["question"], post_rng)}
+                 for row in written + pairs]
+    return out + pairs + posts
+
+
+KINDS = ("written", "citizen", "compound", "forum", "forum-compound")
 
 
 def row_kind(row: dict) -> str:
-    """written (a question as written), citizen (its citizen variant) or compound (two asked as one)."""
-    return "compound" if "+" in row["id"] else "citizen" if row["id"].endswith("~citizen") else "written"
+    """written (a question as written), citizen (its citizen variant), compound (two asked as
+    one), forum (a written question as a forum post) or forum-compound (two, as a forum post)."""
+    two = "+" in row["id"]
+    if row["id"].endswith("~forum"):
+        return "forum-compound" if two else "forum"
+    return "compound" if two else "citizen" if row["id"].endswith("~citizen") else "written"
 
 
 def page_of(row: dict) -> str:
@@ -351,7 +366,7 @@ def cross_validate_sentences(items: list[SentenceItem], folds: int | None) -> tu
     hand_kfa = float(np.mean(hand_ok))
     best = max(results, key=lambda k: (round(results[k], 3), -k[0], -k[1]))
     by_kind = {}
-    for kind in ("written", "citizen", "compound"):
+    for kind in KINDS:
         ks = [k for k, it in enumerate(items) if row_kind(it.row) == kind]
         if ks:
             by_kind[kind] = {"n": len(ks), "learned": round(float(np.mean([oks[best][k] for k in ks])), 4),
@@ -381,10 +396,11 @@ class CrossValidation:
 # them. (The sentence features, ``selection.py``, are recomputed from the stored evidence every
 # run.) How candidates are read from the store (``retriever.py``, ``store/``) is left out: work
 # there is on speed and keeps the results; delete the --items file to rebuild after other changes.
-def items_key(kb, rows: list[dict]) -> str:
+def items_key(kb, rows: list[dict], shipped_rerank: bool = False) -> str:
     """A fingerprint of what the training items are built from: the questions, the knowledge
-    base's revision, and the code that retrieves and describes the candidates."""
-    return kept.fingerprint(kb, rows, settings=f"{CANDIDATES}|{RRF_K}|{PASSAGES}")
+    base's revision, the code that retrieves and describes the candidates, and which reranker
+    retrieved the sentences' evidence."""
+    return kept.fingerprint(kb, rows, settings=f"{CANDIDATES}|{RRF_K}|{PASSAGES}|{'shipped' if shipped_rerank else 'fitted'}")
 
 
 def load_items(path: Path | None, key: str) -> tuple[list[RerankItem], list[SentenceItem]] | None:
@@ -402,12 +418,16 @@ def save_items(path: Path, key: str, items: list[RerankItem], sitems: list[Sente
 
 
 def cross_validate(retriever: Retriever, kb: str, rows: list[dict], folds: int | None = None,
-                   bar=None, items_file: Path | None = None) -> CrossValidation:
+                   bar=None, items_file: Path | None = None, shipped_rerank: bool = False) -> CrossValidation:
     """Both models cross-validated by page on ``rows`` (``training_rows`` of the questions).
+    The sentences' evidence is retrieved with the reranker fitted here, or (``shipped_rerank``,
+    when only the sentence ranker is to be trained) with the one the product runs.
     With ``items_file``, the retrieved candidates and evidence are kept there and reused while
     the questions, the knowledge base and the retrieval code are unchanged."""
+    from govai.retrieval import rerank as rerank_module
+
     idx = retriever.index(kb)
-    key = items_key(idx.kb, rows)
+    key = items_key(idx.kb, rows, shipped_rerank)
     cached = load_items(items_file, key)
     advance = (lambda task: (lambda: bar.advance(task))) if bar else (lambda task: None)
     if cached is None:
@@ -418,11 +438,12 @@ def cross_validate(retriever: Retriever, kb: str, rows: list[dict], folds: int |
     learned, hand = cross_validate_rerank(idx, items, folds)
     rerank = RerankModel(fit_listwise(_rerank_groups(idx, items)), {
         "cross_validation": {"learned": learned, "hand_set": hand},
-        "trained_on": "answerability/data/questions.jsonl answerable questions, their citizen variants "
-                      "and pairs of questions about one page asked as one"})
+        "trained_on": "answerability/data/questions.jsonl answerable questions, their citizen variants, "
+                      "pairs of questions about one page asked as one, and both as long forum posts"})
     if cached is None:
         task = bar.add_task("Sentence evidence", total=len(rows)) if bar else None
-        sitems = sentence_items(retriever, kb, rows, rerank, advance(task))
+        retrieving = rerank_module.load_model() if shipped_rerank else rerank
+        sitems = sentence_items(retriever, kb, rows, retrieving, advance(task))
         if items_file is not None:
             save_items(items_file, key, items, sitems)
     else:
@@ -444,6 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=None, help="training questions (dev-qa.jsonl format)")
     parser.add_argument("--folds", type=int, default=None, help="pages dealt into this many folds (default: one page a fold)")
     parser.add_argument("--check", action="store_true", help="cross-validate only; write nothing")
+    parser.add_argument("--only", choices=("rerank", "sentences"), default=None,
+                        help="write only this model; with 'sentences', its evidence is retrieved with the reranker "
+                             "the product runs now")
     parser.add_argument("--items", type=Path, default=None,
                         help="keep the retrieved training items in this file and reuse them while the questions, "
                              "the knowledge base and the retrieval code are unchanged (sentence features are "
@@ -453,9 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = training_rows(load_questions(args.questions or data_path()))
     retriever = Retriever(KnowledgeStore(get_database()), RememberingEmbedder(get_embedder(get_settings().embedder)))
     with Progress() as bar:
-        cv = cross_validate(retriever, args.kb, rows, args.folds, bar, args.items)
-    kinds = {name: sum(row_kind(r) == kind for r in rows) for kind, name in
-             (("written", "written"), ("citizen", "citizen variants"), ("compound", "two asked as one"))}
+        cv = cross_validate(retriever, args.kb, rows, args.folds, bar, args.items, shipped_rerank=args.only == "sentences")
+    kinds = {kind: sum(row_kind(r) == kind for r in rows) for kind in KINDS}
     print(f"{cv.questions} training questions (" + ", ".join(f"{v} {k}" for k, v in kinds.items()) + f"), "
           f"{cv.pages} pages")
     print("reranker, leave-one-page-out: learned " + ", ".join(f"{k} {v:.3f}" for k, v in cv.rerank_learned.items())
@@ -472,7 +495,10 @@ def main(argv: list[str] | None = None) -> int:
     # A model is shipped only where it beats, out of fold, the hand-set weights it would replace.
     beats = {model_path(): cv.rerank_learned["mrr"] > cv.rerank_hand["mrr"],
              sentence_model_path(): report["key_fact_accuracy"] > report["hand_key_fact_accuracy"]}
+    chosen = {"rerank": model_path(), "sentences": sentence_model_path()}
     for path, model in ((model_path(), cv.rerank), (sentence_model_path(), sentences)):
+        if args.only and chosen[args.only] != path:
+            continue
         if not beats[path]:
             print(f"not written (no better than the hand-set weights out of fold): {path}")
             continue
@@ -485,4 +511,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the imported module, not ``__main__``: the items kept with ``--items`` /
+    # ``--examples`` are pickled, and classes pickled as ``__main__.X`` cannot be read back by
+    # another entry point (bench/qa_bench.py), which would then rebuild them all.
+    from govai.retrieval.train import main as _main
+
+    sys.exit(_main())

@@ -59,6 +59,11 @@ class AskSplit:
     def has_situation(self) -> bool:
         return bool(self.situation)
 
+    @property
+    def story_share(self) -> float:
+        """The share of the question's words that tell the asker's story (0 with no story)."""
+        return len(self.situation.split()) / max(1, len(self.question.split()))
+
 
 def question_parts(question: str) -> list[str]:
     """The asks, in order; a question with a single ask gives one part (the question itself)."""
