@@ -171,6 +171,29 @@ def test_remembered_features_give_the_same_choice_as_fresh_ones() -> None:
         assert composer.compose(evidence.question, evidence.sources, evidence).answer == fresh
 
 
+def test_the_selection_setting_is_the_best_whose_answers_are_no_longer_than_the_hand_set_ones() -> None:
+    from govai.retrieval.selection import hand_model, unit_features
+    from govai.retrieval.train import SentenceItem, cross_validate_sentences, quoted
+
+    texts = ["The grant pays up to £250 towards a fence.", "Fences cost about £400 to build in most gardens.",
+             "You do not have to pay it back.", "Apply to your council for the grant online or by post.",
+             "Most applicants get between 40% and 60% of the cost."]
+    items = []
+    for k, (question, fact) in enumerate([("How much is the pond grant?", "£250"),
+                                          ("Do I have to pay the pond grant back?", "do not have to pay"),
+                                          ("How do I apply for the pond grant?", "Apply to your council")]):
+        evidence = _evidence(question, texts, [0.3 + 0.1 * (fact.lower() in t.lower()) for t in texts])
+        keep = list(range(len(texts)))
+        row = {"id": f"q{k}", "question": question, "expected_sources": [f"/page-{k}"], "key_facts": [fact]}
+        y = np.array([fact.lower() in t.lower() for t in texts])
+        items.append(SentenceItem(row, evidence, keep, unit_features(evidence, keep), y))
+    report, _ = cross_validate_sentences(items, None)
+    assert report["mean_words"] <= report["hand_mean_words"]
+    assert report["hand_mean_words"] == pytest.approx(np.mean([quoted(it, hand_model())[1] for it in items]), abs=0.05)
+    wider = [k for k, words in report["grid_words"].items() if words > report["hand_mean_words"]]
+    assert f"{report['margin']}/{report['max_sentences']}" not in wider
+
+
 class FakeBM25:
     """BM25 statistics of a made-up collection: every term equally rare, no chunk matches."""
 
