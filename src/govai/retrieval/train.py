@@ -317,10 +317,6 @@ def quoted(item: SentenceItem, model: SentenceModel) -> tuple[bool, int]:
     return words <= MAX_ANSWER_WORDS and all(_has(answer, f) for f in item.row.get("key_facts", [])), words
 
 
-def answer_ok(item: SentenceItem, model: SentenceModel) -> bool:
-    return quoted(item, model)[0]
-
-
 @contextlib.contextmanager
 def features_remembered():
     """While a grid of selection settings is tried, each item's sentence features (for the

@@ -93,7 +93,7 @@ def national_digits(value: str) -> str:
     return "0" + digits
 
 
-def _phone_score(number: str) -> float:
+def phone_score(number: str) -> float:
     if len(number) not in (10, 11) or number[1] not in "123578":
         return 0.0
     if number[1] in "237" and len(number) != 11:
@@ -124,7 +124,7 @@ class PhoneRecogniser:
             end = start + len(text)
             if re.search(r"\d[ \-]?$", doc.text[max(0, start - 2) : start]):
                 continue  # the tail of a longer digit run (an account, an IBAN)
-            score = _phone_score(national_digits(text))
+            score = phone_score(national_digits(text))
             if score <= 0:
                 continue
             cue = nearest_cue_before(doc, start, _PHONE_CUES, 40)

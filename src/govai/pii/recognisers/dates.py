@@ -139,11 +139,16 @@ OTHER_DATE_CUES = ("date of death", "died", "issued", "issue date", "expiry", "e
 _BIRTH_AFTER = re.compile(r"\s*[(\[\-–,]\s*(dob|d\.o\.b\.?|date of birth|born|birth date)\b")
 
 
+def _word_key(text: str) -> str:
+    """A number said in words as the tables spell it: "Twenty one" -> "twenty-one"."""
+    return re.sub(r"[ \t\-]+", "-", text.lower())
+
+
 def _day(text: str) -> int:
     digits = re.match(r"\d+", text)
     if digits:
         return int(digits.group(0))
-    word = re.sub(r"[ \t\-]+", "-", text.lower())
+    word = _word_key(text)
     return _ORDINALS.get(word) or _NUMBERS[word]
 
 
@@ -179,7 +184,7 @@ def parse_date(m: re.Match[str], today: dt.date) -> dt.date | None:
     elif groups.get("mord"):
         month = _day(groups["mord"])
     elif groups.get("mnum"):
-        month = _NUMBERS[re.sub(r"[ \t\-]+", "-", groups["mnum"].lower())]
+        month = _NUMBERS[_word_key(groups["mnum"])]
     else:
         month = int(groups["m"])
     day = _day(groups["d"]) if groups.get("d") else 1

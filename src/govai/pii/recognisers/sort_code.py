@@ -31,8 +31,8 @@ SORT_CODE_CUES = ("sort code", "sort-code", "sortcode", "s/c", "s/code", "sc", "
 SORT_CODE = r"\d{2}(?P<sep>[\- ]?)\d{2}(?P=sep)\d{2}"
 ACCOUNT = r"\d{8}|\d{4} \d{4}|\d{2} \d{2} \d{2} \d{2}"
 # Between the two: separators and an account word ("/", ", acc no. ", " and ", " a/c: ").
-_GAP = r"[ \t]*[,/|;–\-]?[ \t]*(?:(?:and|&)[ \t]+)?(?:(?:the[ \t]+)?(?:acc(?:oun)?t?|a/c|account)(?:[ \t]*(?:no\.?|num(?:ber)?|#))?[ \t]*[:.\-]?[ \t]*(?:is[ \t]+)?)?"
-PAIR = re.compile(r"(?<![\d\-/.])(?P<sc>" + SORT_CODE + r")(?P<gap>" + _GAP + r")(?P<acc>" + ACCOUNT + r")(?![\d\-/]|\.\d)")
+PAIR_GAP = r"[ \t]*[,/|;–\-]?[ \t]*(?:(?:and|&)[ \t]+)?(?:(?:the[ \t]+)?(?:acc(?:oun)?t?|a/c|account)(?:[ \t]*(?:no\.?|num(?:ber)?|#))?[ \t]*[:.\-]?[ \t]*(?:is[ \t]+)?)?"
+PAIR = re.compile(r"(?<![\d\-/.])(?P<sc>" + SORT_CODE + r")(?P<gap>" + PAIR_GAP + r")(?P<acc>" + ACCOUNT + r")(?![\d\-/]|\.\d)")
 
 
 def pairs(doc: TextDoc) -> list[tuple[tuple[int, int], tuple[int, int]]]:

@@ -21,9 +21,9 @@ from govai.pii import validators as v
 from govai.pii.context import nearest_cue_before
 from govai.pii.entities import Entity
 from govai.pii.recognisers.account_number import ACCOUNT_CUES
-from govai.pii.recognisers.contact import _phone_score
+from govai.pii.recognisers.contact import phone_score
 from govai.pii.recognisers.dates import BIRTH_CUES, OTHER_DATE_CUES
-from govai.pii.recognisers.sort_code import _GAP, SORT_CODE_CUES
+from govai.pii.recognisers.sort_code import PAIR_GAP, SORT_CODE_CUES
 from govai.pii.registry import TextDoc, pii_recognisers
 
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -41,7 +41,7 @@ _TOKEN = (r"(?:(?i:(?:double|triple)[ \t]+(?:" + _DIGIT + r")|(?:" + "|".join(_T
 _SEP = r"(?:[ \t]*,[ \t]*|[ \t]+)"
 RUN = re.compile(r"(?<![\w'’\-.])" + _TOKEN + r"(?:" + _SEP + _TOKEN + r")+")
 _ONE = re.compile(_TOKEN)
-_PAIR_GAP = re.compile(r"[ \t]*,?" + _GAP + r"$", re.IGNORECASE)
+_AFTER_SORT_CODE = re.compile(r"[ \t]*,?" + PAIR_GAP + r"$", re.IGNORECASE)
 
 NHS_CUES = ("nhs", "nhs number", "nhs no", "health", "patient", "hospital", "gp", "medical", "red book")
 UTR_CUES = ("utr", "unique taxpayer", "taxpayer reference", "tax reference", "self assessment", "hmrc")
@@ -159,7 +159,7 @@ class SpokenNumberRecogniser:
             if v.utr(digits):
                 candidates.append((_cue_score(doc, start, UTR_CUES), "UTR"))
         if len(digits) in (10, 11) and digits.startswith("0"):
-            candidates.append((_phone_score(digits), "PHONE_UK"))
+            candidates.append((phone_score(digits), "PHONE_UK"))
         if len(digits) == 6:
             candidates.append((_cue_score(doc, start, SORT_CODE_CUES), "SORT_CODE"))
             birth = _birth_date(doc, start, digits)
@@ -178,7 +178,7 @@ class SpokenNumberRecogniser:
     def _account_after_sort_code(self, doc: TextDoc, run: Run, prev_run: Run, prev: Entity) -> Entity | None:
         """Eight digits said just after a sort code ("..., and five three oh nine ...") are its account."""
         start, end, digits = run.digits_only()
-        if prev.label != "SORT_CODE" or len(digits) != 8 or not _PAIR_GAP.match(doc.text, prev_run.end, start):
+        if prev.label != "SORT_CODE" or len(digits) != 8 or not _AFTER_SORT_CODE.match(doc.text, prev_run.end, start):
             return None
         return Entity(start, end, "ACCOUNT_NUMBER", 0.85, self.name, ("spoken", "after_sort_code"))
 
