@@ -2,10 +2,13 @@
 
     pip download --no-deps -d /tmp/src faker==40.63.0 names==0.3.0   # then unpack both
     apt-get download wbritish-small && dpkg-deb -x wbritish-small_*.deb /tmp/src/scowl
+    pip download --no-deps -d /tmp/src gender-guesser==0.4.0                # then unpack it
     python -m govai.pii.build_lists --faker /tmp/src/faker --names /tmp/src/names-0.3.0 \
-        --scowl /tmp/src/scowl/usr/share/dict/british-english-small
+        --scowl /tmp/src/scowl/usr/share/dict/british-english-small \
+        --nam-dict /tmp/src/gender_guesser/data/nam_dict.txt
 
-Writes ``first_names_public.txt``, ``surnames_public.txt`` and ``common_words.txt``; DATA_CARD.md
+Writes ``first_names_public.txt``, ``surnames_public.txt``, ``common_words.txt`` and
+``first_names_nam_dict.txt``; DATA_CARD.md
 says where each comes from and under which licence. Non-Latin scripts are transliterated
 (Cyrillic, Greek) or left out (Arabic, Persian, Indic scripts, Chinese characters: the romanised
 lists stand in for them).
@@ -105,6 +108,18 @@ def common_words(scowl: Path) -> set[str]:
     return {w for w in scowl.read_text(encoding="latin-1").split() if w.isalpha() and w.islower() and len(w) > 1}
 
 
+def nam_dict_names(path: Path) -> set[str]:
+    """First names of Jörg Michael's nam_dict.txt (about 48,000 names from 54 countries, GFDL 1.2), as
+    shipped in the gender-guesser package: the name fills columns 4-29; "+" joins the parts of a
+    compound name ("Hee+Seon"); lines starting "=" pair a short form with a long one and add nothing new."""
+    names: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("#", "=")) or len(line) < 30:
+            continue
+        names.update(_words(line[3:29].replace("+", " ")))
+    return names
+
+
 def _write(name: str, header: str, words: set[str]) -> None:
     lines = [f"# {line}" for line in header.strip().splitlines()]
     (DATA / f"{name}.txt").write_text("\n".join([*lines, *sorted(words)]) + "\n", encoding="utf-8")
@@ -116,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--faker", type=Path, required=True, help="unpacked faker wheel (the folder holding faker/)")
     parser.add_argument("--names", type=Path, required=True, help="unpacked names sdist (names-0.3.0/)")
     parser.add_argument("--scowl", type=Path, required=True, help="british-english-small from wbritish-small")
+    parser.add_argument("--nam-dict", type=Path, required=True,
+                        help="gender_guesser/data/nam_dict.txt from the gender-guesser 0.4.0 wheel")
     args = parser.parse_args(argv)
     f_first, f_last = faker_names(args.faker)
     c_first, c_last = census_names(args.names)
@@ -137,6 +154,13 @@ package wbritish-small; Copyright 2000-2011 Kevin Atkinson and others, permissiv
 in DATA_CARD.md). A name that is also one of these ("Will", "Grace", "Rose") needs more evidence.
 Generated: python -m govai.pii.build_lists.
 """, common_words(args.scowl))
+    _write("first_names_nam_dict", """
+First names from nam_dict.txt (Copyright (c) 2007-2008 Jörg Michael; GNU Free Documentation
+License 1.2), as shipped in the gender-guesser 0.4.0 package: about 48,000 first names from 54
+countries, among them many the Faker lists lack (Welsh, South Asian, Arabic, Somali, Polish
+diminutives). This derived list is distributed under the same licence. Lower case, one per line.
+Generated: python -m govai.pii.build_lists.
+""", nam_dict_names(args.nam_dict))
     return 0
 
 

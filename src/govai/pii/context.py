@@ -42,7 +42,8 @@ _FORM_LABEL = re.compile(
     r"email|e-mail|ref|reference|subject|re|to|from|cc|sent|time|location|age|occupation|nationality|relationship|"
     r"account|sort|code|bank|iban|nino|ni|nhs|utr|vat|passport|licence|reg|vehicle|reason|town|county|city|country|"
     r"property|rent|amount|note|notes|action|outcome|status|type|category|priority|result|present|apologies|"
-    r"attendees|incident|location|offence|crime|case|claim|appointment|dear|hi|hello|re|fao|attn|ps)\b"
+    r"attendees|incident|location|offence|crime|case|claim|appointment|dear|hi|hello|re|fao|attn|ps|children|kids|"
+    r"siblings|dependants|dependents)\b"
 )
 # What a reply may say before the value it gives ("it's the", "yeah", "I think it's").
 _REPLY_FILLER = re.compile(

@@ -9,4 +9,5 @@ from govai.pii.recognisers import (  # noqa: F401
     names,
     sort_code,
     spoken,
+    tables,
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govai.pii import gazetteer
+from govai.pii.context import reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -239,7 +240,78 @@ class AddressRecogniser:
                 out.append(Entity(start, end, "ADDRESS", 0.88, self.name, ("postcode_anchor", *sorted(kinds))))
         out.extend(self._streets_without_postcode(doc, out))
         out.extend(self._streets_in_words(doc, out))
+        out.extend(self._welsh_streets(doc, out))
+        out = [self._from_cue(doc, e) for e in out]
+        out.extend(self._answers(doc, found, out))
         return out
+
+    def _welsh_streets(self, doc: TextDoc, anchored: list[Entity]) -> list[Entity]:
+        """Welsh streets name their kind first ("4 Bryn Celyn", "Maes y Coed", "Heol y Nant"): with a house
+        number, or after an address phrase, they are addresses."""
+        out: list[Entity] = []
+        for m in _WELSH_STREET.finditer(doc.text):
+            start, end = m.span()
+            if any(e.start < end and start < e.end for e in (*anchored, *out)):
+                continue
+            if not m.group("num") and not _WELSH_CUE.search(doc.lower, max(0, start - 40), start):
+                continue
+            out.append(Entity(start, _extend_places(doc, end), "ADDRESS", 0.72, self.name, ("welsh_street",)))
+        return out
+
+    @staticmethod
+    def _from_cue(doc: TextDoc, entity: Entity) -> Entity:
+        """Start the address where "I live at" or "Home address:" says it starts, when a named premises comes
+        before the street ("resides Ashgrove children's home, 3 Birch Lane", "The Flat, above the pharmacy,
+        2 High Street")."""
+        line_start = doc.line_start(entity.start)
+        cue = None
+        for cue in _PREMISES_CUE.finditer(doc.lower, max(line_start, entity.start - 70), entity.start):
+            pass
+        if cue is None or cue.end() >= entity.start:
+            return entity
+        between = doc.text[cue.end() : entity.start].rstrip(" ,")
+        parts = [p.strip() for p in between.split(",")]
+        if not between or len(parts) > 2 or any(not p or len(p.split()) > 8 or re.search(r"[.;:!?]", p) for p in parts):
+            return entity
+        if re.match(r"(?i)(?:an?|some|his|her|their|my|our)\b", between) or "address" in between.lower():
+            return entity  # "staying at an address on Clarendon Street": the street is the address
+        return Entity(cue.end(), entity.end, entity.label, entity.score, entity.recogniser,
+                      (*entity.evidence, "premises_before"))
+
+    def _answers(self, doc: TextDoc, found: Sequence[Entity], addresses: list[Entity]) -> list[Entity]:
+        """The whole reply to "What's the address?" or "And the first line?": an address needs no street word
+        when it answers the question ("Tigh na Mara, Portnalong, Isle of Skye", "Sixty-one Moortown Ring")."""
+        out: list[Entity] = []
+        if "address" not in doc.lower and "first line" not in doc.lower and "where do you live" not in doc.lower:
+            return out
+        postcodes = [e for e in found if e.label == "POSTCODE"]
+        pos = 0
+        while pos < len(doc.text):
+            line_end = doc.line_end(pos)
+            start = speaker_label_end(doc, pos) or pos
+            start = _ANSWER_LEAD.match(doc.text, start, line_end).end()
+            question = reply_to(doc, start) if start < line_end else None
+            if question and _ADDRESS_QUESTION.search(question) and not _NOT_ADDRESS_QUESTION.search(question):
+                end = min([pc.start for pc in postcodes if start < pc.start < line_end], default=line_end)
+                head = re.match(r"[^,\n]+,[ \t]*", doc.text[start:end])
+                if head and "name" in question and not any(c.isdigit() for c in head.group(0)):
+                    start += head.end()  # "Can I take your name and address?" "Kelly Shaw, flat 9 ..."
+                value = doc.text[start:end].rstrip(" ,.!")
+                if self._answer_shaped(value):
+                    out.append(Entity(start, start + len(value), "ADDRESS", 0.9, self.name, ("answer_to_address_question",)))
+            pos = line_end + 1
+        return out
+
+    @staticmethod
+    def _answer_shaped(value: str) -> bool:
+        words = value.split()
+        if not 2 <= len(words) <= 12 or "?" in value or words[0].lower().strip(",") in _NOT_ANSWER_START:
+            return False
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        first = parts[0]
+        numbered = first[0].isdigit() or first.split()[0].lower().split("-")[0] in _NUMBER_WORDS
+        return bool(kind_any_case(first)) or numbered and len(first.split()) <= 5 or (
+            len(parts) >= 2 and all(len(p.split()) <= 5 and _is_cap_token(p.split()[0]) for p in parts))
 
     def _streets_in_words(self, doc: TextDoc, anchored: list[Entity]) -> list[Entity]:
         """Addresses with no postcode and no capitals or no house number: "22 hawthorn drive",
@@ -340,6 +412,24 @@ _ADDRESS_CUE = re.compile(
     r"address:|address on|address in|addy is|moved to|moving to|moved into|moving into|"
     r"new address|resides at|residing at|home at|visited|attended|attend|broke into[^,.]{0,20}at|at)[ \t]*$"
 )
+
+
+_WELSH_STREET = re.compile(
+    r"(?<![\w£$.,:/])(?:(?P<num>\d{1,4}[A-Za-z]?),?[ \t]+)?(?:Heol|Ffordd|Stryd|Lôn|Lon|Maes|Rhodfa|Llwyn|Bryn|Clos|"
+    r"Teras|Plas|Parc|Cae|Pen[ \t]+y|Tan[ \t]+y)[ \t]+(?:(?:y|yr|'r)[ \t]+)?[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+)?")
+_WELSH_CUE = re.compile(r"(?:\baddress[^:\n]{0,20}:|\blives? (?:at|on|in)|\bliving (?:at|on)|\bfrom|\bat|\bto|"
+                        r"\bnumber \d{1,4}|\bdad's,|\bmum's,)[ \t]*$")
+_PREMISES_CUE = re.compile(
+    r"(?:\blives? at|\bliving at|\blived at|\bresides(?: at)?|\bresiding at|\bhome address[^:\n]{0,30}:|"
+    r"\baddress:|\btaken home to|\bstaying at|\bstays at)[ \t]+")
+_ANSWER_LEAD = re.compile(r"[ \t]*(?:(?:yes|yeah|yep|it's|its|it is|that's|thats|um|er|erm|sure|ok|okay|so)[,.]?[ \t]+)*",
+                          re.IGNORECASE)
+_ADDRESS_QUESTION = re.compile(r"\b(?:address|first line|where do you live|where are you living|where does (?:he|she) live)\b")
+_NOT_ADDRESS_QUESTION = re.compile(r"\b(?:e-?mail|web|ip|url) address|\baddress (?:the|this|that|it|your (?:concern|complaint))")
+_NOT_ANSWER_START = frozenset("no not nope same yes yeah it i i'm im we he she they can could sorry don't dont".split())
+_NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
+    eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split())
 
 
 _PLAIN_STREET_SUFFIXES = frozenset(

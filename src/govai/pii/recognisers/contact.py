@@ -36,14 +36,28 @@ _ROLE_STEMS = ("council", "enquir", "benefit", "housing", "revenue", "parking", 
                "careers", "admission", "election", "registr", "queries", "department", "general", "team")
 
 
-def _is_role_mailbox(local: str) -> bool:
+# Public bodies' domains: their single-word mailboxes belong to a team ("allocations@", "yot@").
+_PUBLIC_DOMAINS = (".gov.uk", ".nhs.uk", ".nhs.net", ".police.uk", ".sch.uk", ".ac.uk", ".mod.uk", ".parliament.uk",
+                   ".gov.scot", ".gov.wales", ".llyw.cymru", ".mil.uk")
+
+
+def _personal_word(word: str) -> bool:
+    """A name, an initial or two glued to a surname ("jsmith", "akhan"), or a first name glued to a surname."""
+    if any(gazetteer.is_core_name(w) or gazetteer.is_name_word(w) for w in (word, word[1:], word[2:]) if len(w) >= 3):
+        return True
+    return any(gazetteer.is_first_name(word[:i]) and gazetteer.is_surname(word[i:]) for i in range(2, len(word) - 1))
+
+
+def _is_role_mailbox(local: str, domain: str = "") -> bool:
     """A shared mailbox: role words only ("council.tax"), a role stem with no name ("healthystartclaims"),
-    or ordinary words with no name in them ("consumer.queries")."""
+    ordinary words with no name in them ("consumer.queries"), or one word that is no name at a public body."""
     letters = re.sub(r"\d", "", local.lower())
     parts = [p for p in re.split(r"[._\-+]", letters) if p]
     if not parts:
         return False
     if all(p in ROLE_MAILBOXES for p in parts):
+        return True
+    if len(parts) == 1 and ("." + domain.lower()).endswith(_PUBLIC_DOMAINS) and not _personal_word(parts[0]):
         return True
     if any(gazetteer.is_core_name(p) or gazetteer.is_name_word(p) for p in parts):
         return False
@@ -60,8 +74,8 @@ class EmailRecogniser:
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
         out = []
         for m in _EMAIL.finditer(doc.text):
-            local = m.group("v").split("@", 1)[0]
-            if _is_role_mailbox(local):
+            local, domain = m.group("v").split("@", 1)
+            if _is_role_mailbox(local, domain):
                 continue
             out.append(Entity(m.start("v"), m.end("v"), "EMAIL", 0.95, self.name, ("syntax",)))
         return out

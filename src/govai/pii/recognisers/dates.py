@@ -217,7 +217,7 @@ class DateOfBirthRecogniser:
         # Birth dates already given (here, or read out digit by digit): a later mention of the same day
         # is the same birth date read back or restated ("12/3/91. Twelfth of March, ninety-one").
         birth_dates: set[dt.date] = doc.extras.setdefault("birth_dates", set())
-        listed = _listed_with_names(doc, spans)
+        listed = _listed_with_names(doc, spans) - doc.extras.get("not_birth_cells", set())
         out = []
         previous_end = 0
         for start, end in spans:
@@ -266,11 +266,12 @@ def _parse_span(text: str, start: int, end: int, today: dt.date) -> dt.date | No
     return None
 
 
-# A list line that gives a person and a date: "09:15 McLAUGHLIN, Siobhan – 08/09/1971", "- Ana Pop, 01/06/1999".
+# A list line that gives a person and a date: "09:15 McLAUGHLIN, Siobhan – 08/09/1971", "- Ana Pop, 01/06/1999",
+# or a court list's columns, two spaces apart ("1. OKONJO, Chukwuemeka  12/06/1995  Flat 7, ...").
 _LIST_NAME_BEFORE = re.compile(
     r"[ \t]*(?:\d{1,2}[:.]\d{2}[ \t]+|[-•*·–][ \t]*|\d{1,3}[.)][ \t]*)?[A-Z][\w'’\-]+,?(?:[ \t]+[A-Z][\w'’\-]+){0,3}"
-    r"[ \t]*(?:[–—\-,:|]|\(d?o?b?:?)[ \t]*")
-_LIST_DATE_AFTER = re.compile(r"[ \t]*(?:\)[ \t]*)?(?:$|[–—\-,;|(])", re.MULTILINE)
+    r"(?:[ \t]*(?:[–—\-,:|]|\(d?o?b?:?)|[ \t]{2,}|\t)[ \t]*")
+_LIST_DATE_AFTER = re.compile(r"[ \t]*(?:\)[ \t]*)?(?:$|[–—\-,;|(])|[ \t]{2,}|\t", re.MULTILINE)
 
 
 def _listed_with_names(doc: TextDoc, spans: list[tuple[int, int]]) -> set[int]:
@@ -285,3 +286,54 @@ def _listed_with_names(doc: TextDoc, spans: list[tuple[int, int]]) -> set[int]:
 @pii_recognisers.register("date_of_birth")
 def date_of_birth(options: dict[str, Any]) -> DateOfBirthRecogniser:
     return DateOfBirthRecogniser(**options)
+
+
+_GAP_AFTER_NAME = re.compile(r"[ \t]*(?:,|\(|[–—\-])?[ \t]*")
+_END_AFTER_DATE = re.compile(r"[ \t]*(?:[).,;]|$)", re.MULTILINE)
+
+
+class DateAfterNameRecogniser:
+    """A past date written straight after a person's name is their birth date ("Father is Harold Goldberg,
+    15/08/1933.", "Patrik 12.9.2015, Kristína 27.4.2013"). It runs after the name recogniser, and leaves
+    recent dates alone: "Signed R. McGinley 7/11/24" dates the signature."""
+
+    name = "date_after_name"
+    labels = ("DATE_OF_BIRTH",)
+    order = 45
+    min_years = 3
+
+    def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
+        people = {e.end: e for e in found if e.label == "PERSON" and e.score >= 0.5}
+        if not people:
+            return []
+        births = {(e.start, e.end) for e in found if e.label == "DATE_OF_BIRTH" and e.score >= 0.5}
+        today = dt.date.today()
+        out = []
+        for start, end in doc.extras.get("dates", ()):
+            if (start, end) in births or not _END_AFTER_DATE.match(doc.text, end) or \
+                    re.match(r",[ \t]+[a-z]", doc.text[end : end + 4]):
+                continue  # "..., 3 May 2019, about the fence": the sentence goes on; a date of the story
+            name_end = self._name_before(doc, start, people)
+            if name_end is None:
+                continue
+            date = _parse_span(doc.text, start, end, today)
+            if date is None or (today - date).days < 365 * self.min_years or not plausible_birth_year(date.year, today):
+                continue
+            out.append(Entity(start, end, "DATE_OF_BIRTH", 0.7, self.name, ("after_name",)))
+        return out
+
+    @staticmethod
+    def _name_before(doc: TextDoc, start: int, people: dict[int, Entity]) -> int | None:
+        for end in people:
+            if end <= start and start - end <= 4 and _GAP_AFTER_NAME.fullmatch(doc.text, end, start):
+                before = doc.lower[max(doc.line_start(end), people[end].start - 12) : people[end].start]
+                if re.search(r"\b(?:signed|dated|by|from|to|cc|per|with|met|meeting|saw|seen|visited|spoke to|"
+                             r"called|rang|emailed|wrote to)[ \t:]*$", before):
+                    return None  # a signature, a sender or a meeting, then the day it happened
+                return end
+        return None
+
+
+@pii_recognisers.register("date_after_name")
+def date_after_name(options: dict[str, Any]) -> DateAfterNameRecogniser:
+    return DateAfterNameRecogniser(**options)

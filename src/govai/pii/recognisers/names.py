@@ -94,6 +94,23 @@ VERB_AFTER = re.compile(
     r"reported|reports|disclosed|stated|states|confirmed|explained|agreed|refused|admitted|denied|is|was|has|had|"
     r"will|would|can|could|did|does|didn't|doesn't|isn't|wasn't|hasn't|and I|and me)\b"
 )
+# How a call handler gives their name ("Repairs line, Tamsin speaking", "Dafydd here").
+SPEAKING_AFTER = re.compile(r"^[ \t]+(?:speaking|here)\b(?![ \t]+(?:is|are|was|in|at|on|to|for|of|and)\b)")
+# A nickname in quotes where people are described ("Associate \"Tommo\" drives", "called \"Gaz\".").
+QUOTE_OPEN = re.compile(r"[\"“][ \t]*$")
+QUOTE_CLOSE = re.compile(r"^[ \t]*[\"”]")
+QUOTED_PERSON_BEFORE = re.compile(
+    r"(?i)\b(?:associate|associates|perp|suspect|offender|male|female|man|woman|lad|boy|girl|friend|mate|brother|"
+    r"sister|cousin|partner|boyfriend|girlfriend|nickname|nicknamed|called|known as|know as|knew as|aka|alias|named|that|name)"
+    r"[ \t:,]*[\"“]$")
+QUOTED_PERSON_AFTER = re.compile(r"^[\"”][ \t]*(?:,[ \t]*(?:possibly|probably|believed|real name|aka|who)\b|\([^)]{0,40}\))")
+# "jordan's mum", "Simran's dad": whose mum is a person's.
+POSSESSIVE_KIN_AFTER = re.compile(
+    r"^['’]s[ \t]+(?:mum|mam|mom|dad|mother|father|son|daughter|brother|sister|wife|husband|partner|nan|nana|gran|"
+    r"grandma|grandad|aunt|auntie|uncle|cousin|boyfriend|girlfriend|carer|teacher|kids|children|baby|stepdad|"
+    r"stepmum|fiance|fiancee)\b", re.IGNORECASE)
+# "the Kowalski family", "the Begum household": a surname naming a family.
+FAMILY_AFTER = re.compile(r"^[ \t]+(?:family|families|household|twins|brothers|sisters|siblings)\b")
 AGE_AFTER = re.compile(r"^[ \t]*\((?:\d{1,3}|[yY]\d{1,2}|year \d{1,2}|aged \d{1,3}|b\. [^)]{4,12})\)")
 POSSESSIVE_AFTER = re.compile(r"['’]s[ \t]+[a-z]")
 VOCATIVE_BEFORE = re.compile(r"\w,[ \t]+$")
@@ -115,6 +132,11 @@ _MONTH_BEFORE = re.compile(
     r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))"
     r"(?:[ \t]+of)?|\b(?:in|since|until|till|during|early|late|mid|last|next|this|end of|start of|beginning of))"
     r"[ \t]+$", re.IGNORECASE)
+_ALL_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# "for August and September", "April to June": a month beside another month.
+_MONTH_PAIR_AFTER = re.compile(r"[ \t]+(?:and|or|to|till|until|through|-|–)[ \t]+(?:" + _ALL_MONTHS + r")\b", re.I)
+_MONTH_PAIR_BEFORE = re.compile(r"\b(?:" + _ALL_MONTHS + r")[ \t]+(?:and|or|to|till|until|-|–)[ \t]+$", re.I)
+_NUMBERED_PLACES = frozenset("ward bay room bed court unit block gate platform floor level zone pitch plot stand".split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _OTHER_NER = {"ORG", "GPE", "FAC", "LOC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 # Words just after a run that make it a place or a building, not a person ("Victoria Station").
@@ -289,6 +311,20 @@ class NameRecogniser:
         return bool(LIST_TAIL.match(tail)) and not (_is_english(surname) or _is_english(first))
 
     @staticmethod
+    def _initial_before_surname(run: list[Token], idx: int, doc: TextDoc) -> bool:
+        """A lone capital that starts a two-token run ending in a surname or an unlisted word ("F. Rahman").
+        "I" is a pronoun, and "A" only counts with its full stop ("A Tesco van")."""
+        tok = run[idx]
+        if len(tok.text) != 1 or not tok.text.isupper() or tok.text == "I" or idx + 2 != len(run):
+            return False
+        surname = _strip_possessive(run[idx + 1])
+        dotted = doc.text[tok.end : tok.end + 2] == ". "
+        if tok.text == "A" and not dotted:
+            return False
+        return (_is_last(surname) or _unknown(surname)) and not _is_stop(surname) and not (
+            _is_common(surname) or _is_place(surname))
+
+    @staticmethod
     def _name_shaped(tok: Token, text: str) -> bool:
         """Not glued to digits ("QD21"), not a short unknown acronym ("GB", "UC"), not a month in a date."""
         before = text[tok.start - 1] if tok.start else " "
@@ -297,13 +333,16 @@ class NameRecogniser:
             return False
         if tok.is_upper and len(tok.text) <= 3 and not gazetteer.is_core_name(tok.text):
             return False  # "RO", "PA", "DC": roles and codes; "ALI", "JO" are in the hand-written lists
-        if len(tok.text) <= 5 and any(c.isupper() for c in tok.text[1:]) and not tok.is_upper:
-            return False  # "DfE", "HMRCs": acronyms, not names
+        hyphenated = "-" in tok.text and all(p[:1].isupper() and p[1:].islower() for p in tok.text.split("-") if p)
+        if len(tok.text) <= 5 and any(c.isupper() for c in tok.text[1:]) and not tok.is_upper and not hyphenated:
+            return False  # "DfE", "HMRCs": acronyms, not names; "Ka-Ho", "Jo-Ann" are names
         if tok.key in _MONTH_NAMES:
             if _MONTH_BEFORE.search(text, max(0, tok.start - 24), tok.start) or re.match(
                 r",?\s+\d", text[tok.end : tok.end + 4]
-            ):
+            ) or _MONTH_PAIR_AFTER.match(text, tok.end) or _MONTH_PAIR_BEFORE.search(text, max(0, tok.start - 16), tok.start):
                 return False
+        if tok.key in _NUMBERED_PLACES and re.match(r"[ \t]+\d", text[tok.end : tok.end + 3]):
+            return False  # "Ward 24", "Court 1", "Bay 3": a place in a building
         return True
 
     def _split(self, run: list[Token], doc: TextDoc) -> list[tuple[list[Token], str | None]]:
@@ -345,6 +384,9 @@ class NameRecogniser:
                 break  # "Mary St John" is rare; "St Mary's", "King George" are places
             if len(tok.text) == 1 and tok.text.isupper() and (piece or title):
                 piece.append(tok)  # an initial: "Mr A Hussain", "Mrs D. Okafor"
+                continue
+            if self._initial_before_surname(run, idx, doc):
+                piece.append(tok)  # "J. Ellison, Decision Maker", "Signed L. Harrington"
                 continue
             if tok.key in _PARTICLES and piece:
                 piece.append(tok)
@@ -435,8 +477,10 @@ class NameRecogniser:
             others = [w for w in _TOKEN.findall(label) if gazetteer.key(w) not in {t.key for t in cand.tokens}]
             if all(gazetteer.key(w) in STOP or _is_common(Token(0, 0, w)) for w in others) and not (
                 len(cand.tokens) == 1 and _is_common(cand.tokens[0])
+                and not (_is_first(cand.tokens[0]) and not others and _speaks_again(doc, label))
             ):
-                cand.score += 0.4
+                everyday = len(cand.tokens) == 1 and _is_common(cand.tokens[0])
+                cand.score += 0.6 if everyday else 0.4  # an everyday word as a speaker is someone's name
                 cand.evidence.append("speaker")
                 cand.strong_context = True
         elif speaker_end is not None and cand.start >= speaker_end:
@@ -487,9 +531,26 @@ class NameRecogniser:
             cand.score += 0.3
             cand.evidence.append("above_address")
         elif not after.strip(" ,.!x") and not text[line_end:].strip() and re.search(r"(?:^|[.!?][ \t]+)$", before_raw) \
-                and len(cand.tokens) <= 2 and line_start > 0:
+                and len(cand.tokens) <= 2 and (line_start > 0 or len(before_raw.split()) >= 6):
             cand.score += 0.3  # "... attached. Tola" ends a message
             cand.evidence.append("closing_word")
+        if SPEAKING_AFTER.match(after) and (VOCATIVE_BEFORE.search(before_raw) or not before.strip(" -–•*")
+                                            or speaker_end is not None):
+            cand.score += 0.4
+            cand.evidence.append("speaking")
+        closing = QUOTE_CLOSE.match(after) if QUOTE_OPEN.search(before_raw) else None
+        if closing and len(cand.tokens) <= 2 and (QUOTED_PERSON_BEFORE.search(before_raw) or QUOTED_PERSON_AFTER.match(
+                after.lstrip(" \t")) or VERB_AFTER.match(after[closing.end():])):
+            cand.score += 0.35
+            cand.evidence.append("quoted_nickname")
+        if POSSESSIVE_KIN_AFTER.match(after):
+            cand.score += 0.45
+            cand.evidence.append("possessive_kin")
+            cand.strong_context = True
+        if FAMILY_AFTER.match(after) and len(cand.tokens) == 1 and not _is_common(cand.tokens[0]):
+            cand.score += 0.6
+            cand.evidence.append("family")
+            cand.strong_context = True
         if POST_ROLE.match(after) or AGE_AFTER.match(after):
             cand.score += 0.25
             cand.evidence.append("role_after")
@@ -554,6 +615,7 @@ class NameRecogniser:
                 # "seen in Stratford", "from Birmingham", "Harrow or Wembley": a listed place alone needs a cue
                 # that says person; a capital mid-sentence or the model's guess does not
                 cand.score = min(cand.score, 0.45)
+        _join_nicknames(doc, candidates)
         accepted = [c for c in candidates if c.score >= 0.5]
         self._later_mentions(doc, candidates, accepted, covered)  # raises scores in place
         return [
@@ -567,7 +629,7 @@ class NameRecogniser:
         """Names written in lower case ("thanks, priya", "my son rory", "tunde bakare"): listed names that are
         not everyday words, or everyday-word names ("grace") after a self-introduction, scored on context."""
         out: list[Candidate] = []
-        tokens = [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(doc.text)]
+        tokens = [_strip_possessive(Token(m.start(), m.end(), m.group(0))) for m in _TOKEN.finditer(doc.text)]
         i = 0
         while i < len(tokens):
             tok = tokens[i]
@@ -620,8 +682,9 @@ class NameRecogniser:
             two = toks[0].key + " " + gazetteer.key(following.group(0).split()[0]) if following else ""
             if toks[0].key in ORG_NAMES or two in ORG_NAMES:
                 continue  # "sainsburys", "is john lewis open"
-            if words and not (cand.strong_context or "intro" in cand.evidence or "phrase" in cand.evidence):
-                continue  # "will", "grace" in lower case: only when introduced as a name
+            signs_off = {"sign_off", "closing_line", "closing_word"} & set(cand.evidence) and _is_first(toks[0])
+            if words and not (cand.strong_context or "intro" in cand.evidence or "phrase" in cand.evidence or signs_off):
+                continue  # "will", "grace" in lower case: only when introduced as a name or signing off
             if cand.score > 0.05:
                 out.append(cand)
         return out
@@ -757,6 +820,26 @@ class NameRecogniser:
 
 
 
+_NICK_OPEN = re.compile(r"[ \t]+[\"“(]")
+_NICK_CLOSE = re.compile(r"[\"”)][ \t]+")
+
+
+def _join_nicknames(doc: TextDoc, candidates: list[Candidate]) -> None:
+    """ "Robert "Bobby" McGinley": one name with the nickname inside it, not three."""
+    ordered = sorted(candidates, key=lambda c: c.start)
+    for a, b, c in zip(ordered, ordered[1:], ordered[2:]):
+        if a not in candidates or not (_NICK_OPEN.fullmatch(doc.text, a.end, b.start)
+                                       and _NICK_CLOSE.fullmatch(doc.text, b.end, c.start)):
+            continue
+        if max(a.score, c.score) < 0.5 or len(b.tokens) > 2:
+            continue
+        joined = Candidate([*a.tokens, *b.tokens, *c.tokens], max(a.score, b.score, c.score),
+                           [*a.evidence, "nickname_inside"], a.lower, a.strong_context or c.strong_context)
+        for part in (a, b, c):
+            candidates.remove(part)
+        candidates.append(joined)
+
+
 def _bare_preposition(doc: TextDoc, start: int) -> bool:
     """The cue before ``start`` is only "from" or "to" ("from Birmingham"), not "speaking to", "my son"."""
     m = STRONG_RE.search(doc.lower, doc.line_start(start), start)
@@ -778,7 +861,7 @@ _NAME_QUESTION = re.compile(
 _NOT_NAME_QUESTION = re.compile(r"\b(?:street|road|company|school|bank|employer|name of the (?:street|company|school))\b")
 LOWER_INTRO = re.compile(
     r"(?<![a-z'])(?:my name is|my names|my name's|name is|names|i am|i'm|im|this is|it's|its|it is|i'm called|"
-    r"call me)\s+$"
+    r"call me|she's|shes|he's|hes|she is|he is|her name's|his name's)\s+$"
 )
 
 
@@ -833,6 +916,13 @@ def _org_or_place_follows(doc: TextDoc, end: int) -> bool:
         return following.group(0).split()[1][:1].isupper()
     return bool(words) and (words[0] in _PLACE_NEXT or words[0] in ORG_WORDS or (
         len(words) > 1 and words[1] in ORG_WORDS and following.group(0).split()[0][:1].isupper()))
+
+
+def _speaks_again(doc: TextDoc, label: str) -> bool:
+    """The same speaker's label opens another line: "precious:" twice in a chat is who speaks, not a word."""
+    name = label.strip().rstrip(":").strip().lower()
+    return len(re.findall(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?" + re.escape(name) + r"[ \t]*:",
+                          doc.lower)) >= 2
 
 
 def _written_in_lower_case(doc: TextDoc) -> bool:

@@ -34,10 +34,11 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "ninety": 90}
 _UNIT = "one|two|three|four|five|six|seven|eight|nine"
 _DIGIT = "zero|oh|nought|" + _UNIT + r"|\d"
-# One spoken group: "double oh", "forty-seven", "nineteen", "six", "0161" or a capital letter alone ("J").
+# One spoken group: "double oh", "forty-seven", "nineteen", "six", "0161", a letter alone ("J", "x"; never the
+# words "a" and "i") or a letter with its spelling word ("R for Romeo").
 _TOKEN = (r"(?:(?i:(?:double|triple)[ \t]+(?:" + _DIGIT + r")|(?:" + "|".join(_TENS) + r")(?:[ \-](?:" + _UNIT
           + r"))?|" + "|".join(_TEENS) + "|" + _DIGIT.replace(r"|\d", "") + r")(?![\w'’])|\d{1,5}(?![\d\w])"
-          + r"|[A-Z](?![\w'’]))")
+          + r"|[A-Za-z][ \t]+for[ \t]+[A-Z][a-z]+(?![\w'’])|[A-Z](?![\w'’])|[b-hj-z](?![\w'’\-]))")
 _SEP = r"(?:[ \t]*,[ \t]*|[ \t]+)"
 RUN = re.compile(r"(?<![\w'’\-.])" + _TOKEN + r"(?:" + _SEP + _TOKEN + r")+")
 _ONE = re.compile(_TOKEN)
@@ -47,6 +48,12 @@ NHS_CUES = ("nhs", "nhs number", "nhs no", "health", "patient", "hospital", "gp"
 UTR_CUES = ("utr", "unique taxpayer", "taxpayer reference", "tax reference", "self assessment", "hmrc")
 PASSPORT_CUES = ("passport", "passport number", "passport no", "travel document")
 NINO_CUES = ("national insurance", "ni number", "ni no", "nino", "ni", "n.i.")
+POSTCODE_CUES = ("postcode", "post code", "address")
+VEHICLE_CUES = ("reg", "registration", "number plate", "plate", "vehicle", "car", "van", "vrm", "motorbike")
+COMPANY_CUES = ("company number", "company no", "company registration", "registered number", "companies house",
+                "crn")
+# Prefix and suffix plates: "R487 KTN", "ABC 123D".
+_OLDER_PLATE = re.compile(r"[A-HJ-NP-Y]\d{1,3}[A-HJ-PR-Y]{3}|[A-HJ-PR-Y]{3}\d{1,3}[A-HJ-NP-Y]")
 _WINDOW = 60
 
 
@@ -56,6 +63,8 @@ def _chars(token: str) -> str:
         return t
     if len(t) == 1:
         return token  # a spelt letter keeps its case
+    if " for " in t or "\tfor" in t:
+        return token[0]  # "R for Romeo"
     if t.startswith(("double", "triple")):
         times = 2 if t.startswith("double") else 3
         d = t.split()[-1]
@@ -120,7 +129,7 @@ def _birth_date(doc: TextDoc, start: int, digits: str) -> dt.date | None:
 class SpokenNumberRecogniser:
     name = "spoken_numbers"
     labels = ("NINO", "NHS_NUMBER", "UTR", "PHONE_UK", "SORT_CODE", "ACCOUNT_NUMBER", "PASSPORT_UK",
-              "DATE_OF_BIRTH")
+              "DATE_OF_BIRTH", "VAT_GB", "DRIVING_LICENCE_UK", "POSTCODE", "VEHICLE_REG_UK", "COMPANY_NUMBER")
     order = 15  # after the written identifiers, so a read-back can repeat one of them
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
@@ -147,6 +156,9 @@ class SpokenNumberRecogniser:
         chars = run.chars.upper()
         if v.nino(chars):
             return Entity(run.start, run.end, "NINO", 0.9, self.name, ("spoken", "validated"))
+        lettered = self._lettered(doc, run)
+        if lettered is not None:
+            return lettered
         start, end, digits = run.digits_only()
         if len(digits) < 6:
             return None
@@ -168,12 +180,35 @@ class SpokenNumberRecogniser:
                 candidates.append((0.9, "DATE_OF_BIRTH"))
         if len(digits) == 8:
             candidates.append((_cue_score(doc, start, ACCOUNT_CUES), "ACCOUNT_NUMBER"))
+            candidates.append((_cue_score(doc, start, COMPANY_CUES), "COMPANY_NUMBER"))
         if len(digits) == 9:
             candidates.append((_cue_score(doc, start, PASSPORT_CUES), "PASSPORT_UK"))
         score, label = max(candidates, default=(0.0, ""))
         if score < 0.5:
             return None
         return Entity(start, end, label, score, self.name, ("spoken",))
+
+    def _lettered(self, doc: TextDoc, run: Run) -> Entity | None:
+        """Identifiers with letters in them, spelt out: a number plate ("B D one nine, X R F"), a postcode
+        ("L S seventeen, eight D W"), a driving licence, a VAT number ("G B, nine three nine, ..."). The run
+        may have caught a word or two before it ("an old one, R four eight seven, K T N")."""
+        for skip in range(min(3, len(run.tokens) - 1)):
+            tokens = run.tokens[skip:]
+            chars = "".join(_chars(t) for _, _, t in tokens).upper()
+            letters = sum(c.isalpha() for c in chars)
+            if not letters or letters == len(chars):
+                continue
+            start, end = tokens[0][0], run.end
+            if v.vat_gb(chars) and chars.startswith("GB"):
+                return Entity(start, end, "VAT_GB", 0.9, self.name, ("spoken", "validated"))
+            if len(chars) == 16 and v.driving_licence_gb(chars):
+                return Entity(start, end, "DRIVING_LICENCE_UK", 0.9, self.name, ("spoken", "validated"))
+            if v.postcode(chars) and _cue_score(doc, start, POSTCODE_CUES) >= 0.5:
+                return Entity(start, end, "POSTCODE", 0.85, self.name, ("spoken",))
+            plate = v.vehicle_reg_current(chars) or _OLDER_PLATE.fullmatch(chars) is not None
+            if plate and _cue_score(doc, start, VEHICLE_CUES) >= 0.5:
+                return Entity(start, end, "VEHICLE_REG_UK", 0.85, self.name, ("spoken",))
+        return None
 
     def _account_after_sort_code(self, doc: TextDoc, run: Run, prev_run: Run, prev: Entity) -> Entity | None:
         """Eight digits said just after a sort code ("..., and five three oh nine ...") are its account."""

@@ -1,0 +1,165 @@
+"""Tables whose header names the column: every value under "Name", "Surname", "DOB" or "Address".
+
+Case systems export people as rows ("UPN | Name | DOB", "Tenancy Ref,Surname,Forename,Property"). A cell
+says nothing about itself ("Ahmed, Yusuf", "19/07/2015"), but its column does, so the header decides.
+A table is a header line followed by at least one line with the same number of cells, split by
+``|``, tabs or commas (quoted CSV fields kept whole).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from govai.pii.entities import Entity
+from govai.pii.recognisers.dates import find_dates, plausible_birth_year
+from govai.pii.registry import TextDoc, pii_recognisers
+
+SCORE = 0.95  # the header settles it: above any one recogniser's reading of a single cell
+
+_PEOPLE = ("pupil student child claimant tenant client patient applicant customer employee member defendant parent "
+           "carer resident occupant person staff payee").split()
+PERSON_COLUMNS = frozenset([
+    "name", "names", "full name", "surname", "surnames", "last name", "family name", "forename", "forenames",
+    "first name", "first names", "given name", "given names", "surname first", "surname forename",
+    "account name", "account holder", "name on account", "child's name", *_PEOPLE, *(f"{p} name" for p in _PEOPLE),
+])
+BIRTH_COLUMNS = frozenset(["dob", "d.o.b", "date of birth", "birth date", "born", "birthday", "d o b"])
+ADDRESS_COLUMNS = frozenset(["address", "home address", "property", "property address", "addr", "current address",
+                             "address line 1", "first line of address"])
+_NOT_VALUES = frozenset(["", "-", "–", "n/a", "na", "none", "unknown", "tbc", "nfa", "not known", "?", "same", "ditto"])
+_TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
+_NAME_CELL = re.compile(r"[^\W\d_][\w'’.\- ,]*")
+_HEADER_CELL = re.compile(r"[^\W\d_][\w'’.()/\- ]{0,40}")
+
+
+def _cells(line: str, sep: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell of ``line``, outer spaces (and CSV quotes) left out."""
+    out: list[tuple[int, int]] = []
+    start, quoted = 0, False
+    for i, ch in enumerate(line + sep):
+        if ch == '"' and sep == ",":
+            quoted = not quoted
+        elif ch == sep and not quoted or i == len(line):
+            s, e = start, min(i, len(line))
+            while s < e and line[s] in ' \t"':
+                s += 1
+            while e > s and line[e - 1] in ' \t"':
+                e -= 1
+            out.append((s, e))
+            start = i + 1
+    if sep == "|" and out and out[0][0] == out[0][1] and line.lstrip().startswith("|"):
+        out = out[1:]  # "| a | b |": the pipes at each end open and close the row
+    if sep == "|" and out and out[-1][0] == out[-1][1] and line.rstrip().endswith("|"):
+        out = out[:-1]
+    return out
+
+
+def _separator(line: str) -> str | None:
+    for sep in ("|", "\t", ","):
+        if line.count(sep) >= 1 and len(_cells(line, sep)) >= 2:
+            return sep
+    return None
+
+
+def _column_kind(header: str) -> str | None:
+    key = re.sub(r"[():*]", "", header).strip().lower()
+    key = re.sub(r"\s+", " ", key)
+    if key in PERSON_COLUMNS:
+        return "PERSON"
+    if key in BIRTH_COLUMNS:
+        return "DATE_OF_BIRTH"
+    if key in ADDRESS_COLUMNS:
+        return "ADDRESS"
+    if "date" in key.split() or key in ("when", "day", "seen", "visited", "due", "expires", "issued"):
+        return "OTHER_DATE"  # "Visit date", "Date seen": the day something happened, not a birth
+    return None
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+class TableRecogniser:
+    name = "table_columns"
+    labels = ("PERSON", "DATE_OF_BIRTH", "ADDRESS")
+    order = 18  # before dates of birth: a column headed "Visit date" tells them its dates are not births
+
+    def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
+        if "|" not in doc.text and "\t" not in doc.text and "," not in doc.text:
+            return []
+        other_dates: set[int] = doc.extras.setdefault("not_birth_cells", set())
+        today = dt.date.today()
+        lines = list(_lines(doc.text))
+        out: list[Entity] = []
+        i = 0
+        while i < len(lines):
+            header = self._header(lines[i][1])
+            if header is None:
+                i += 1
+                continue
+            sep, kinds = header
+            j = i + 1
+            if j < len(lines) and re.fullmatch(r"[\s|:\-+=]+", lines[j][1] or "x"):
+                j += 1  # "|---|---|" under a Markdown header
+            rows = 0
+            while j < len(lines):
+                offset, line = lines[j]
+                cells = _cells(line, sep) if sep in line else []
+                if len(cells) != len(kinds):
+                    break
+                for (s, e), kind in zip(cells, kinds):
+                    if kind == "OTHER_DATE":
+                        other_dates.add(offset + s)
+                        continue
+                    entity = self._value(doc.text, offset + s, offset + e, kind, today)
+                    if entity is not None:
+                        out.append(entity)
+                rows += 1
+                j += 1
+            i = j if rows else i + 1
+        return out
+
+    @staticmethod
+    def _header(line: str) -> tuple[str, list[str | None]] | None:
+        sep = _separator(line)
+        if sep is None:
+            return None
+        cells = [line[s:e] for s, e in _cells(line, sep)]
+        if not all(_HEADER_CELL.fullmatch(c) and len(c.split()) <= 4 for c in cells):
+            return None
+        kinds = [_column_kind(c) for c in cells]
+        return (sep, kinds) if any(k is not None for k in kinds) else None
+
+    @staticmethod
+    def _value(text: str, start: int, end: int, kind: str | None, today: dt.date) -> Entity | None:
+        value = text[start:end]
+        if kind is None or kind == "OTHER_DATE" or value.strip().lower() in _NOT_VALUES:
+            return None
+        if kind == "PERSON":
+            title = _TITLE.match(value)
+            if title:
+                start += title.end()
+                value = text[start:end]
+            if not _NAME_CELL.fullmatch(value) or len(value.replace(",", " ").split()) > 5:
+                return None
+        elif kind == "DATE_OF_BIRTH":
+            dates = find_dates(value, today)
+            if len(dates) != 1 or dates[0] != (0, len(value)):
+                return None
+            years = [int(y) for y in re.findall(r"\d{4}", value)]
+            if years and not plausible_birth_year(years[0], today):
+                return None
+        elif not any(c.isalpha() for c in value) or "@" in value:
+            return None
+        return Entity(start, end, kind, SCORE, TableRecogniser.name, ("column_header",))
+
+
+@pii_recognisers.register("table_columns")
+def table_columns(options: dict[str, Any]) -> TableRecogniser:
+    return TableRecogniser(**options)
