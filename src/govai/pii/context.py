@@ -141,11 +141,16 @@ def reply_to(doc: TextDoc, start: int) -> str | None:
         if earlier is None:
             return None
         prev, question = earlier, doc.lower[earlier[0] : earlier[1]]
-    if "?" not in question and not _ASKS.search(question):
+    if "?" not in question and not _ASKS.search(question) and not (speaker and _WH_OPENING.match(question)):
         return None
     if speaker is None and not question.rstrip().endswith("?"):
         return None
     return question
+
+
+# A chat question typed without its question mark: "buyer: whats the reg so i can check".
+_WH_OPENING = re.compile(r"(?:[^:\n]{1,30}:[ \t]*)?(?:what|whats|what's|wots|where|wheres|where's|who|whos|who's|"
+                         r"when|which|how|can i (?:have|get|take)|could i (?:have|get|take))\b")
 
 
 def _speaker(doc: TextDoc, line_start: int) -> str | None:
@@ -180,3 +185,27 @@ def proximity_boost(cue: Cue | None, boost: float, size: int = 48) -> float:
     if cue is None:
         return 0.0
     return boost * (1.0 - 0.5 * min(cue.distance, size) / size)
+
+
+# What the first line of a letterhead says when an organisation sent the letter.
+_ORGANISATION_LINE = re.compile(
+    r"(?i)\b(?:revenue|customs|hmrc|department|dwp|dvla|dvsa|agency|council|cyngor|companies house|service|services|"
+    r"office|ministry|government|pensions?|ltd|limited|llp|plc|nhs|trust|police|magistrates|crown court|tribunal|"
+    r"team|authority|commission|ombudsman|home office|jobcentre|university|college|school|surgery|practice|"
+    r"solicitors|bank|building society|housing|association|charity)\b")
+
+
+def in_letterhead(doc: TextDoc, pos: int) -> bool:
+    """``pos`` lies in the block of short lines that opens a letter and names the organisation that sent it
+    ("HM Revenue & Customs / Self Assessment / BX9 1AS"): the sender's address, not a person's."""
+    block_end = doc.text.find("\n\n")
+    if block_end < 0 or pos > block_end:
+        return False  # a letterhead is the first block, and something follows it
+    lines = doc.text[:block_end].split("\n")
+    if not 2 <= len(lines) <= 7 or any(len(line.split()) > 7 or re.search(r"[:?!]|\.\s|\.$", line) for line in lines):
+        return False
+    if re.search(r"(?im)^\s*(?:mr|mrs|ms|miss|mx|dr)\.?\s", doc.text[:block_end]):
+        return False
+    if re.match(r"(?i)\s*(?:\d|flat\b|apartment\b|unit\b|room\b|c/o\b)", lines[0]):
+        return False  # the letter opens with the addressee's address
+    return bool(_ORGANISATION_LINE.search(lines[0]))

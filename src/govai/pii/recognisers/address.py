@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govai.pii import gazetteer
-from govai.pii.context import reply_to, speaker_label_end
+from govai.pii.context import in_letterhead, reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -227,11 +227,13 @@ class AddressRecogniser:
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
         out: list[Entity] = []
-        for pc in (e for e in found if e.label == "POSTCODE"):
+        for pc in (e for e in found if e.label == "POSTCODE" and not in_letterhead(doc, e.start)):
             sep = _SEPARATOR_BEFORE_POSTCODE.search(doc.text, max(0, pc.start - 4), pc.start)
             end = sep.start() if sep else pc.start
             if end == pc.start and pc.start > 0 and not doc.text[pc.start - 1].isspace():
                 continue
+            if doc.text[:end].rstrip().endswith(":"):
+                continue  # "111 call handler: LL57 3PT": a speaker or a label, then the postcode alone
             result = walk_back(doc, end)
             if result is None:
                 continue
@@ -241,7 +243,7 @@ class AddressRecogniser:
         out.extend(self._streets_without_postcode(doc, out))
         out.extend(self._streets_in_words(doc, out))
         out.extend(self._welsh_streets(doc, out))
-        out = [self._from_cue(doc, e) for e in out]
+        out = [self._from_cue(doc, e) for e in out if not in_letterhead(doc, e.start)]
         out.extend(self._answers(doc, found, out))
         return out
 
@@ -305,7 +307,7 @@ class AddressRecogniser:
     @staticmethod
     def _answer_shaped(value: str) -> bool:
         words = value.split()
-        if not 2 <= len(words) <= 12 or "?" in value or words[0].lower().strip(",") in _NOT_ANSWER_START:
+        if not 2 <= len(words) <= 12 or "?" in value or ":" in value or words[0].lower().strip(",") in _NOT_ANSWER_START:
             return False
         parts = [p.strip() for p in value.split(",") if p.strip()]
         first = parts[0]
@@ -476,11 +478,17 @@ def _extend_places_any_case(doc: TextDoc, end: int, lower: bool) -> int:
     return end
 
 
+_PLACE_AFTER = re.compile(r",\s*([A-Z][\w'’\-]*(?:\s+(?:upon|on|le|in|by|[A-Z][\w'’\-]*)){0,3})(?=[,.\n?!;)]|$)")
+# "..., Mirfield on Saturday night", "..., Hove where": the town ends where the sentence goes on.
+_PLACE_BEFORE_CLAUSE = re.compile(
+    r",\s*([A-Z][\w'’\-]*(?:\s+(?:upon|le|by|[A-Z][\w'’\-]*)){0,2}?)(?=\s+(?:(?:on|in|at)\s+(?:the\b|[a-z]|Monday|"
+    r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|last|this|yesterday|today|between|and|from|where|when|but)\b)")
+
+
 def _extend_places(doc: TextDoc, end: int) -> int:
     """Take up to two following ", Town" components (a locality and a post town)."""
     for _ in range(2):
-        m = re.match(r",\s*([A-Z][\w'’\-]*(?:\s+(?:upon|on|le|in|by|[A-Z][\w'’\-]*)){0,3})(?=[,.\n]|$)",
-                     doc.text[end : end + 60])
+        m = _PLACE_AFTER.match(doc.text[end : end + 60]) or _PLACE_BEFORE_CLAUSE.match(doc.text[end : end + 60])
         if not m:
             break
         end += m.end()

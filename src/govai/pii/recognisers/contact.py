@@ -26,7 +26,8 @@ ROLE_MAILBOXES = frozenset(
     notifications office orders parking payments payroll planning post postmaster press privacy
     procurement rates receipts reception recruitment registrar registry revenues safeguarding sales
     schools secretary security service services social support tax team tenancy test webmaster
-    welcome waste tax council-tax business rates""".split()
+    welcome waste tax council-tax business rates referrals referral repairs lettings allocations tenancy tenancies
+    intake duty triage bookings appointments""".split()
 )
 
 

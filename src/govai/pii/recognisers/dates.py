@@ -123,6 +123,11 @@ DATE_PATTERNS = [
     re.compile(r"(?<![\d\-/.])(?P<d>\d{1,2}) (?P<m>\d{1,2}) (?P<y>(?:19|20)\d{2})(?![\d\-/]|\.\d| \d)"),
     # "31 10 93": three pairs alone, as said in reply to "date of birth?" (a birth cue is still needed)
     re.compile(r"(?<!\d )(?<![\d\-/.])(?P<d>\d{2}) (?P<m>\d{2}) (?P<y>\d{2})(?![\d\-/]|\.\d| \d)"),
+    # "27 / 05 / 1948": separators spaced out, with a four-digit year
+    re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})[ \t]+(?P<s>[/.\-])[ \t]+(?P<m>\d{1,2})[ \t]+(?P=s)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)"),
+    # "1983, 6th of September": the year first
+    re.compile(r"(?<![\w])(?P<y>(?:19|20)\d{2}),?[ \t]+(?:the[ \t]+)?(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD
+               + r")(?:[ \t]+of)?[ \t]+" + _MON + r"(?![\w\-])", re.I),
     *SPOKEN_PATTERNS,
 ]
 

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from govai.pii import validators as v
+from govai.pii.context import in_letterhead
 from govai.pii.recognisers.pattern import PatternRecogniser
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -159,18 +160,35 @@ def driving_licence_ni(options: dict[str, Any]) -> PatternRecogniser:
     )
 
 
-_VEHICLE_CUES = ("car", "vehicle", "reg", "registration", "number plate", "plate", "van", "motorbike",
-                 "motorcycle", "v5c", "mot", "vehicle tax", "drive", "driving", "parked", "parking", "pcn",
-                 "penalty charge", "log book", "logbook", "keeper", "registered keeper", "vrm", "clamped")
+# Cars are named by their make and model as often as by the word "car" ("silver Fiesta cv16 ofm").
+CAR_MAKES = ("ford", "fiesta", "focus", "transit", "vauxhall", "corsa", "astra", "kia", "hyundai", "skoda", "octavia",
+             "toyota", "yaris", "nissan", "qashqai", "honda", "mazda", "peugeot", "renault", "clio", "citroen", "fiat",
+             "audi", "bmw", "merc", "mercedes", "sprinter", "vw", "volkswagen", "golf", "polo", "volvo", "mini",
+             "tesla", "jaguar", "land rover", "range rover", "lexus", "suzuki", "dacia", "seat", "cupra", "motorbike",
+             "moped", "scooter", "lorry", "hgv", "taxi", "minicab")
+_VEHICLE_CUES = ("car", "vehicle", "reg", "registration", "number plate", "plate", "plates", "van", "motorbike",
+                 "motorcycle", "v5c", "mot", "vehicle tax", "drive", "driving", "drove", "parked", "parking", "pcn",
+                 "penalty charge", "log book", "logbook", "keeper", "registered keeper", "vrm", "clamped", "sorn",
+                 "seized", "insurance", "insured", "uninsured", "untaxed", "taxed", "anpr", "pnc", "cloned", "clone",
+                 "towed", *CAR_MAKES)
+
+
+def _plate_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
+    """Lower case and a space between the letters and the age ("yk 58 ruo") each need more context."""
+    value = m.group("v")
+    score = _lower_case_discount(0.25)(doc, m, score)
+    if value[2] == " ":
+        score -= 0.15
+    return score
 
 
 @pii_recognisers.register("vehicle_reg_uk")
 def vehicle_reg_uk(options: dict[str, Any]) -> PatternRecogniser:
     return PatternRecogniser(
         name="vehicle_reg_uk", label="VEHICLE_REG_UK",
-        pattern=re.compile(B + r"(?P<v>[A-Za-z]{2}\d{2} ?[A-Za-z]{3})" + E),
-        score=0.7, validator=v.vehicle_reg_current, cues=_VEHICLE_CUES, cue_boost=0.25, window=60,
-        adjust=_lower_case_discount(0.3),
+        pattern=re.compile(B + r"(?P<v>[A-Za-z]{2} ?\d{2} ?[A-Za-z]{3})" + E),
+        score=0.6, validator=v.vehicle_reg_current, cues=_VEHICLE_CUES, cue_boost=0.35, window=60,
+        cues_after=_VEHICLE_CUES, adjust=_plate_adjust,
     )
 
 
@@ -180,12 +198,24 @@ def vehicle_reg_uk_older(options: dict[str, Any]) -> PatternRecogniser:
     return PatternRecogniser(
         name="vehicle_reg_uk_older", label="VEHICLE_REG_UK",
         pattern=re.compile(B + r"(?P<v>[A-HJ-NP-Y]\d{1,3} ?[A-HJ-PR-Y]{3}|[A-HJ-PR-Y]{3} ?\d{1,3}[A-HJ-NP-Y])" + E, re.I),
-        score=0.05, cues=_VEHICLE_CUES, cue_boost=0.65, window=60,
+        score=0.05, cues=_VEHICLE_CUES, cue_boost=0.65, window=60, cues_after=_VEHICLE_CUES,
+    )
+
+
+@pii_recognisers.register("vehicle_reg_ni")
+def vehicle_reg_ni(options: dict[str, Any]) -> PatternRecogniser:
+    # Northern Ireland plates: three letters, the last two a county code holding I or Z ("ABZ 4471").
+    return PatternRecogniser(
+        name="vehicle_reg_ni", label="VEHICLE_REG_UK",
+        pattern=re.compile(B + r"(?P<v>[A-Z](?:[A-Z][IZ]|[IZ][A-Z]) ?\d{1,4})" + E),
+        score=0.05, cues=_VEHICLE_CUES, cue_boost=0.65, window=60, cues_after=_VEHICLE_CUES,
     )
 
 
 def _postcode_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
     value = m.group("v")
+    if value[:2].upper() == "BX" or in_letterhead(doc, m.start("v")):
+        return score - 0.6  # BX codes are never homes; a letterhead's postcode is the sender's
     if _is_mixed_case(value):
         return score - 0.45
     if " " not in value:

@@ -110,8 +110,19 @@ POSSESSIVE_KIN_AFTER = re.compile(
     r"grandma|grandad|aunt|auntie|uncle|cousin|boyfriend|girlfriend|carer|teacher|kids|children|baby|stepdad|"
     r"stepmum|fiance|fiancee)\b", re.IGNORECASE)
 # "the Kowalski family", "the Begum household": a surname naming a family.
-FAMILY_AFTER = re.compile(r"^[ \t]+(?:family|families|household|twins|brothers|sisters|siblings)\b")
-AGE_AFTER = re.compile(r"^[ \t]*\((?:\d{1,3}|[yY]\d{1,2}|year \d{1,2}|aged \d{1,3}|b\. [^)]{4,12})\)")
+FAMILY_AFTER = re.compile(r"^[ \t]+(?:family|families|household|twins|brothers|sisters|siblings|boy|girl|lad|lass|"
+                          r"kid|boys|girls|lads|kids)\b")
+PUBLIC_ROLE_AFTER = re.compile(r"^(?:['’]s)?,?[ \t]+(?:MP|MSP|MS|MLA|MEP)\b|^[ \t]*\((?:MP|MSP|MS|MLA)\)")
+PET_BEFORE = re.compile(
+    r"(?i)\b(?:dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staffy|staffie|cocker|pug|husky|poodle|"
+    r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|parrot|budgie|tortoise|pet)[ \t,]+(?:called[ \t]+|named[ \t]+)?$")
+CAR_MAKE_BEFORE = re.compile(
+    r"\b(?:Seat|SEAT|Ford|Vauxhall|Kia|Hyundai|Skoda|Toyota|Nissan|Honda|Mazda|Peugeot|Renault|Citroen|Citroën|Fiat|"
+    r"Audi|BMW|Mercedes|Merc|VW|Volkswagen|Volvo|Mini|Tesla|Jaguar|Lexus|Suzuki|Dacia|MG|Cupra)[ \t]+$")
+WELSH_ORG_BEFORE = re.compile(r"\b(?:Ysgol|Capel|Eglwys|Canolfan|Prifysgol|Coleg|Clwb|Cymdeithas|Gwesty)[ \t]+(?:Gymraeg[ \t]+)?$")
+_FIELD_END = re.compile(r"[ \t]*(?:$|[ \t]{2,}|\t|[|;])", re.MULTILINE)
+AGE_AFTER = re.compile(r"^[ \t]*\((?:\d{1,3}|[yY]\d{1,2}|year \d{1,2}|aged \d{1,3}|b\. [^)]{4,12})\)"
+                       r"|^[ \t]+\d{1,2}(?=[ \t]*[,)]|[ \t]+and\b)")
 POSSESSIVE_AFTER = re.compile(r"['’]s[ \t]+[a-z]")
 VOCATIVE_BEFORE = re.compile(r"\w,[ \t]+$")
 VOCATIVE_AFTER = re.compile(r"^[ \t]*(?:[?!]|\.[ \t]*$)")
@@ -124,6 +135,10 @@ LIST_TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
 LIST_TAIL = re.compile(r"[ \t]*(?:$|[-–—(:,;/|]|\s[-–—]\s|x+$)")
 
 _PARTICLES = gazetteer.word_list("name_particles")  # "Hywel ap Rhys", "Ludwig van Beethoven"
+# After a particle: more particles, then a capital ("van der Meer", "de la Cruz").
+_PARTICLES_THEN_CAPITAL = re.compile(
+    r"(?:[ \t]+(?:" + "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True)) + r"))*[ \t]+[A-Z]")
+_GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
 # What puts a month before it: a day ("3rd", "the fourth of"), or a time word ("in April", "since June").
@@ -136,7 +151,8 @@ _ALL_MONTHS = "january|february|march|april|may|june|july|august|september|octob
 # "for August and September", "April to June": a month beside another month.
 _MONTH_PAIR_AFTER = re.compile(r"[ \t]+(?:and|or|to|till|until|through|-|–)[ \t]+(?:" + _ALL_MONTHS + r")\b", re.I)
 _MONTH_PAIR_BEFORE = re.compile(r"\b(?:" + _ALL_MONTHS + r")[ \t]+(?:and|or|to|till|until|-|–)[ \t]+$", re.I)
-_NUMBERED_PLACES = frozenset("ward bay room bed court unit block gate platform floor level zone pitch plot stand".split())
+_NUMBERED_PLACES = frozenset(
+    "ward bay room bed court unit block gate platform floor level zone pitch plot stand croft berth mooring lot".split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _OTHER_NER = {"ORG", "GPE", "FAC", "LOC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 # Words just after a run that make it a place or a building, not a person ("Victoria Station").
@@ -144,7 +160,8 @@ _PLACE_NEXT = frozenset(
     """station line park gardens square bridge hall room library museum gallery estate centre center stadium arena
     theatre theater road street lane avenue way close drive house court building wing ward suite unit block tower
     mosque church gurdwara temple chapel cathedral primary academy school college university hospital surgery
-    ground fields field pub inn arms hotel market shopping wharf dock airport terminal""".split()
+    ground fields field pub inn arms hotel market shopping wharf dock airport terminal walk crescent grove rise mews
+    terrace parade project""".split()
 )
 
 
@@ -275,12 +292,14 @@ class NameRecogniser:
         current: list[Token] = []
         for m in _TOKEN.finditer(text):
             tok = Token(m.start(), m.end(), m.group(0))
-            shaped = (tok.is_cap or tok.is_upper) and self._name_shaped(tok, text) and not any(
+            glued = _GLUED_PARTICLE.fullmatch(tok.text) is not None  # "al-Otaibi", "el-Masri", "bin-Laden"
+            shaped = (tok.is_cap or tok.is_upper or glued) and self._name_shaped(tok, text) and not any(
                 s <= tok.start < e for s, e in covered
             )
-            if not shaped and current and tok.key in _PARTICLES and text[tok.end : tok.end + 1] == " " \
-                    and text[tok.end + 1 : tok.end + 2].isupper() and text[current[-1].end : tok.start] == " ":
-                current.append(tok)  # "Hywel ap Rhys", "Ludwig van Beethoven": the run goes on
+            if not shaped and current and tok.key in _PARTICLES and (text[current[-1].end : tok.start] == " " or (
+                    len(current[-1].text) == 1 and text[current[-1].end : tok.start] == ". ")) \
+                    and _PARTICLES_THEN_CAPITAL.match(text, tok.end):
+                current.append(tok)  # "Hywel ap Rhys", "Pieter van der Meer": the run goes on
                 continue
             if shaped and current:
                 gap = text[current[-1].end : tok.start]
@@ -331,7 +350,9 @@ class NameRecogniser:
         after = text[tok.end] if tok.end < len(text) else " "
         if before.isdigit() or after.isdigit() or before in "@._/" or after in "@_/":
             return False
-        if tok.is_upper and len(tok.text) <= 3 and not gazetteer.is_core_name(tok.text):
+        if after == "-" and text[tok.end + 1 : tok.end + 2].isdigit():
+            return False  # "Datix W-118402": a reference
+        if tok.is_upper and len(tok.text) <= 3 and not gazetteer.is_core_name(tok.text) and tok.key not in TITLES:
             return False  # "RO", "PA", "DC": roles and codes; "ALI", "JO" are in the hand-written lists
         hyphenated = "-" in tok.text and all(p[:1].isupper() and p[1:].islower() for p in tok.text.split("-") if p)
         if len(tok.text) <= 5 and any(c.isupper() for c in tok.text[1:]) and not tok.is_upper and not hyphenated:
@@ -495,7 +516,7 @@ class NameRecogniser:
             cand.evidence.append("organisation_label")
         elif (LABEL_RE.search(before) and LABEL_LINE_RE.match(before.lstrip())) or (
             not role_label and LABEL_RE.search(line_before) and LABEL_LINE_RE.match(line_before.lstrip())
-        ):
+        ) or (role_label and not before.strip() and LABEL_RE.search(line_before) and _FIELD_END.match(text, cand.end)):
             cand.score += 0.4
             cand.evidence.append("label")
             cand.strong_context = True
@@ -543,6 +564,13 @@ class NameRecogniser:
                 after.lstrip(" \t")) or VERB_AFTER.match(after[closing.end():])):
             cand.score += 0.35
             cand.evidence.append("quoted_nickname")
+        public_role = PUBLIC_ROLE_AFTER.match(after)
+        if public_role and after[public_role.end():].strip(" ,.;:"):
+            cand.score -= 0.6  # "Chi Onwurah MP": a public figure in their public role
+            cand.evidence.append("public_role")
+        if PET_BEFORE.search(before_raw) or CAR_MAKE_BEFORE.search(before_raw) or WELSH_ORG_BEFORE.search(before_raw):
+            cand.score -= 0.6  # "our spaniel Hunter", "a black Seat Leon", "Ysgol Glan Morfa"
+            cand.evidence.append("not_a_person_before")
         if POSSESSIVE_KIN_AFTER.match(after):
             cand.score += 0.45
             cand.evidence.append("possessive_kin")
@@ -603,6 +631,7 @@ class NameRecogniser:
         taken = [(c.start, c.end) for c in candidates]
         candidates.extend(self._lower_case_names(doc, covered + taken, address_starts))
         self._answers_and_spellings(doc, candidates, covered)
+        self._speakers_and_initials(doc, candidates, covered)
         self._lists(doc, candidates)
         self._coordinated(doc, candidates)
         self._consult_model(doc, candidates)
@@ -709,7 +738,8 @@ class NameRecogniser:
             pos = line_end + 1
         for m in _SPELT.finditer(doc.text):
             question = reply_to(doc, m.start()) or ""
-            if _SPELL_LEAD.search(doc.lower, doc.line_start(m.start()), m.start()) or "spell" in question:
+            if _SPELL_LEAD.search(doc.lower, doc.line_start(m.start()), m.start()) or "spell" in question or \
+                    _spells_a_word_before(doc, m):
                 found.append((m.start(), m.end(), "spelt_out"))
         for start, end, why in found:
             if any(s < end and start < e for s, e in covered):
@@ -722,6 +752,40 @@ class NameRecogniser:
             toks = [Token(start, end, doc.text[start:end])] if why == "spelt_out" else \
                 [Token(t.start(), t.end(), t.group(0)) for t in _TOKEN.finditer(doc.text, start, end)]
             candidates.append(Candidate(toks, 0.8, [why], lower=doc.text[start:end].islower(), strong_context=True))
+
+    @staticmethod
+    def _speakers_and_initials(doc: TextDoc, candidates: list[Candidate], covered: list[tuple[int, int]]) -> None:
+        """Who speaks in a chat, by the label that opens their lines ("deji:", "maddie.xo:", twice or more), and
+        people written as initials in minutes ("SG asked why…", "LB to circulate…")."""
+        found: list[tuple[int, int, str]] = []
+        labels = [(m.start("label"), m.end("label"), m.group("label")) for m in _CHAT_SPEAKER.finditer(doc.text)]
+        counts: dict[str, int] = {}
+        for _, _, label in labels:
+            counts[label.lower()] = counts.get(label.lower(), 0) + 1
+        for start, end, label in labels:
+            words = re.split(r"[._\-]", label.lower())
+            key = gazetteer.key(label)
+            if counts[label.lower()] < 2 or key in STOP or key in TITLES or not words[0].isalpha():
+                continue
+            if label.isupper() and len(label) <= 3 and not gazetteer.is_core_name(label):
+                continue  # "RO:", "IO:": a role's initials
+            if any(w in STOP for w in words) or (_english(words[0]) and not _first(words[0])):
+                continue  # "seller:", "agent:", "parent-carer:" are roles
+            found.append((start, end, "repeated_speaker"))
+        for m in _INITIALS.finditer(doc.text):
+            if m.group(1) not in _NOT_INITIALS:
+                found.append((m.start(1), m.end(1), "initials"))
+        for start, end, why in found:
+            if any(s < end and start < e for s, e in covered):
+                continue
+            overlapping = [c for c in candidates if c.start < end and start < c.end]
+            if any(c.score >= 0.75 for c in overlapping):
+                continue
+            for c in overlapping:
+                candidates.remove(c)
+            score = 0.75 if why == "repeated_speaker" else 0.6
+            candidates.append(Candidate([Token(start, end, doc.text[start:end])], score, [why],
+                                        lower=doc.text[start:end].islower(), strong_context=True))
 
     def _lists(self, doc: TextDoc, candidates: list[Candidate]) -> None:
         """A line-initial name in a list of names ("- Terry (housing)", "EKWUEME, Obinna – Flat 5")."""
@@ -789,7 +853,7 @@ class NameRecogniser:
         """Parts of a found name, mentioned again on their own ("Hi Ava", "Dear Mr Martin", "hi marcus")."""
         known = {t.key for c in accepted
                  if len(c.tokens) > 1 or c.strong_context or c.score >= 0.6 for t in c.tokens}
-        known -= STOP
+        known -= STOP | _PARTICLES
         known = {k for k in known if len(k) > 1}
         if not known:
             return
@@ -840,6 +904,27 @@ def _join_nicknames(doc: TextDoc, candidates: list[Candidate]) -> None:
         candidates.append(joined)
 
 
+# A chat line's speaker, one word or handle: "[09:18] kayleigh:", "maddie.xo:", "Deji:".
+_CHAT_SPEAKER = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<label>[^\W\d_][\w.\-]{1,23}):[ \t]+\S")
+# Two capitals that act in minutes: "SG asked", "VC stated", "LB to circulate".
+_INITIALS = re.compile(
+    r"(?<![\w/&-])([A-Z]{2})(?=[ \t]+(?:stated|said|says|asked|adjourned|agreed|confirmed|explained|noted|reported|"
+    r"advised|queried|raised|declined|denied|accepted|apologised|thanked|presented|chaired|opened|closed|summarised|"
+    r"to (?:circulate|send|chase|action|contact|follow|arrange|review|update|check|speak|write|book|share|draft|"
+    r"confirm|provide|liaise|meet|visit|complete))\b)")
+_NOT_INITIALS = frozenset(
+    """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
+    OC SO BT EE O2 VO CV PR PM AM""".split())
+
+
+def _spells_a_word_before(doc: TextDoc, m: re.Match[str]) -> bool:
+    """ "It's Tadeusz Wiśniewski. W-I-S-N-I-E-W-S-K-I": the letters spell a capitalised word just said."""
+    letters = gazetteer.fold(m.group(0).replace("-", "").replace(" ", "").replace("dash", "").replace("hyphen", "")
+                             .lower())
+    said = {gazetteer.fold(gazetteer.key(w)) for w in re.findall(r"[A-Z][^\W\d_]+", doc.text[max(0, m.start() - 200) : m.start()])}
+    return len(letters) >= 3 and letters in said
+
+
 def _bare_preposition(doc: TextDoc, start: int) -> bool:
     """The cue before ``start`` is only "from" or "to" ("from Birmingham"), not "speaking to", "my son"."""
     m = STRONG_RE.search(doc.lower, doc.line_start(start), start)
@@ -852,7 +937,7 @@ _REPLY_LEAD = re.compile(r"[ \t]*(?:(?:yes|yeah|it's|its|it is|my name is|my nam
                          re.IGNORECASE)
 # Spelt letter by letter, parts joined by "dash" or "hyphen": "M-A-C-K-A-Y", "O-K-E dash B-A-K-O".
 _SPELT = re.compile(r"(?<![\w\-])[A-Za-z](?:-[A-Za-z]){2,}(?:[ \t]+(?:dash|hyphen|-)[ \t]+[A-Za-z](?:-[A-Za-z]){1,})*(?![\w\-])")
-_SPELL_LEAD = re.compile(r"(?:that's|thats|that is|spelt|spelled|spelling|spell it|it's|its)[ \t:,]*$")
+_SPELL_LEAD = re.compile(r"(?:that's|thats|that is|spelt|spelled|spelling|spell it|i spell|it's|its)[ \t:,]*$")
 COORDINATION = re.compile(r"(?:['’]s)?(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|,[ \t]+(?:and|or)[ \t]+)")
 _NAME_QUESTION = re.compile(
     r"\b(?:name|surname|names|forename|who am i speaking|who's calling|who is calling|who's speaking|who are you|"

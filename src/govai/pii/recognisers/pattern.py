@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govai.errors import ConfigError
-from govai.pii.context import cue_pattern, clause_before, cue_after, nearest_cue_before, proximity_boost
+from govai.pii.context import clause_before, cue_after, cue_pattern, nearest_cue_before, proximity_boost
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc
 
@@ -61,8 +61,9 @@ class PatternRecogniser:
         evidence = ["validated"] if self.validator else []
         score = self.score
         cue = nearest_cue_before(doc, start, self.cues, self.window)
-        if cue is None and self.cues_after:
-            cue = cue_after(doc, end, self.cues_after)
+        after = cue_after(doc, end, self.cues_after) if self.cues_after else None
+        if after is not None and (cue is None or after.distance < cue.distance):
+            cue = after  # "P672 GWK – no MOT": the nearer cue, on either side
         if cue is not None:
             score += proximity_boost(cue, self.cue_boost, self.window)
             evidence.append(f"context:{cue.word}")

@@ -26,19 +26,24 @@ from govai.pii.recognisers.dates import BIRTH_CUES, OTHER_DATE_CUES
 from govai.pii.recognisers.sort_code import PAIR_GAP, SORT_CODE_CUES
 from govai.pii.registry import TextDoc, pii_recognisers
 
-_DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "nought": "0", "niner": "9", "one": "1", "two": "2", "three": "3", "four": "4",
                 "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
 _TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
           "seventeen": 17, "eighteen": 18, "nineteen": 19}
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90}
 _UNIT = "one|two|three|four|five|six|seven|eight|nine"
-_DIGIT = "zero|oh|nought|" + _UNIT + r"|\d"
+# The phonetic alphabet, as call handlers and callers spell plates and postcodes ("Lima Hotel six niner").
+PHONETIC = {w: w[0].upper() for w in (
+    "alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima mike november oscar papa "
+    "quebec romeo sierra tango uniform victor whiskey whisky x-ray xray yankee zulu").split()}
+_DIGIT = "zero|oh|nought|niner|" + _UNIT + r"|\d"
 # One spoken group: "double oh", "forty-seven", "nineteen", "six", "0161", a letter alone ("J", "x"; never the
 # words "a" and "i") or a letter with its spelling word ("R for Romeo").
 _TOKEN = (r"(?:(?i:(?:double|triple)[ \t]+(?:" + _DIGIT + r")|(?:" + "|".join(_TENS) + r")(?:[ \-](?:" + _UNIT
           + r"))?|" + "|".join(_TEENS) + "|" + _DIGIT.replace(r"|\d", "") + r")(?![\w'’])|\d{1,5}(?![\d\w])"
-          + r"|[A-Za-z][ \t]+for[ \t]+[A-Z][a-z]+(?![\w'’])|[A-Z](?![\w'’])|[b-hj-z](?![\w'’\-]))")
+          + r"|[A-Za-z][ \t]+for[ \t]+[A-Z][a-z]+(?![\w'’])|(?i:" + "|".join(sorted(PHONETIC, key=len, reverse=True))
+          + r")(?![\w'’])|[A-Z](?![\w'’])|[b-hj-z](?![\w'’\-]))")
 _SEP = r"(?:[ \t]*,[ \t]*|[ \t]+)"
 RUN = re.compile(r"(?<![\w'’\-.])" + _TOKEN + r"(?:" + _SEP + _TOKEN + r")+")
 _ONE = re.compile(_TOKEN)
@@ -49,9 +54,11 @@ UTR_CUES = ("utr", "unique taxpayer", "taxpayer reference", "tax reference", "se
 PASSPORT_CUES = ("passport", "passport number", "passport no", "travel document")
 NINO_CUES = ("national insurance", "ni number", "ni no", "nino", "ni", "n.i.")
 POSTCODE_CUES = ("postcode", "post code", "address")
+_DIGIT_LABELS = frozenset(["SORT_CODE", "ACCOUNT_NUMBER", "PHONE_UK", "NHS_NUMBER", "UTR", "COMPANY_NUMBER", "PASSPORT_UK"])
 VEHICLE_CUES = ("reg", "registration", "number plate", "plate", "vehicle", "car", "van", "vrm", "motorbike")
-COMPANY_CUES = ("company number", "company no", "company registration", "registered number", "companies house",
-                "crn")
+COMPANY_CUES = ("company number", "company no", "company registration", "registration number", "registered number",
+                "companies house", "crn")
+_LETTERED_COMPANY = re.compile(r"(?:SC|NI|OC|SO|NC|SL|FC|LP|R0)\d{6}")
 # Prefix and suffix plates: "R487 KTN", "ABC 123D".
 _OLDER_PLATE = re.compile(r"[A-HJ-NP-Y]\d{1,3}[A-HJ-PR-Y]{3}|[A-HJ-PR-Y]{3}\d{1,3}[A-HJ-NP-Y]")
 _WINDOW = 60
@@ -65,6 +72,8 @@ def _chars(token: str) -> str:
         return token  # a spelt letter keeps its case
     if " for " in t or "\tfor" in t:
         return token[0]  # "R for Romeo"
+    if t in PHONETIC:
+        return PHONETIC[t]
     if t.startswith(("double", "triple")):
         times = 2 if t.startswith("double") else 3
         d = t.split()[-1]
@@ -150,6 +159,25 @@ class SpokenNumberRecogniser:
                 out.append(entity)
                 given.setdefault(run.chars.upper() if entity.label == "NINO" else run.digits_only()[2], entity.label)
                 previous = (run, entity)
+        out.extend(self._written_back(doc, out, found))
+        return out
+
+    def _written_back(self, doc: TextDoc, spoken: list[Entity], found: Sequence[Entity]) -> list[Entity]:
+        """The same number written down by whoever took it ("Two oh, four five, seven seven." /
+        "Adviser: 20-45-77."): it takes the label of what was said."""
+        out: list[Entity] = []
+        taken = [(e.start, e.end) for e in found if e.score >= 0.5] + [(e.start, e.end) for e in spoken]
+        for entity in spoken:
+            if entity.label not in _DIGIT_LABELS:
+                continue
+            digits = re.sub(r"\D", "", "".join(_chars(t) for t in _ONE.findall(doc.text[entity.start : entity.end])))
+            if len(digits) < 6:
+                continue
+            written = re.compile(r"(?<![\d\w])" + r"[ \-]?".join(digits) + r"(?![\d\w])")
+            for m in written.finditer(doc.text, entity.end):
+                if not any(s < m.end() and m.start() < e for s, e in taken):
+                    out.append(Entity(m.start(), m.end(), entity.label, 0.85, self.name, ("written_back",)))
+                    taken.append(m.span())
         return out
 
     def _classify(self, doc: TextDoc, run: Run, given: dict[str, str]) -> Entity | None:
@@ -160,8 +188,8 @@ class SpokenNumberRecogniser:
         if lettered is not None:
             return lettered
         start, end, digits = run.digits_only()
-        if len(digits) < 6:
-            return None
+        if len(digits) < 6 or not digits.isdigit():
+            return None  # letters inside the run ("six N four"): not a number said aloud
         if digits in given:
             return Entity(start, end, given[digits], 0.85, self.name, ("spoken", "read_back"))
         candidates: list[tuple[float, str]] = []
@@ -201,6 +229,10 @@ class SpokenNumberRecogniser:
             start, end = tokens[0][0], run.end
             if v.vat_gb(chars) and chars.startswith("GB"):
                 return Entity(start, end, "VAT_GB", 0.9, self.name, ("spoken", "validated"))
+            if v.iban_gb(chars):
+                return Entity(start, end, "IBAN_GB", 0.9, self.name, ("spoken", "validated"))
+            if _LETTERED_COMPANY.fullmatch(chars) and _cue_score(doc, start, COMPANY_CUES) >= 0.5:
+                return Entity(start, end, "COMPANY_NUMBER", 0.85, self.name, ("spoken",))
             if len(chars) == 16 and v.driving_licence_gb(chars):
                 return Entity(start, end, "DRIVING_LICENCE_UK", 0.9, self.name, ("spoken", "validated"))
             if v.postcode(chars) and _cue_score(doc, start, POSTCODE_CUES) >= 0.5:
@@ -213,7 +245,7 @@ class SpokenNumberRecogniser:
     def _account_after_sort_code(self, doc: TextDoc, run: Run, prev_run: Run, prev: Entity) -> Entity | None:
         """Eight digits said just after a sort code ("..., and five three oh nine ...") are its account."""
         start, end, digits = run.digits_only()
-        if prev.label != "SORT_CODE" or len(digits) != 8 or not _AFTER_SORT_CODE.match(doc.text, prev_run.end, start):
+        if prev.label != "SORT_CODE" or len(digits) != 8 or not digits.isdigit() or not _AFTER_SORT_CODE.match(doc.text, prev_run.end, start):
             return None
         return Entity(start, end, "ACCOUNT_NUMBER", 0.85, self.name, ("spoken", "after_sort_code"))
 
