@@ -30,11 +30,12 @@ WELSH_STREET_WORDS = frozenset("heol ffordd stryd lon lôn maes cae rhodfa llwyn
 BUILDING_WORDS = frozenset(
     """house cottage cottages farm farmhouse lodge forge barn mill hall manor court wharf villa bungalow ty tŷ tý
     bryn plas building buildings block tower towers mansions chambers granary rectory vicarage oast coach stables
-    maltings works barracks cottage croft lodge grange place point heights view house""".split()
+    maltings works barracks cottage croft lodge grange place point heights view house hostel hotel caravan refuge
+    site""".split()
 )
 FLAT = re.compile(
     r"(?i)^(?:flat|apartment|apt|unit|room|suite|studio|maisonette|floor|ground floor|first floor|second floor|"
-    r"top floor|basement)\b.{0,12}$|^\d{1,4}[A-Za-z]?$"
+    r"top floor|basement|caravan|pitch|plot|berth|room)\b.{0,12}$|^\d{1,4}[A-Za-z]?$"
 )
 _FLAT_PREFIX = re.compile(r"(?i)(?:flat|apartment|apt|unit|room)\s+\d{1,4}[A-Za-z]?,?\s+")
 HOUSE_NUMBER = re.compile(r"^\d{1,4}[A-Za-z]?(?:\s?[-/]\s?\d{1,4}[A-Za-z]?)?,?\s+\S")
@@ -275,7 +276,8 @@ class AddressRecogniser:
         parts = [p.strip() for p in between.split(",")]
         if not between or len(parts) > 2 or any(not p or len(p.split()) > 8 or re.search(r"[.;:!?]", p) for p in parts):
             return entity
-        if re.match(r"(?i)(?:an?|some|his|her|their|my|our)\b", between) or "address" in between.lower():
+        if re.match(r"(?i)(?:an?|some|his|her|their|my|our)\b", between) or re.search(
+                r"(?i)address|\bc/o\b|\b(?:mr|mrs|ms|miss|dr)\b", between):
             return entity  # "staying at an address on Clarendon Street": the street is the address
         return Entity(cue.end(), entity.end, entity.label, entity.score, entity.recogniser,
                       (*entity.evidence, "premises_before"))
@@ -298,6 +300,9 @@ class AddressRecogniser:
                 head = re.match(r"[^,\n]+,[ \t]*", doc.text[start:end])
                 if head and "name" in question and not any(c.isdigit() for c in head.group(0)):
                     start += head.end()  # "Can I take your name and address?" "Kelly Shaw, flat 9 ..."
+                for date_start, date_end in doc.extras.get("dates", ()):
+                    if start <= date_start < end:  # "Date of birth and address?" "18th May, sixty-three. Flat 31, ..."
+                        start = date_end + len(re.match(r"[ \t,.;]*", doc.text[date_end:end]).group(0))
                 value = doc.text[start:end].rstrip(" ,.!")
                 if self._answer_shaped(value):
                     out.append(Entity(start, start + len(value), "ADDRESS", 0.9, self.name, ("answer_to_address_question",)))
@@ -406,7 +411,8 @@ _NOT_STREET_WORDS = frozenset(
     """a an the on in at to of for and or my your his her our their this that these those outside near by from with
     is was are were be been i we you he she they it its me us him them into onto down up along across behind past
     opposite round around off over under every each some any no not same other another busy quiet dark must will
-    can could should would may might shall has have had do does did get got""".split()
+    can could should would may might shall has have had do does did get got sheriff magistrates magistrates' custody
+    tribunal""".split()
 )
 _FLAT_BEFORE = re.compile(r"(?i)(?:^|[^\w])((?:flat|apartment|apt|unit|room)[ \t]+\d{1,4}[a-z]?,?[ \t]+)$")
 _ADDRESS_CUE = re.compile(

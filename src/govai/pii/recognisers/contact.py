@@ -27,7 +27,8 @@ ROLE_MAILBOXES = frozenset(
     procurement rates receipts reception recruitment registrar registry revenues safeguarding sales
     schools secretary security service services social support tax team tenancy test webmaster
     welcome waste tax council-tax business rates referrals referral repairs lettings allocations tenancy tenancies
-    intake duty triage bookings appointments""".split()
+    intake duty triage bookings appointments attendance fleet dispatch operations ops warehouse wellbeing pastoral
+    studentsupport transport logistics""".split()
 )
 
 

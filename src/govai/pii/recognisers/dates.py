@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from govai.pii.context import Cue, nearest_cue_before, proximity_boost
+from govai.pii.context import Cue, cue_pattern, nearest_cue_before, proximity_boost, reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 from govai.pii.validators import calendar_date, plausible_birth_year
@@ -137,7 +137,8 @@ BIRTH_CUES = ("date of birth", "dob", "d.o.b", "d.o.b.", "born", "birth date", "
 OTHER_DATE_CUES = ("date of death", "died", "issued", "issue date", "expiry", "expires", "valid until",
                    "moved", "deadline", "due", "hearing", "dated", "date:", "until", "since",
                    "before", "after", "between", "started", "start date", "leaving", "left", "received", "sent", "paid", "reported",
-                   "appointed", "filed", "incorporated", "arrived", "closed", "opened", "signed", "tenancy")
+                   "appointed", "filed", "incorporated", "arrived", "closed", "opened", "signed", "tenancy",
+                   "date of change", "effective", "effective date", "employment start")
 
 
 # "12/03/1985 (DOB)", "12/03/1985 - date of birth"
@@ -179,6 +180,11 @@ def _year(text: str, today: dt.date) -> int | None:
     return year
 
 
+_BIRTH_QUESTION = re.compile(r"\b(?:dates? of birth|d\.?o\.?b|birthdays?|born|how old)\b")
+# "son (2008-02-11), daughter (2012-07-30)": a family member, then a date in brackets.
+_KIN_THEN_PAREN = re.compile(r"\b(?:son|daughter|child|baby|boy|girl|mother|mum|father|dad|brother|sister|partner|"
+                             r"wife|husband|grandson|granddaughter|grandmother|grandfather|nan|gran|stepson|stepdaughter)"
+                             r"[ \t]*\([ \t]*$")
 _NAME_THEN_PAREN = re.compile(r"[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){0,3}[ \t]*\([ \t]*(?:dob:?[ \t]*|b\.?[ \t]*)?$")
 
 
@@ -231,12 +237,28 @@ class DateOfBirthRecogniser:
             previous_end = end
             if entity is None and date in birth_dates:
                 entity = Entity(start, end, "DATE_OF_BIRTH", 0.8, self.name, ("same_as_birth_date",))
+            elif entity is None and date is not None and date <= today and self._births_asked(doc, start, end):
+                entity = Entity(start, end, "DATE_OF_BIRTH", 0.8, self.name, ("reply_to_birth_question",))
+            elif entity is None and date is not None and (today - date).days > 180 and _KIN_THEN_PAREN.search(
+                    doc.lower, max(0, start - 24), start) and re.match(r"[ \t]*\)", doc.text[end : end + 3]):
+                entity = Entity(start, end, "DATE_OF_BIRTH", 0.75, self.name, ("family_member_then_date",))
             elif entity is None and start in listed and date is not None and (today - date).days > 365:
                 entity = Entity(start, end, "DATE_OF_BIRTH", 0.7, self.name, ("list_of_people",))
             if entity is not None:
                 birth_dates.add(date)
                 out.append(entity)
         return out
+
+    @staticmethod
+    def _births_asked(doc: TextDoc, start: int, end: int) -> bool:
+        """A reply, on one line, to "And the children's dates of birth?": every date in it is a birth date
+        ("My son 5 June 2015, my daughter 11 November 2018")."""
+        line_start = doc.line_start(start)
+        question = reply_to(doc, speaker_label_end(doc, line_start) or line_start)
+        if question is None or not _BIRTH_QUESTION.search(question):
+            return False
+        reply = doc.lower[doc.line_start(start) : start]
+        return not cue_pattern(OTHER_DATE_CUES).search(reply[-40:])
 
     def _score(self, doc: TextDoc, start: int, end: int, date: dt.date | None, previous_end: int,
                today: dt.date) -> Entity | None:
@@ -293,8 +315,8 @@ def date_of_birth(options: dict[str, Any]) -> DateOfBirthRecogniser:
     return DateOfBirthRecogniser(**options)
 
 
-_GAP_AFTER_NAME = re.compile(r"[ \t]*(?:,|\(|[–—\-])?[ \t]*")
-_END_AFTER_DATE = re.compile(r"[ \t]*(?:[).,;]|$)", re.MULTILINE)
+_GAP_AFTER_NAME = re.compile(r"[ \t]*(?:,|\(|[–—\-|])?[ \t]*")
+_END_AFTER_DATE = re.compile(r"[ \t]*(?:[).,;|]|$)", re.MULTILINE)
 
 
 class DateAfterNameRecogniser:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from govai.pii import gazetteer
 from govai.pii import validators as v
 from govai.pii.context import in_letterhead
 from govai.pii.recognisers.pattern import PatternRecogniser
@@ -66,6 +67,16 @@ def utr(options: dict[str, Any]) -> PatternRecogniser:
         cues=("utr", "unique taxpayer", "taxpayer reference", "tax reference", "self assessment", "hmrc",
               "tax return", "sa reference", "corporation tax", "ct reference"),
         cue_boost=0.45,
+    )
+
+
+@pii_recognisers.register("utr_named")
+def utr_named(options: dict[str, Any]) -> PatternRecogniser:
+    # Ten digits called a UTR right before them are one, check digit or not: a mistyped UTR still names a taxpayer.
+    return PatternRecogniser(
+        name="utr_named", label="UTR",
+        pattern=re.compile(r"(?<![\d+])(?P<v>(?:\d{5} ?\d{5}|\d{3} \d{3} \d{4})(?: ?[Kk])?)(?![\dA-Za-z])"),
+        score=0.0, cues=("utr", "unique taxpayer reference", "taxpayer reference"), cue_boost=0.7, window=28,
     )
 
 
@@ -198,8 +209,17 @@ def vehicle_reg_uk_older(options: dict[str, Any]) -> PatternRecogniser:
     return PatternRecogniser(
         name="vehicle_reg_uk_older", label="VEHICLE_REG_UK",
         pattern=re.compile(B + r"(?P<v>[A-HJ-NP-Y]\d{1,3} ?[A-HJ-PR-Y]{3}|[A-HJ-PR-Y]{3} ?\d{1,3}[A-HJ-NP-Y])" + E, re.I),
-        score=0.05, cues=_VEHICLE_CUES, cue_boost=0.65, window=60, cues_after=_VEHICLE_CUES,
+        score=0.05, cues=_VEHICLE_CUES, cue_boost=0.65, window=60, cues_after=_VEHICLE_CUES, adjust=_older_plate_adjust,
     )
+
+
+def _older_plate_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
+    """ "D441 off", "V750 and": an everyday word in lower case is not a plate's letters."""
+    letters = "".join(c for c in m.group("v") if c.isalpha())
+    lower = "".join(c for c in m.group("v")[1:] if c.isalpha())
+    if lower.islower() and (gazetteer.is_english_word(lower) or gazetteer.is_english_word(letters.lower())):
+        return 0.0
+    return score
 
 
 @pii_recognisers.register("vehicle_reg_ni")

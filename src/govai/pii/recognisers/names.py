@@ -31,6 +31,7 @@ TITLES = gazetteer.word_list("titles")
 STOP = gazetteer.word_list("name_stop_words")  # capitalised, but never part of a name
 ORG_WORDS = gazetteer.word_list("organisation_words")  # a run ending in one is an organisation
 ORG_NAMES = frozenset(gazetteer.key(p) for p in gazetteer.phrase_list("organisation_names"))
+PUBLIC_FIGURES = frozenset(gazetteer.key(p) for p in gazetteer.phrase_list("public_figures"))
 PLACES = gazetteer.word_list("places")
 CORE_FIRST_NAMES = gazetteer.word_list("first_names")
 CORE_SURNAMES = gazetteer.word_list("surnames")  # the hand-written UK list: "Hall", "Ward", "Park" are people too
@@ -109,17 +110,22 @@ POSSESSIVE_KIN_AFTER = re.compile(
     r"^['’]s[ \t]+(?:mum|mam|mom|dad|mother|father|son|daughter|brother|sister|wife|husband|partner|nan|nana|gran|"
     r"grandma|grandad|aunt|auntie|uncle|cousin|boyfriend|girlfriend|carer|teacher|kids|children|baby|stepdad|"
     r"stepmum|fiance|fiancee)\b", re.IGNORECASE)
+_PAREN_KIN = re.compile(r"^[ \t]+(?:mum|mam|mom|dad|nan|gran)\)", re.IGNORECASE)  # "its kayleigh (mason mum)"
 # "the Kowalski family", "the Begum household": a surname naming a family.
 FAMILY_AFTER = re.compile(r"^[ \t]+(?:family|families|household|twins|brothers|sisters|siblings|boy|girl|lad|lass|"
                           r"kid|boys|girls|lads|kids)\b")
 PUBLIC_ROLE_AFTER = re.compile(r"^(?:['’]s)?,?[ \t]+(?:MP|MSP|MS|MLA|MEP)\b|^[ \t]*\((?:MP|MSP|MS|MLA)\)")
 PET_BEFORE = re.compile(
     r"(?i)\b(?:dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staffy|staffie|cocker|pug|husky|poodle|"
-    r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|parrot|budgie|tortoise|pet)[ \t,]+(?:called[ \t]+|named[ \t]+)?$")
+    r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|parrot|budgie|tortoise|pet)[ \t,(]+(?:called[ \t]+|named[ \t]+)?$")
+# "a white Corsa", "grey Astra", "black Mercedes": a colour before a capitalised word is a car or a brand.
+COLOUR_BEFORE = re.compile(r"\b(?:black|white|silver|grey|gray|red|blue|green|yellow|orange|purple|gold|maroon|"
+                           r"navy|dark|light)[ \t]+$", re.IGNORECASE)
 CAR_MAKE_BEFORE = re.compile(
     r"\b(?:Seat|SEAT|Ford|Vauxhall|Kia|Hyundai|Skoda|Toyota|Nissan|Honda|Mazda|Peugeot|Renault|Citroen|Citroën|Fiat|"
     r"Audi|BMW|Mercedes|Merc|VW|Volkswagen|Volvo|Mini|Tesla|Jaguar|Lexus|Suzuki|Dacia|MG|Cupra)[ \t]+$")
-WELSH_ORG_BEFORE = re.compile(r"\b(?:Ysgol|Capel|Eglwys|Canolfan|Prifysgol|Coleg|Clwb|Cymdeithas|Gwesty)[ \t]+(?:Gymraeg[ \t]+)?$")
+WELSH_ORG_BEFORE = re.compile(r"\b(?:Ysgol|Capel|Eglwys|Canolfan|Prifysgol|Coleg|Clwb|Cymdeithas|Gwesty|Cyngor Sir|"
+                              r"Masjid|Jamia|Gurdwara|Mandir)[ \t]+(?:Gymraeg[ \t]+)?$")
 _FIELD_END = re.compile(r"[ \t]*(?:$|[ \t]{2,}|\t|[|;])", re.MULTILINE)
 AGE_AFTER = re.compile(r"^[ \t]*\((?:\d{1,3}|[yY]\d{1,2}|year \d{1,2}|aged \d{1,3}|b\. [^)]{4,12})\)"
                        r"|^[ \t]+\d{1,2}(?=[ \t]*[,)]|[ \t]+and\b)")
@@ -145,14 +151,16 @@ _MONTH_NAMES = frozenset("may june jun april august".split())
 _MONTH_BEFORE = re.compile(
     r"(?:(?:\d(?:st|nd|rd|th)?|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
     r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth))"
-    r"(?:[ \t]+of)?|\b(?:in|since|until|till|during|early|late|mid|last|next|this|end of|start of|beginning of))"
+    r"(?:[ \t]+of)?|\b(?:in|since|until|till|during|early|late|mid|last|next|this|end of|start of|beginning of|"
+    r"from|by|before|after|around|for))"
     r"[ \t]+$", re.IGNORECASE)
 _ALL_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # "for August and September", "April to June": a month beside another month.
 _MONTH_PAIR_AFTER = re.compile(r"[ \t]+(?:and|or|to|till|until|through|-|–)[ \t]+(?:" + _ALL_MONTHS + r")\b", re.I)
 _MONTH_PAIR_BEFORE = re.compile(r"\b(?:" + _ALL_MONTHS + r")[ \t]+(?:and|or|to|till|until|-|–)[ \t]+$", re.I)
 _NUMBERED_PLACES = frozenset(
-    "ward bay room bed court unit block gate platform floor level zone pitch plot stand croft berth mooring lot".split())
+    "ward bay room bed court unit block gate platform floor level zone pitch plot stand croft berth mooring lot resus "
+    "cubicle majors minors theatre clinic pod caravan".split())
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _OTHER_NER = {"ORG", "GPE", "FAC", "LOC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 # Words just after a run that make it a place or a building, not a person ("Victoria Station").
@@ -568,11 +576,12 @@ class NameRecogniser:
         if public_role and after[public_role.end():].strip(" ,.;:"):
             cand.score -= 0.6  # "Chi Onwurah MP": a public figure in their public role
             cand.evidence.append("public_role")
-        if PET_BEFORE.search(before_raw) or CAR_MAKE_BEFORE.search(before_raw) or WELSH_ORG_BEFORE.search(before_raw):
+        if PET_BEFORE.search(before_raw) or CAR_MAKE_BEFORE.search(before_raw) or WELSH_ORG_BEFORE.search(before_raw) \
+                or COLOUR_BEFORE.search(before_raw):
             cand.score -= 0.6  # "our spaniel Hunter", "a black Seat Leon", "Ysgol Glan Morfa"
             cand.evidence.append("not_a_person_before")
-        if POSSESSIVE_KIN_AFTER.match(after):
-            cand.score += 0.45
+        if POSSESSIVE_KIN_AFTER.match(after) or (before_raw.endswith("(") and _PAREN_KIN.match(after)):
+            cand.score += 0.55
             cand.evidence.append("possessive_kin")
             cand.strong_context = True
         if FAMILY_AFTER.match(after) and len(cand.tokens) == 1 and not _is_common(cand.tokens[0]):
@@ -619,9 +628,10 @@ class NameRecogniser:
         for run in self._runs(doc, covered):
             for toks, title in self._split(run, doc):
                 if doc.line_start(toks[0].start) in upper_lines and not title:
-                    if not (len(toks) >= 2 and _is_first(toks[0]) and _is_last(toks[-1])) and \
+                    labelled = LABEL_RE.search(doc.lower, doc.line_start(toks[0].start), toks[0].start)
+                    if not (len(toks) >= 2 and _is_first(toks[0]) and _is_last(toks[-1])) and not labelled and \
                             speaker_label_end(doc, doc.line_start(toks[0].start)) is None:
-                        continue
+                        continue  # a heading in capitals, unless a name label opens the line ("LAST NAME: …")
                 base, why = self._gazetteer_score(toks, doc)
                 if base <= 0:
                     continue
@@ -645,6 +655,10 @@ class NameRecogniser:
                 # that says person; a capital mid-sentence or the model's guess does not
                 cand.score = min(cand.score, 0.45)
         _join_nicknames(doc, candidates)
+        for cand in candidates:
+            if gazetteer.key(doc.text[cand.start : cand.end]) in PUBLIC_FIGURES and not cand.strong_context:
+                cand.score = min(cand.score, 0.3)  # "Yvette Cooper in the news": named in their public role
+                cand.evidence.append("public_figure")
         accepted = [c for c in candidates if c.score >= 0.5]
         self._later_mentions(doc, candidates, accepted, covered)  # raises scores in place
         return [
@@ -663,8 +677,10 @@ class NameRecogniser:
         while i < len(tokens):
             tok = tokens[i]
             i += 1
-            if not tok.text.islower() or len(tok.text) < 2 or _is_stop(tok) or not _is_name(tok):
-                continue
+            if not tok.text.islower() or len(tok.text) < 2 or _is_stop(tok) or not _is_name(tok) or tok.key in _PARTICLES:
+                continue  # "de la HMRC": particles alone are not a name
+            if tok.key in _MONTH_NAMES and _MONTH_BEFORE.search(doc.text, max(0, tok.start - 24), tok.start):
+                continue  # "from april"
             if any(s <= tok.start < e for s, e in covered) or doc.text[tok.end : tok.end + 1] in ("@", ".") and \
                     doc.text[tok.end + 1 : tok.end + 2].isalnum():
                 continue
@@ -703,6 +719,11 @@ class NameRecogniser:
             if why == "lower_first_name" and len(tok.text) >= 4 and _written_in_lower_case(doc):
                 cand.score += 0.15  # no capitals anywhere: a listed first name is not written small on purpose
                 cand.evidence.append("lower_case_text")
+            greeted = LOWER_GREETING.search(doc.lower, max(0, tok.start - 16), tok.start)
+            if greeted and len(toks) == 1 and _is_first(toks[0]) and (not words or _GREETING_END.match(doc.text, toks[0].end)):
+                cand.score += 0.35
+                cand.evidence.append("greeted")
+                cand.strong_context = True
             intro = LOWER_INTRO.search(doc.lower, max(0, tok.start - 20), tok.start)
             if intro is not None and intro.end() == tok.start and "phrase" not in cand.evidence:
                 cand.score += 0.35
@@ -769,9 +790,17 @@ class NameRecogniser:
                 continue
             if label.isupper() and len(label) <= 3 and not gazetteer.is_core_name(label):
                 continue  # "RO:", "IO:": a role's initials
-            if any(w in STOP for w in words) or (_english(words[0]) and not _first(words[0])):
-                continue  # "seller:", "agent:", "parent-carer:" are roles
+            if any(w in STOP for w in words) or (_english(words[0]) and not _first(words[0])) or key in ORG_NAMES:
+                continue  # "seller:", "agent:", "parent-carer:" are roles; "Marston:" a firm
             found.append((start, end, "repeated_speaker"))
+        # "[19:41] Sue Next Door:", twice or more: the first name of a described speaker
+        described: dict[str, list[tuple[int, int]]] = {}
+        for m in _DESCRIBED_SPEAKER.finditer(doc.text):
+            described.setdefault(m.group("label").lower(), []).append(m.span("first"))
+        for label, spans in described.items():
+            first = Token(spans[0][0], spans[0][1], doc.text[spans[0][0] : spans[0][1]])
+            if len(spans) >= 2 and _is_first(first) and not _is_stop(first) and first.key not in ORG_NAMES:
+                found.extend((s, e, "repeated_speaker") for s, e in spans)
         for m in _INITIALS.finditer(doc.text):
             if m.group(1) not in _NOT_INITIALS:
                 found.append((m.start(1), m.end(1), "initials"))
@@ -862,7 +891,8 @@ class NameRecogniser:
         for cand in candidates:
             if cand in accepted or len(cand.tokens) != 1 or cand.tokens[0].key not in known:
                 continue
-            if any(s < cand.end and cand.start < e for s, e in taken) or _org_or_place_follows(doc, cand.end):
+            if any(s < cand.end and cand.start < e for s, e in taken) or _org_or_place_follows(doc, cand.end) or \
+                    _inside_organisation(cand.tokens, doc):
                 continue
             cand.score = max(cand.score, 0.75)
             cand.evidence.append("mentioned_in_full")
@@ -872,7 +902,7 @@ class NameRecogniser:
             if k not in known or (m.start(), m.end()) in seen or any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             tok = _strip_possessive(Token(m.start(), m.end(), m.group(0)))
-            if _org_or_place_follows(doc, tok.end):
+            if _org_or_place_follows(doc, tok.end) or _inside_organisation([tok], doc):
                 continue
             if gazetteer.key(tok.text) not in known or (tok.text.islower() and _is_common(tok)) or \
                     (tok.text.isupper() and len(tok.text) <= 3):
@@ -906,6 +936,8 @@ def _join_nicknames(doc: TextDoc, candidates: list[Candidate]) -> None:
 
 # A chat line's speaker, one word or handle: "[09:18] kayleigh:", "maddie.xo:", "Deji:".
 _CHAT_SPEAKER = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<label>[^\W\d_][\w.\-]{1,23}):[ \t]+\S")
+_DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<label>(?P<first>[A-Z][a-z]+)"
+                                r"(?:[ \t]+[A-Z][\w.]*){1,2}):[ \t]+\S")
 # Two capitals that act in minutes: "SG asked", "VC stated", "LB to circulate".
 _INITIALS = re.compile(
     r"(?<![\w/&-])([A-Z]{2})(?=[ \t]+(?:stated|said|says|asked|adjourned|agreed|confirmed|explained|noted|reported|"
@@ -944,6 +976,10 @@ _NAME_QUESTION = re.compile(
     r"who is this|spell|who else|who referred|who's the|who is the|speaking to|called|who)\b"
 )
 _NOT_NAME_QUESTION = re.compile(r"\b(?:street|road|company|school|bank|employer|name of the (?:street|company|school))\b")
+# Who is greeted or thanked in a text, in lower case: "thanks mark", "cheers dean", "sorry sue", "hiya tre".
+LOWER_GREETING = re.compile(r"(?:^|[^a-z'])(?:hi|hiya|hey|heya|hello|thanks|thank you|thank u|thanku|ta|cheers|sorry|"
+                            r"morning|evening|night|nite|bye|love you|love u|miss you|miss u|congrats)[ \t,]+$")
+_GREETING_END = re.compile(r"[ \t]*(?:$|[,.!?)x]|\n)", re.MULTILINE)
 LOWER_INTRO = re.compile(
     r"(?<![a-z'])(?:my name is|my names|my name's|name is|names|i am|i'm|im|this is|it's|its|it is|i'm called|"
     r"call me|she's|shes|he's|hes|she is|he is|her name's|his name's)\s+$"

@@ -198,6 +198,8 @@ class SpokenNumberRecogniser:
                 candidates.append((_cue_score(doc, start, NHS_CUES), "NHS_NUMBER"))
             if v.utr(digits):
                 candidates.append((_cue_score(doc, start, UTR_CUES), "UTR"))
+            elif _cue_score(doc, start, ("utr", "unique taxpayer reference")) >= 0.75:
+                candidates.append((0.7, "UTR"))  # called a UTR: a taxpayer's number even with a wrong check digit
         if len(digits) in (10, 11) and digits.startswith("0"):
             candidates.append((phone_score(digits), "PHONE_UK"))
         if len(digits) == 6:
