@@ -13,7 +13,8 @@ from govai.pii.markup import documents
 DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
 SETS = {"pii-handwritten-dev": "pii-hw-dev", "pii-dev2": "pii-dev2", "pii-holdout": "pii-holdout",
         "pii-holdout-v2": "pii-holdout-v2", "pii-holdout-v3": "pii-holdout-v3",
-        "pii-holdout-v4": "pii-holdout-v4", "pii-holdout-v5": "pii-holdout-v5"}
+        "pii-holdout-v4": "pii-holdout-v4", "pii-holdout-v5": "pii-holdout-v5",
+        "pii-holdout-v6": "pii-holdout-v6"}
 
 
 def _records(name: str) -> list[dict]:
@@ -39,7 +40,9 @@ EARLIER = {"pii-holdout": ("pii-handwritten-dev", "pii-dev2"), "pii-holdout-v2":
            "pii-holdout-v3": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2"),
            "pii-holdout-v4": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3"),
            "pii-holdout-v5": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                              "pii-holdout-v4")}
+                              "pii-holdout-v4"),
+           "pii-holdout-v6": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
+                              "pii-holdout-v4", "pii-holdout-v5")}
 
 
 @pytest.mark.parametrize("holdout", sorted(EARLIER))

@@ -195,17 +195,25 @@ _ORGANISATION_LINE = re.compile(
     r"solicitors|bank|building society|housing|association|charity)\b")
 
 
+_PO_BOX = re.compile(r"\bp\.?\s?o\.?\s?box\s+\d+")
+_ADDRESSEE = re.compile(r"[ \t]*(?:mr|mrs|ms|miss|mx|dr|prof|the director|the occupier|the householder|"
+                        r"the executor)\b", re.IGNORECASE)
+
+
 def in_letterhead(doc: TextDoc, pos: int) -> bool:
     """``pos`` lies in the block of short lines that opens a letter and names the organisation that sent it
     ("HM Revenue & Customs / Self Assessment / BX9 1AS"): the sender's address, not a person's."""
+    if _PO_BOX.search(doc.lower, max(doc.line_start(pos), pos - 60), pos):
+        return True  # "Sefton Council Revenues, PO Box 18, Bootle L20 7UT": a PO box is never a home
     block_end = doc.text.find("\n\n")
     if block_end < 0 or pos > block_end:
         return False  # a letterhead is the first block, and something follows it
     lines = doc.text[:block_end].split("\n")
-    if not 2 <= len(lines) <= 7 or any(len(line.split()) > 7 or re.search(r"[:?!]|\.\s|\.$", line) for line in lines):
+    if len(lines) > 7 or any(len(line.split()) > 16 or re.search(r"[:?!]|\.\s|\.$", line) for line in lines):
         return False
     if re.search(r"(?im)^\s*(?:mr|mrs|ms|miss|mx|dr)\.?\s", doc.text[:block_end]):
         return False
     if re.match(r"(?i)\s*(?:\d|flat\b|apartment\b|unit\b|room\b|c/o\b)", lines[0]):
         return False  # the letter opens with the addressee's address
-    return bool(_ORGANISATION_LINE.search(lines[0]))
+    # The sender: an organisation's name first, or a block followed by the addressee's ("Mr …", "The Director").
+    return bool(_ORGANISATION_LINE.search(lines[0])) or bool(_ADDRESSEE.match(doc.text, block_end + 2))

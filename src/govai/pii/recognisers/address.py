@@ -133,8 +133,9 @@ def kind(text: str) -> str | None:
         return "street"
     if words[0] == "the" or any(w in BUILDING_WORDS for w in words):
         return "building"
-    if len(words) <= 4 and all(_is_cap_token(t) for t in text.split()):
-        return "place"
+    if len(words) <= 4 and all(_is_cap_token(t) or (t == "of" and 0 < i < len(words) - 1)
+                               for i, t in enumerate(text.split())):
+        return "place"  # "Portnalong", "Isle of Lewis", "Hill of Fearn"
     return None
 
 
@@ -358,6 +359,8 @@ class AddressRecogniser:
                 first, has_building = flat.start(1), True
             end = _extend_places_any_case(doc, end, lower)
             cue = _ADDRESS_CUE.search(doc.lower, max(0, first - 40), first)
+            if cue is not None and not (m.group("num") or has_building) and _EVENT_PLACE_CUE.fullmatch(cue.group(0).strip()):
+                cue = None  # "seen at Ealing Broadway", "the footpath at Cromwell Lane": where something happened
             if not (m.group("num") or has_building or cue):
                 continue
             out.append(Entity(first, end, "ADDRESS", 0.72, self.name, ("street_in_words",)))
@@ -440,6 +443,7 @@ _NUMBER_WORDS = frozenset(
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split())
 
 
+_EVENT_PLACE_CUE = re.compile(r"at|visited|attended|attend")
 _PLAIN_STREET_SUFFIXES = frozenset(
     "road rd street avenue ave lane ln drive crescent cres terrace tce gardens gdns grove mews parade boulevard".split()
 )

@@ -28,7 +28,7 @@ ROLE_MAILBOXES = frozenset(
     schools secretary security service services social support tax team tenancy test webmaster
     welcome waste tax council-tax business rates referrals referral repairs lettings allocations tenancy tenancies
     intake duty triage bookings appointments attendance fleet dispatch operations ops warehouse wellbeing pastoral
-    studentsupport transport logistics""".split()
+    studentsupport transport logistics correspondence socialvisits visits visiting""".split()
 )
 
 
@@ -38,6 +38,9 @@ _ROLE_STEMS = ("council", "enquir", "benefit", "housing", "revenue", "parking", 
                "careers", "admission", "election", "registr", "queries", "department", "general", "team")
 
 
+_FREEMAIL = frozenset("""gmail.com googlemail.com outlook.com hotmail.com hotmail.co.uk live.com live.co.uk msn.com
+    yahoo.com yahoo.co.uk icloud.com me.com aol.com btinternet.com sky.com virginmedia.com talktalk.net protonmail.com
+    proton.me gmx.com mail.com wp.pl o2.pl onet.pl interia.pl""".split())
 # Public bodies' domains: their single-word mailboxes belong to a team ("allocations@", "yot@").
 _PUBLIC_DOMAINS = (".gov.uk", ".nhs.uk", ".nhs.net", ".police.uk", ".sch.uk", ".ac.uk", ".mod.uk", ".parliament.uk",
                    ".gov.scot", ".gov.wales", ".llyw.cymru", ".mil.uk")
@@ -59,8 +62,10 @@ def _is_role_mailbox(local: str, domain: str = "") -> bool:
         return False
     if all(p in ROLE_MAILBOXES for p in parts):
         return True
-    if len(parts) == 1 and ("." + domain.lower()).endswith(_PUBLIC_DOMAINS) and not _personal_word(parts[0]):
-        return True
+    if ("." + domain.lower()).endswith(_PUBLIC_DOMAINS) and not any(_personal_word(p) for p in parts if len(p) > 1):
+        return True  # "allocations@…gov.uk", "ukvi.correspondence@homeoffice.gov.uk": no name in it
+    if domain.lower() in _FREEMAIL:
+        return False  # "sunflower.garden88@outlook.com": a person chose those words
     if any(gazetteer.is_core_name(p) or gazetteer.is_name_word(p) for p in parts):
         return False
     if any(stem in letters for stem in _ROLE_STEMS):
@@ -95,6 +100,11 @@ _PHONE = re.compile(
 _PHONE_CUES = ("tel", "telephone", "phone", "mobile", "mob", "call", "ring", "text", "contact", "number", "m", "t",
                "landline", "whatsapp")
 _SERVICE_CUES = ("helpline", "freephone", "switchboard", "textphone", "relay uk", "opening hours")
+# How a letter or a notice gives its own number: "please ring", "call us on", "Info: … or", "I tried ringing".
+_ORGANISATION_LINE_BEFORE = re.compile(
+    r"(?:please[ \t]+(?:ring|call|phone|contact|telephone)(?![ \t]+(?:me|my|him|her|mum|dad)\b)|(?:ring|call|phone|contact)[ \t]+(?:us|the office|the team|"
+    r"reception|the surgery|the school|the practice|the ward)|info:|enquiries:|tried ringing|tried calling|"
+    r"if anything changes[, ]+(?:ring|call)|to (?:accept|rearrange|cancel|book)[^.\n]{0,12}(?:ring|call))[^\n]{0,40}$")
 
 
 def national_digits(value: str) -> str:
@@ -147,6 +157,9 @@ class PhoneRecogniser:
             score += proximity_boost(cue, 0.1, 40)
             if nearest_cue_before(doc, start, _SERVICE_CUES, 60) is not None:
                 score -= 0.3
+            elif not text.lstrip("+(").startswith(("07", "447", "44 7")) and _ORGANISATION_LINE_BEFORE.search(
+                    doc.lower, max(doc.line_start(start), start - 40), start):
+                score -= 0.45  # "If you cannot attend please ring 0191 …", "Info: … or 01795 …": the office's line
             out.append(Entity(start, end, "PHONE_UK", min(score, 1.0), self.name, ("uk_numbering",)))
         return out
 

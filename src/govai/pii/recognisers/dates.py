@@ -123,8 +123,10 @@ DATE_PATTERNS = [
     re.compile(r"(?<![\d\-/.])(?P<d>\d{1,2}) (?P<m>\d{1,2}) (?P<y>(?:19|20)\d{2})(?![\d\-/]|\.\d| \d)"),
     # "31 10 93": three pairs alone, as said in reply to "date of birth?" (a birth cue is still needed)
     re.compile(r"(?<!\d )(?<![\d\-/.])(?P<d>\d{2}) (?P<m>\d{2}) (?P<y>\d{2})(?![\d\-/]|\.\d| \d)"),
-    # "27 / 05 / 1948": separators spaced out, with a four-digit year
-    re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})[ \t]+(?P<s>[/.\-])[ \t]+(?P<m>\d{1,2})[ \t]+(?P=s)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)"),
+    # "27 / 05 / 1948", "30 | 06 | 1985": separators spaced out (a form's boxes), with a four-digit year
+    re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})[ \t]+(?P<s>[/.\-|])[ \t]+(?P<m>\d{1,2})[ \t]+(?P=s)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)"),
+    # "28-Feb-1997", "28/Feb/97": a month's name between numbers
+    re.compile(r"(?<![\w])(?P<d>\d{1,2})(?P<s>[\-/ ])" + _MON + r"(?P=s)(?P<y>(?:19|20)\d{2}|\d{2})(?![\d\w])", re.I),
     # "1983, 6th of September": the year first
     re.compile(r"(?<![\w])(?P<y>(?:19|20)\d{2}),?[ \t]+(?:the[ \t]+)?(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD
                + r")(?:[ \t]+of)?[ \t]+" + _MON + r"(?![\w\-])", re.I),
@@ -180,6 +182,10 @@ def _year(text: str, today: dt.date) -> int | None:
     return year
 
 
+_BORN_DAY = re.compile(
+    r"(?i)\b(?:born|birthday)(?:[ \t]+(?:is|was|on|falls on))?(?:[ \t]*[-–,:][ \t]*|[ \t]+)(?:on[ \t]+)?(?:the[ \t]+)?"
+    r"(?P<date>(?:\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORD + r")(?:[ \t]+of)?[ \t]+" + _MON.replace("(?P<mon>", "(?:") + r")"
+    r"(?![ \t,]*(?:\d|nineteen|twenty|two thousand|'\d))")
 _BIRTH_QUESTION = re.compile(r"\b(?:dates? of birth|d\.?o\.?b|birthdays?|born|how old)\b")
 # "son (2008-02-11), daughter (2012-07-30)": a family member, then a date in brackets.
 _KIN_THEN_PAREN = re.compile(r"\b(?:son|daughter|child|baby|boy|girl|mother|mum|father|dad|brother|sister|partner|"
@@ -247,6 +253,16 @@ class DateOfBirthRecogniser:
             if entity is not None:
                 birth_dates.add(date)
                 out.append(entity)
+        out.extend(self._days_of_birth(doc, spans))
+        return out
+
+    def _days_of_birth(self, doc: TextDoc, spans: list[tuple[int, int]]) -> list[Entity]:
+        """A birthday without its year: "he was born 28 September", "your birthday - the 8th of June"."""
+        out = []
+        for m in _BORN_DAY.finditer(doc.text):
+            start, end = m.span("date")
+            if not any(s < end and start < e for s, e in spans):
+                out.append(Entity(start, end, "DATE_OF_BIRTH", 0.8, self.name, ("born_on_day",)))
         return out
 
     @staticmethod
@@ -316,7 +332,7 @@ def date_of_birth(options: dict[str, Any]) -> DateOfBirthRecogniser:
 
 
 _GAP_AFTER_NAME = re.compile(r"[ \t]*(?:,|\(|[–—\-|])?[ \t]*")
-_END_AFTER_DATE = re.compile(r"[ \t]*(?:[).,;|]|$)", re.MULTILINE)
+_END_AFTER_DATE = re.compile(r"[ \t]*(?:[).,;|]|[ \t][-–—][ \t]|$)", re.MULTILINE)
 
 
 class DateAfterNameRecogniser:
@@ -337,13 +353,15 @@ class DateAfterNameRecogniser:
         today = dt.date.today()
         out = []
         for start, end in doc.extras.get("dates", ()):
-            if (start, end) in births or not _END_AFTER_DATE.match(doc.text, end) or \
-                    re.match(r",[ \t]+[a-z]", doc.text[end : end + 4]):
+            if (start, end) in births or not _END_AFTER_DATE.match(doc.text, end):
+                continue
+            date = _parse_span(doc.text, start, end, today)
+            recent = date is None or (today - date).days < 365 * 10
+            if recent and re.match(r",[ \t]+[a-z]", doc.text[end : end + 4]):
                 continue  # "..., 3 May 2019, about the fence": the sentence goes on; a date of the story
             name_end = self._name_before(doc, start, people)
             if name_end is None:
                 continue
-            date = _parse_span(doc.text, start, end, today)
             if date is None or (today - date).days < 365 * self.min_years or not plausible_birth_year(date.year, today):
                 continue
             out.append(Entity(start, end, "DATE_OF_BIRTH", 0.7, self.name, ("after_name",)))

@@ -58,6 +58,21 @@ def nhs_number(options: dict[str, Any]) -> PatternRecogniser:
     )
 
 
+def _chi_date(value: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    return v.calendar_date(1900 + int(digits[4:6]), int(digits[2:4]), int(digits[:2])) is not None
+
+
+@pii_recognisers.register("chi_number")
+def chi_number(options: dict[str, Any]) -> PatternRecogniser:
+    # Scotland's NHS number, the CHI: date of birth (DDMMYY) then four digits, named as such ("CHI 190450 1001").
+    return PatternRecogniser(
+        name="chi_number", label="NHS_NUMBER",
+        pattern=re.compile(r"(?<![\d+])(?P<v>\d{6} ?\d{4})(?!\d)"), score=0.0, validator=_chi_date,
+        cues=("chi", "chi number", "chi no"), cue_boost=0.9, window=30,
+    )
+
+
 @pii_recognisers.register("utr")
 def utr(options: dict[str, Any]) -> PatternRecogniser:
     return PatternRecogniser(
@@ -66,7 +81,7 @@ def utr(options: dict[str, Any]) -> PatternRecogniser:
         score=0.5, validator=v.utr,
         cues=("utr", "unique taxpayer", "taxpayer reference", "tax reference", "self assessment", "hmrc",
               "tax return", "sa reference", "corporation tax", "ct reference"),
-        cue_boost=0.45,
+        cue_boost=0.45, negative_cues=("police", "crime", "incident", "log", "case ref", "claim ref"),
     )
 
 

@@ -110,6 +110,8 @@ POSSESSIVE_KIN_AFTER = re.compile(
     r"^['’]s[ \t]+(?:mum|mam|mom|dad|mother|father|son|daughter|brother|sister|wife|husband|partner|nan|nana|gran|"
     r"grandma|grandad|aunt|auntie|uncle|cousin|boyfriend|girlfriend|carer|teacher|kids|children|baby|stepdad|"
     r"stepmum|fiance|fiancee)\b", re.IGNORECASE)
+_PRONOUN_AFTER = re.compile(r"^[ \t]+(?:anyone|anybody|someone|somebody|you|we|they|he|she|it|i|there|everyone|"
+                            r"this|that|these|those)\b", re.IGNORECASE)
 _PAREN_KIN = re.compile(r"^[ \t]+(?:mum|mam|mom|dad|nan|gran)\)", re.IGNORECASE)  # "its kayleigh (mason mum)"
 # "the Kowalski family", "the Begum household": a surname naming a family.
 FAMILY_AFTER = re.compile(r"^[ \t]+(?:family|families|household|twins|brothers|sisters|siblings|boy|girl|lad|lass|"
@@ -125,7 +127,7 @@ CAR_MAKE_BEFORE = re.compile(
     r"\b(?:Seat|SEAT|Ford|Vauxhall|Kia|Hyundai|Skoda|Toyota|Nissan|Honda|Mazda|Peugeot|Renault|Citroen|Citroën|Fiat|"
     r"Audi|BMW|Mercedes|Merc|VW|Volkswagen|Volvo|Mini|Tesla|Jaguar|Lexus|Suzuki|Dacia|MG|Cupra)[ \t]+$")
 WELSH_ORG_BEFORE = re.compile(r"\b(?:Ysgol|Capel|Eglwys|Canolfan|Prifysgol|Coleg|Clwb|Cymdeithas|Gwesty|Cyngor Sir|"
-                              r"Masjid|Jamia|Gurdwara|Mandir)[ \t]+(?:Gymraeg[ \t]+)?$")
+                              r"Masjid|Jamia|Gurdwara|Mandir|Ysbyty|Llys|Comhairle nan|Comhairle na)[ \t]+(?:Gymraeg[ \t]+)?$")
 _FIELD_END = re.compile(r"[ \t]*(?:$|[ \t]{2,}|\t|[|;])", re.MULTILINE)
 AGE_AFTER = re.compile(r"^[ \t]*\((?:\d{1,3}|[yY]\d{1,2}|year \d{1,2}|aged \d{1,3}|b\. [^)]{4,12})\)"
                        r"|^[ \t]+\d{1,2}(?=[ \t]*[,)]|[ \t]+and\b)")
@@ -158,6 +160,7 @@ _ALL_MONTHS = "january|february|march|april|may|june|july|august|september|octob
 # "for August and September", "April to June": a month beside another month.
 _MONTH_PAIR_AFTER = re.compile(r"[ \t]+(?:and|or|to|till|until|through|-|–)[ \t]+(?:" + _ALL_MONTHS + r")\b", re.I)
 _MONTH_PAIR_BEFORE = re.compile(r"\b(?:" + _ALL_MONTHS + r")[ \t]+(?:and|or|to|till|until|-|–)[ \t]+$", re.I)
+_PLACE_BEFORE_OF = frozenset("hill bridge mount port kyle bay firth loch vale isle holm mull point water burn".split())
 _NUMBERED_PLACES = frozenset(
     "ward bay room bed court unit block gate platform floor level zone pitch plot stand croft berth mooring lot resus "
     "cubicle majors minors theatre clinic pod caravan".split())
@@ -169,7 +172,7 @@ _PLACE_NEXT = frozenset(
     theatre theater road street lane avenue way close drive house court building wing ward suite unit block tower
     mosque church gurdwara temple chapel cathedral primary academy school college university hospital surgery
     ground fields field pub inn arms hotel market shopping wharf dock airport terminal walk crescent grove rise mews
-    terrace parade project""".split()
+    terrace parade project hub foodbank""".split()
 )
 
 
@@ -385,12 +388,15 @@ class NameRecogniser:
         if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
             return []  # "Victoria Station", "Florence Nightingale Room"
         last = _strip_possessive(run[-1])
-        if 1 < len(run) <= 4 and last.key in _PLACE_NEXT and not any(t.key in TITLES for t in run) and (
+        if 1 < len(run) <= 4 and last.key in _PLACE_NEXT and not any(
+                t.key in TITLES and t.key not in ("sir", "dame", "lord", "lady") for t in run) and (
             last.key not in CORE_SURNAMES or not _is_first(run[0]) or _is_place(run[0])
         ):
             return []  # "Victoria Park", "Jubilee House"; not "Stephen Hall", "Zainab Ward"
         if OF_PLACE_BEFORE.search(doc.text[max(0, run[0].start - 30) : run[0].start]):
             return []  # "Isle of Lewis", "University of Bolton", "Mayor of London"
+        if len(run) == 1 and run[0].key in _PLACE_BEFORE_OF and re.match(r"[ \t]+of[ \t]+[A-Z]", doc.text[run[0].end :]):
+            return []  # "Hill of Fearn", "Bridge of Allan": a place
         if any(gazetteer.key(" ".join(t.text for t in run[:n])) in ORG_NAMES for n in (1, 2, 3)) and not (
             run[0].key in TITLES
         ):
@@ -613,6 +619,9 @@ class NameRecogniser:
         elif not cand.strong_context and LOCATIVE_BEFORE.search(before_raw) and not POSSESSIVE_AFTER.match(text, cand.end):
             cand.score -= 0.25  # "born in Hai Phong": an unlisted place more often than a person
             cand.evidence.append("after_locative")
+        if len(cand.tokens) == 1 and _is_common(cand.tokens[0]) and _PRONOUN_AFTER.match(after):
+            cand.score -= 0.4  # "Will anyone volunteer?", "May we ask": a verb, not a name
+            cand.evidence.append("pronoun_after")
         if len(cand.tokens) == 1 and not cand.strong_context and re.search(r"\b[Tt]he[ \t]+$", before_raw):
             cand.score -= 0.3  # "the Mayor", "the Referrer": an office or a thing; people are not "the Smith"
             cand.evidence.append("after_the")
@@ -622,6 +631,7 @@ class NameRecogniser:
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
         covered = [(e.start, e.end) for e in found if e.label != "PERSON" and e.score >= 0.5]
         covered.extend(doc.extras.get("dates", ()))
+        covered.extend(doc.extras.get("table_headers", ()))
         address_starts = {e.start for e in found if e.label == "ADDRESS"}
         upper_lines = _upper_case_lines(doc.text)
         candidates: list[Candidate] = []
@@ -790,7 +800,7 @@ class NameRecogniser:
                 continue
             if label.isupper() and len(label) <= 3 and not gazetteer.is_core_name(label):
                 continue  # "RO:", "IO:": a role's initials
-            if any(w in STOP for w in words) or (_english(words[0]) and not _first(words[0])) or key in ORG_NAMES:
+            if words[0] in STOP or (_english(words[0]) and not _first(words[0])) or key in ORG_NAMES:
                 continue  # "seller:", "agent:", "parent-carer:" are roles; "Marston:" a firm
             found.append((start, end, "repeated_speaker"))
         # "[19:41] Sue Next Door:", twice or more: the first name of a described speaker
@@ -801,6 +811,9 @@ class NameRecogniser:
             first = Token(spans[0][0], spans[0][1], doc.text[spans[0][0] : spans[0][1]])
             if len(spans) >= 2 and _is_first(first) and not _is_stop(first) and first.key not in ORG_NAMES:
                 found.extend((s, e, "repeated_speaker") for s, e in spans)
+        for m in _HANDLE.finditer(doc.text):
+            if _handle_of_a_person(m.group(1)):
+                found.append((m.start(1), m.end(1), "handle"))
         for m in _INITIALS.finditer(doc.text):
             if m.group(1) not in _NOT_INITIALS:
                 found.append((m.start(1), m.end(1), "initials"))
@@ -938,6 +951,21 @@ def _join_nicknames(doc: TextDoc, candidates: list[Candidate]) -> None:
 _CHAT_SPEAKER = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<label>[^\W\d_][\w.\-]{1,23}):[ \t]+\S")
 _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<label>(?P<first>[A-Z][a-z]+)"
                                 r"(?:[ \t]+[A-Z][\w.]*){1,2}):[ \t]+\S")
+# A social-media handle: "@chloe.mcgrath02", "@LeanneGrahamB16", "@bigdaz_76".
+_HANDLE = re.compile(r"(?<![\w@])@([A-Za-z][\w.]{2,29}[A-Za-z0-9])")
+_HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _handle_of_a_person(handle: str) -> bool:
+    """ "chloe.mcgrath02", "LeanneGrahamB16": a handle that opens with a first name (not an organisation's)."""
+    parts = [p.lower() for p in _HANDLE_PART.findall(handle)]
+    if not parts or gazetteer.key(handle) in ORG_NAMES:
+        return False
+    first = parts[0]
+    return (len(first) >= 3 and _first(first) and not _is_stop(Token(0, 0, first))) or any(
+        _first(first[:i]) and len(first[:i]) >= 4 for i in range(len(first) - 1, 3, -1))
+
+
 # Two capitals that act in minutes: "SG asked", "VC stated", "LB to circulate".
 _INITIALS = re.compile(
     r"(?<![\w/&-])([A-Z]{2})(?=[ \t]+(?:stated|said|says|asked|adjourned|agreed|confirmed|explained|noted|reported|"

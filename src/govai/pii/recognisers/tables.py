@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from govai.pii import gazetteer
 from govai.pii.entities import Entity
 from govai.pii.recognisers.dates import find_dates, plausible_birth_year
 from govai.pii.registry import TextDoc, pii_recognisers
@@ -29,6 +30,16 @@ PERSON_COLUMNS = frozenset([
 BIRTH_COLUMNS = frozenset(["dob", "d.o.b", "date of birth", "birth date", "born", "birthday", "d o b"])
 ADDRESS_COLUMNS = frozenset(["address", "home address", "property", "property address", "addr", "current address",
                              "address line 1", "first line of address"])
+# Columns whose values only need the right shape: the header says what they are ("Reg | Sort code | Account").
+SHAPED_COLUMNS = {"reg": "VEHICLE_REG_UK", "vrm": "VEHICLE_REG_UK", "vehicle": "VEHICLE_REG_UK", "registration": "VEHICLE_REG_UK",
+                  "vehicle reg": "VEHICLE_REG_UK", "number plate": "VEHICLE_REG_UK", "plate": "VEHICLE_REG_UK",
+                  "sort code": "SORT_CODE", "sort": "SORT_CODE", "s/c": "SORT_CODE",
+                  "account": "ACCOUNT_NUMBER", "account number": "ACCOUNT_NUMBER", "account no": "ACCOUNT_NUMBER",
+                  "a/c": "ACCOUNT_NUMBER", "acc no": "ACCOUNT_NUMBER"}
+_SHAPES = {"VEHICLE_REG_UK": re.compile(r"[A-Z]{2}\d{2} ?[A-Z]{3}|[A-Z]\d{1,3} ?[A-Z]{3}|[A-Z]{3} ?\d{1,3}[A-Z]|[A-Z]{3} ?\d{1,4}",
+                                        re.I),
+           "SORT_CODE": re.compile(r"\d{2}([ \-]?)\d{2}\1\d{2}"),
+           "ACCOUNT_NUMBER": re.compile(r"\d{4} ?\d{4}|\d{8}")}
 _NOT_VALUES = frozenset(["", "-", "–", "n/a", "na", "none", "unknown", "tbc", "nfa", "not known", "?", "same", "ditto"])
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
 _NAME_CELL = re.compile(r"[^\W\d_][\w'’.\- ,]*")
@@ -73,6 +84,8 @@ def _column_kind(header: str) -> str | None:
         return "DATE_OF_BIRTH"
     if key in ADDRESS_COLUMNS:
         return "ADDRESS"
+    if key in SHAPED_COLUMNS:
+        return SHAPED_COLUMNS[key]
     if "date" in key.split() or key in ("when", "day", "seen", "visited", "due", "expires", "issued"):
         return "OTHER_DATE"  # "Visit date", "Date seen": the day something happened, not a birth
     return None
@@ -87,13 +100,14 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 class TableRecogniser:
     name = "table_columns"
-    labels = ("PERSON", "DATE_OF_BIRTH", "ADDRESS")
+    labels = ("PERSON", "DATE_OF_BIRTH", "ADDRESS", "VEHICLE_REG_UK", "SORT_CODE", "ACCOUNT_NUMBER")
     order = 18  # before dates of birth: a column headed "Visit date" tells them its dates are not births
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
         if "|" not in doc.text and "\t" not in doc.text and "," not in doc.text:
             return []
         other_dates: set[int] = doc.extras.setdefault("not_birth_cells", set())
+        headers: list[tuple[int, int]] = doc.extras.setdefault("table_headers", [])  # no names in a header row
         today = dt.date.today()
         lines = list(_lines(doc.text))
         out: list[Entity] = []
@@ -104,6 +118,7 @@ class TableRecogniser:
                 i += 1
                 continue
             sep, kinds = header
+            headers.append((lines[i][0], lines[i][0] + len(lines[i][1])))
             j = i + 1
             if j < len(lines) and re.fullmatch(r"[\s|:\-+=]+", lines[j][1] or "x"):
                 j += 1  # "|---|---|" under a Markdown header
@@ -148,12 +163,17 @@ class TableRecogniser:
                 value = text[start:end]
             if not _NAME_CELL.fullmatch(value) or len(value.replace(",", " ").split()) > 5:
                 return None
+            if value.islower() and " " not in value and gazetteer.is_english_word(value):
+                return None  # "visitor", "vacant": a word in a name column
         elif kind == "DATE_OF_BIRTH":
             dates = find_dates(value, today)
             if len(dates) != 1 or dates[0] != (0, len(value)):
                 return None
             years = [int(y) for y in re.findall(r"\d{4}", value)]
             if years and not plausible_birth_year(years[0], today):
+                return None
+        elif kind in _SHAPES:
+            if not _SHAPES[kind].fullmatch(value):
                 return None
         elif not any(c.isalpha() for c in value) or "@" in value:
             return None
