@@ -2,7 +2,7 @@
 
     python bench/pii_bench.py [--json out.json] [--limit N] [--no-previous]
 
-Nine sets, each scored for every system:
+Ten sets, each scored for every system:
 
   * shared dev: ../shared/evalsets/pii/pii-dev.jsonl, made from templates (the issue's "dev" figures);
   * hand-written dev: bench/data/pii-handwritten-dev.jsonl, varied transcripts, chat, emails, letters,
@@ -27,8 +27,9 @@ Nine sets, each scored for every system:
     organisations' helplines and letterhead postcodes are not personal data); scored once blind, then
     developed on;
   * hold-out v6: bench/data/pii-holdout-v6.jsonl, 160 documents written blind (same brief as v5) before
-    the rules were changed on hold-out v5's errors; never used to change a rule. The targets are checked
-    on it.
+    the rules were changed on hold-out v5's errors; scored once blind, then developed on;
+  * hold-out v7: bench/data/pii-holdout-v7.jsonl, 160 documents written blind (same brief) before the
+    rules were changed on hold-out v6's errors; never used to change a rule. The targets are checked on it.
 
 GovAI runs with its shipped settings; nothing is tuned for it here. Its recognisers are hand-written
 rules over word lists (no learned weights, no chosen threshold beyond the fixed 0.5 acceptance), so there
@@ -333,9 +334,10 @@ SETS = {
     "hold-out v3 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v3.jsonl",
     "hold-out v4 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v4.jsonl",
     "hold-out v5 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v5.jsonl",
-    "hold-out v6 (blind, never tuned on)": REPO / "bench" / "data" / "pii-holdout-v6.jsonl",
+    "hold-out v6 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v6.jsonl",
+    "hold-out v7 (blind, never tuned on)": REPO / "bench" / "data" / "pii-holdout-v7.jsonl",
 }
-HOLDOUTS = ("hold-out v6 (blind, never tuned on)",)
+HOLDOUTS = ("hold-out v7 (blind, never tuned on)",)
 
 
 def main() -> int:

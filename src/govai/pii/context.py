@@ -188,16 +188,26 @@ def proximity_boost(cue: Cue | None, boost: float, size: int = 48) -> float:
 
 
 # What the first line of a letterhead says when an organisation sent the letter.
-_ORGANISATION_LINE = re.compile(
+ORGANISATION_LINE = re.compile(
     r"(?i)\b(?:revenue|customs|hmrc|department|dwp|dvla|dvsa|agency|council|cyngor|companies house|service|services|"
     r"office|ministry|government|pensions?|ltd|limited|llp|plc|nhs|trust|police|magistrates|crown court|tribunal|"
     r"team|authority|commission|ombudsman|home office|jobcentre|university|college|school|surgery|practice|"
+    r"infirmary|hospital|clinic|outpatients|lets|lettings|accounts|"
     r"solicitors|bank|building society|housing|association|charity)\b")
 
 
 _PO_BOX = re.compile(r"\bp\.?\s?o\.?\s?box\s+\d+")
 _ADDRESSEE = re.compile(r"[ \t]*(?:mr|mrs|ms|miss|mx|dr|prof|the director|the occupier|the householder|"
                         r"the executor)\b", re.IGNORECASE)
+
+
+def firm_footer(doc: TextDoc, pos: int) -> bool:
+    """``pos`` is on a company's own line at the head or foot of a text ("Caledonia Lets Ltd, 90 Pollokshaws Road,
+    Glasgow G41 1PZ / Registered in Scotland"): the firm's address, not a person's."""
+    line_start = doc.line_start(pos)
+    if not re.search(r"(?i)\b(?:ltd|limited|llp|plc)\b", doc.text[line_start:pos]):
+        return False
+    return line_start == 0 or doc.text[doc.line_end(pos) :].count("\n") <= 2
 
 
 def in_letterhead(doc: TextDoc, pos: int) -> bool:
@@ -216,4 +226,4 @@ def in_letterhead(doc: TextDoc, pos: int) -> bool:
     if re.match(r"(?i)\s*(?:\d|flat\b|apartment\b|unit\b|room\b|c/o\b)", lines[0]):
         return False  # the letter opens with the addressee's address
     # The sender: an organisation's name first, or a block followed by the addressee's ("Mr …", "The Director").
-    return bool(_ORGANISATION_LINE.search(lines[0])) or bool(_ADDRESSEE.match(doc.text, block_end + 2))
+    return bool(ORGANISATION_LINE.search(lines[0])) or bool(_ADDRESSEE.match(doc.text, block_end + 2))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govai.pii import gazetteer
-from govai.pii.context import in_letterhead, reply_to, speaker_label_end
+from govai.pii.context import firm_footer, in_letterhead, reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -245,7 +245,7 @@ class AddressRecogniser:
         out.extend(self._streets_without_postcode(doc, out))
         out.extend(self._streets_in_words(doc, out))
         out.extend(self._welsh_streets(doc, out))
-        out = [self._from_cue(doc, e) for e in out if not in_letterhead(doc, e.start)]
+        out = [self._from_cue(doc, e) for e in out if not in_letterhead(doc, e.start) and not firm_footer(doc, e.start)]
         out.extend(self._answers(doc, found, out))
         return out
 
@@ -313,7 +313,8 @@ class AddressRecogniser:
     @staticmethod
     def _answer_shaped(value: str) -> bool:
         words = value.split()
-        if not 2 <= len(words) <= 12 or "?" in value or ":" in value or words[0].lower().strip(",") in _NOT_ANSWER_START:
+        if not 2 <= len(words) <= 12 or "?" in value or ":" in value or words[0].lower().strip(",.!") in _NOT_ANSWER_START \
+                or re.search(r"(?i)\bthank", value):
             return False
         parts = [p.strip() for p in value.split(",") if p.strip()]
         first = parts[0]
@@ -437,7 +438,8 @@ _ANSWER_LEAD = re.compile(r"[ \t]*(?:(?:yes|yeah|yep|it's|its|it is|that's|thats
                           re.IGNORECASE)
 _ADDRESS_QUESTION = re.compile(r"\b(?:address|first line|where do you live|where are you living|where does (?:he|she) live)\b")
 _NOT_ADDRESS_QUESTION = re.compile(r"\b(?:e-?mail|web|ip|url) address|\baddress (?:the|this|that|it|your (?:concern|complaint))")
-_NOT_ANSWER_START = frozenset("no not nope same yes yeah it i i'm im we he she they can could sorry don't dont".split())
+_NOT_ANSWER_START = frozenset("""no not nope same yes yeah yep it i i'm im we he she they can could sorry don't dont ok okay
+    perfect perfetto great lovely sure fine right correct""".split())
 _NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from govai.pii import gazetteer
-from govai.pii.context import nearest_cue_before, proximity_boost
+from govai.pii.context import ORGANISATION_LINE, nearest_cue_before, proximity_boost
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -28,7 +28,7 @@ ROLE_MAILBOXES = frozenset(
     schools secretary security service services social support tax team tenancy test webmaster
     welcome waste tax council-tax business rates referrals referral repairs lettings allocations tenancy tenancies
     intake duty triage bookings appointments attendance fleet dispatch operations ops warehouse wellbeing pastoral
-    studentsupport transport logistics correspondence socialvisits visits visiting""".split()
+    studentsupport transport logistics correspondence socialvisits visits visiting rota onboarding""".split()
 )
 
 
@@ -53,7 +53,7 @@ def _personal_word(word: str) -> bool:
     return any(gazetteer.is_first_name(word[:i]) and gazetteer.is_surname(word[i:]) for i in range(2, len(word) - 1))
 
 
-def _is_role_mailbox(local: str, domain: str = "") -> bool:
+def is_role_mailbox(local: str, domain: str = "") -> bool:
     """A shared mailbox: role words only ("council.tax"), a role stem with no name ("healthystartclaims"),
     ordinary words with no name in them ("consumer.queries"), or one word that is no name at a public body."""
     letters = re.sub(r"\d", "", local.lower())
@@ -62,7 +62,8 @@ def _is_role_mailbox(local: str, domain: str = "") -> bool:
         return False
     if all(p in ROLE_MAILBOXES for p in parts):
         return True
-    if ("." + domain.lower()).endswith(_PUBLIC_DOMAINS) and not any(_personal_word(p) for p in parts if len(p) > 1):
+    public = ("." + domain.lower()).endswith(_PUBLIC_DOMAINS)
+    if public and (parts[0] in ROLE_MAILBOXES or not any(_personal_word(p) for p in parts if len(p) > 1)):
         return True  # "allocations@…gov.uk", "ukvi.correspondence@homeoffice.gov.uk": no name in it
     if domain.lower() in _FREEMAIL:
         return False  # "sunflower.garden88@outlook.com": a person chose those words
@@ -82,7 +83,7 @@ class EmailRecogniser:
         out = []
         for m in _EMAIL.finditer(doc.text):
             local, domain = m.group("v").split("@", 1)
-            if _is_role_mailbox(local, domain):
+            if is_role_mailbox(local, domain):
                 continue
             out.append(Entity(m.start("v"), m.end("v"), "EMAIL", 0.95, self.name, ("syntax",)))
         return out
@@ -102,9 +103,26 @@ _PHONE_CUES = ("tel", "telephone", "phone", "mobile", "mob", "call", "ring", "te
 _SERVICE_CUES = ("helpline", "freephone", "switchboard", "textphone", "relay uk", "opening hours")
 # How a letter or a notice gives its own number: "please ring", "call us on", "Info: … or", "I tried ringing".
 _ORGANISATION_LINE_BEFORE = re.compile(
-    r"(?:please[ \t]+(?:ring|call|phone|contact|telephone)(?![ \t]+(?:me|my|him|her|mum|dad)\b)|(?:ring|call|phone|contact)[ \t]+(?:us|the office|the team|"
+    r"(?:please[ \t]+(?:ring|call|phone|contact|telephone)(?![ \t]+(?:me|my|him|her|mum|dad|mr|mrs|ms|miss|dr)\b)|(?:ring|call|phone|contact)[ \t]+(?:us|the office|the team|"
     r"reception|the surgery|the school|the practice|the ward)|info:|enquiries:|tried ringing|tried calling|"
-    r"if anything changes[, ]+(?:ring|call)|to (?:accept|rearrange|cancel|book)[^.\n]{0,12}(?:ring|call))[^\n]{0,40}$")
+    r"if anything changes[, ]+(?:ring|call)|to (?:accept|rearrange|cancel|book|change)[^.\n]{0,30}(?:ring|call)|"
+    r"(?:call|ring|phone|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:line|office|team|desk|surgery|school|ward|unit|reception)|"
+    r"give us a (?:ring|call)|the office|report absences|pager|switchboard)[^\n]{0,40}$")
+
+
+_STAFF_ROLE = re.compile(r"(?i)\b(?:officer|manager|worker|coach|adviser|advisor|nurse|doctor|dr|clerk|assistant|"
+                         r"coordinator|co-ordinator|lead|head|director|partner|solicitor)\b")
+
+
+def _under_organisation(doc: TextDoc, start: int) -> bool:
+    """A landline alone on a signature's line, under (or beside) the organisation's name ("Cole Wray Solicitors /
+    01224 588 300", "Housing Officer – …@harrow.gov.uk – 020 8416 8200")."""
+    line_start = doc.line_start(start)
+    if line_start == 0 or doc.text[line_start:start].strip():
+        return False  # only a number alone on its line
+    previous = doc.text[doc.line_start(line_start - 1) : line_start - 1]
+    # The firm's name above it, not a person's role ("Housing Needs Officer" is someone's direct line).
+    return bool(ORGANISATION_LINE.search(previous)) and len(previous.split()) <= 6 and not _STAFF_ROLE.search(previous)
 
 
 def national_digits(value: str) -> str:
@@ -157,9 +175,9 @@ class PhoneRecogniser:
             score += proximity_boost(cue, 0.1, 40)
             if nearest_cue_before(doc, start, _SERVICE_CUES, 60) is not None:
                 score -= 0.3
-            elif not text.lstrip("+(").startswith(("07", "447", "44 7")) and _ORGANISATION_LINE_BEFORE.search(
-                    doc.lower, max(doc.line_start(start), start - 40), start):
-                score -= 0.45  # "If you cannot attend please ring 0191 …", "Info: … or 01795 …": the office's line
+            elif not text.lstrip("+(").startswith(("07", "447", "44 7")) and (_ORGANISATION_LINE_BEFORE.search(
+                    doc.lower, max(doc.line_start(start), start - 60), start) or _under_organisation(doc, start)):
+                score -= 0.45  # "If you cannot attend please ring 0191 …", a signature's firm: the office's line
             out.append(Entity(start, end, "PHONE_UK", min(score, 1.0), self.name, ("uk_numbering",)))
         return out
 

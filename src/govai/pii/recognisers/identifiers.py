@@ -14,7 +14,7 @@ from typing import Any
 
 from govai.pii import gazetteer
 from govai.pii import validators as v
-from govai.pii.context import in_letterhead
+from govai.pii.context import firm_footer, in_letterhead
 from govai.pii.recognisers.pattern import PatternRecogniser
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -81,7 +81,7 @@ def utr(options: dict[str, Any]) -> PatternRecogniser:
         score=0.5, validator=v.utr,
         cues=("utr", "unique taxpayer", "taxpayer reference", "tax reference", "self assessment", "hmrc",
               "tax return", "sa reference", "corporation tax", "ct reference"),
-        cue_boost=0.45, negative_cues=("police", "crime", "incident", "log", "case ref", "claim ref"),
+        cue_boost=0.45, negative_cues=("police", "crime", "incident", "log", "case ref", "claim ref", "council tax"),
     )
 
 
@@ -251,6 +251,10 @@ def _postcode_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
     value = m.group("v")
     if value[:2].upper() == "BX" or in_letterhead(doc, m.start("v")):
         return score - 0.6  # BX codes are never homes; a letterhead's postcode is the sender's
+    if re.match(r" [A-Z0-9]{3}\b", doc.text[m.end("v") : m.end("v") + 5]):
+        return 0.0  # "W7K 4PR 9XM": a share code, three groups of three
+    if firm_footer(doc, m.start("v")):
+        return score - 0.6  # "Caledonia Lets Ltd, 90 Pollokshaws Road, Glasgow G41 1PZ": a firm's address
     if _is_mixed_case(value):
         return score - 0.45
     if " " not in value:

@@ -24,6 +24,7 @@ from govai.pii import gazetteer
 from govai.pii.context import answer_line_question, reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.ner import DEFAULT_MODEL, entity_spans
+from govai.pii.recognisers.contact import is_role_mailbox
 from govai.pii.registry import TextDoc, pii_recognisers
 
 # Word lists in govai/pii/data/ (each file's header says what it holds).
@@ -53,7 +54,8 @@ LABEL_RE = re.compile(
     + r")(?:\s*\([a-z ]+\))?\s*:\s*$"
 )
 ORG_LABEL_RE = re.compile(
-    r"(?:company|school|organisation|organization|business|trading|employer|bank|council|court|practice|surgery|"
+    r"(?:place of birth|birthplace|country of birth|town of birth|born in|"
+    r"company|school|organisation|organization|business|trading|employer|bank|council|court|practice|surgery|"
     r"firm|charity|supplier|landlord company|agency|college|nursery|academy|hospital|trust)(?: name)?\s*:\s*$"
 )
 LABEL_LINE_RE = re.compile(r"^[^:]{0,40}:\s*$")
@@ -110,6 +112,7 @@ POSSESSIVE_KIN_AFTER = re.compile(
     r"^['’]s[ \t]+(?:mum|mam|mom|dad|mother|father|son|daughter|brother|sister|wife|husband|partner|nan|nana|gran|"
     r"grandma|grandad|aunt|auntie|uncle|cousin|boyfriend|girlfriend|carer|teacher|kids|children|baby|stepdad|"
     r"stepmum|fiance|fiancee)\b", re.IGNORECASE)
+_MAILBOX_AFTER = re.compile(r"^[ \t]*<([^@>\s]+)@([^>\s]+)>")
 _PRONOUN_AFTER = re.compile(r"^[ \t]+(?:anyone|anybody|someone|somebody|you|we|they|he|she|it|i|there|everyone|"
                             r"this|that|these|those)\b", re.IGNORECASE)
 _PAREN_KIN = re.compile(r"^[ \t]+(?:mum|mam|mom|dad|nan|gran)\)", re.IGNORECASE)  # "its kayleigh (mason mum)"
@@ -160,6 +163,9 @@ _ALL_MONTHS = "january|february|march|april|may|june|july|august|september|octob
 # "for August and September", "April to June": a month beside another month.
 _MONTH_PAIR_AFTER = re.compile(r"[ \t]+(?:and|or|to|till|until|through|-|–)[ \t]+(?:" + _ALL_MONTHS + r")\b", re.I)
 _MONTH_PAIR_BEFORE = re.compile(r"\b(?:" + _ALL_MONTHS + r")[ \t]+(?:and|or|to|till|until|-|–)[ \t]+$", re.I)
+_FIRM_AFTER = re.compile(
+    r"[ \t]*&[ \t]*(?:Sons?|Partners|Co|Daughters|Associates)\b|[ \t]*&[ \t]*[A-Z][\w'’\-]+[ \t]+(?:" + "|".join(
+        sorted((re.escape(w.capitalize()) for w in ORG_WORDS), key=len, reverse=True)) + r")\b")
 _PLACE_BEFORE_OF = frozenset("hill bridge mount port kyle bay firth loch vale isle holm mull point water burn".split())
 _NUMBERED_PLACES = frozenset(
     "ward bay room bed court unit block gate platform floor level zone pitch plot stand croft berth mooring lot resus "
@@ -387,6 +393,8 @@ class NameRecogniser:
             return []
         if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
             return []  # "Victoria Station", "Florence Nightingale Room"
+        if _FIRM_AFTER.match(doc.text, run[-1].end):
+            return []  # "J Rafferty & Sons", "Harley & Webb Dental", "Dr Kaur & Partners": a firm
         last = _strip_possessive(run[-1])
         if 1 < len(run) <= 4 and last.key in _PLACE_NEXT and not any(
                 t.key in TITLES and t.key not in ("sir", "dame", "lord", "lady") for t in run) and (
@@ -586,6 +594,10 @@ class NameRecogniser:
                 or COLOUR_BEFORE.search(before_raw):
             cand.score -= 0.6  # "our spaniel Hunter", "a black Seat Leon", "Ysgol Glan Morfa"
             cand.evidence.append("not_a_person_before")
+        mailbox = _MAILBOX_AFTER.match(after)
+        if mailbox and is_role_mailbox(mailbox.group(1), mailbox.group(2)):
+            cand.score -= 0.6  # "From: Onboarding <onboarding@…>": a team's display name
+            cand.evidence.append("team_mailbox")
         if POSSESSIVE_KIN_AFTER.match(after) or (before_raw.endswith("(") and _PAREN_KIN.match(after)):
             cand.score += 0.55
             cand.evidence.append("possessive_kin")
@@ -666,7 +678,10 @@ class NameRecogniser:
                 cand.score = min(cand.score, 0.45)
         _join_nicknames(doc, candidates)
         for cand in candidates:
-            if gazetteer.key(doc.text[cand.start : cand.end]) in PUBLIC_FIGURES and not cand.strong_context:
+            following = re.match(r"[ \t]+[A-Z][\w'’\-]+", doc.text[cand.end : cand.end + 30])
+            named = gazetteer.key(doc.text[cand.start : cand.end])
+            if (named in PUBLIC_FIGURES or (following and gazetteer.key(named + following.group(0)) in PUBLIC_FIGURES)) \
+                    and not cand.strong_context:
                 cand.score = min(cand.score, 0.3)  # "Yvette Cooper in the news": named in their public role
                 cand.evidence.append("public_figure")
         accepted = [c for c in candidates if c.score >= 0.5]

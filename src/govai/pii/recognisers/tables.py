@@ -21,7 +21,7 @@ from govai.pii.registry import TextDoc, pii_recognisers
 SCORE = 0.95  # the header settles it: above any one recogniser's reading of a single cell
 
 _PEOPLE = ("pupil student child claimant tenant client patient applicant customer employee member defendant parent "
-           "carer resident occupant person staff payee").split()
+           "carer resident occupant person staff payee keyworker caseworker worker officer").split()
 PERSON_COLUMNS = frozenset([
     "name", "names", "full name", "surname", "surnames", "last name", "family name", "forename", "forenames",
     "first name", "first names", "given name", "given names", "surname first", "surname forename",
@@ -138,6 +138,25 @@ class TableRecogniser:
                 rows += 1
                 j += 1
             i = j if rows else i + 1
+        out.extend(self._fields(doc, lines, today))
+        return out
+
+    def _fields(self, doc: TextDoc, lines: list[tuple[int, str]], today: dt.date) -> list[Entity]:
+        """A record written as field|value lines ("applicant_surname|Gallagher", "dob|1958-03-02")."""
+        out: list[Entity] = []
+        for offset, line in lines:
+            if line.count("|") != 1 and line.count("\t") != 1:
+                continue
+            sep = "|" if "|" in line else "\t"
+            (fs, fe), (vs, ve) = _cells(line, sep)[:2] if len(_cells(line, sep)) == 2 else ((0, 0), (0, 0))
+            field = re.sub(r"[_\-]+", " ", line[fs:fe]).strip().lower()
+            field = re.sub(r"(?<=[a-z])(\d)$", r" \1", field)  # "address_line1"
+            field = re.sub(r"^(?:applicant|claimant|client|tenant|customer|patient|person|pupil)\s+", "", field)
+            kind = _column_kind(field) if field else None
+            if kind is not None and vs < ve:
+                entity = self._value(doc.text, offset + vs, offset + ve, kind, today)
+                if entity is not None:
+                    out.append(entity)
         return out
 
     @staticmethod
