@@ -55,7 +55,7 @@ _REPLY_FILLER = re.compile(
 
 # A chat question without a question mark ("and your name", "date of birth please").
 _ASKS = re.compile(r"(?:name|surname|d\.?o\.?b|date of birth|birthday|postcode|address|number|sort code|account)\W*"
-                   r"(?:please|pls|plz)?\W*$")
+                   r"(?:please|pls|plz|to confirm|again|as well|too)?\W*$")
 
 
 def speaker_label_end(doc: TextDoc, line_start: int) -> int | None:
@@ -141,16 +141,22 @@ def reply_to(doc: TextDoc, start: int) -> str | None:
         if earlier is None:
             return None
         prev, question = earlier, doc.lower[earlier[0] : earlier[1]]
-    if "?" not in question and not _ASKS.search(question) and not (speaker and _WH_OPENING.match(question)):
+    if "?" not in question and not _ASKS.search(question) and not (speaker and (_WH_OPENING.match(question)
+                                                                            or _REQUEST.search(question))):
         return None
     if speaker is None and not question.rstrip().endswith("?"):
         return None
     return question
 
 
+# A request for details in chat: "Yes please, names and dates of birth for everyone in the household."
+_REQUEST = re.compile(r"\b(?:names?|dates? of birth|d\.?o\.?bs?|addresses|numbers)[ \t]+(?:for|of)[ \t]+"
+                      r"(?:everyone|every one|each|all|both|the (?:children|kids|household|family))\b")
+
 # A chat question typed without its question mark: "buyer: whats the reg so i can check".
-_WH_OPENING = re.compile(r"(?:[^:\n]{1,30}:[ \t]*)?(?:what|whats|what's|wots|where|wheres|where's|who|whos|who's|"
-                         r"when|which|how|can i (?:have|get|take)|could i (?:have|get|take))\b")
+_WH_OPENING = re.compile(r"(?:[^:\n]{1,30}:[ \t]*)?(?:ok(?:ay)?[,.]?[ \t]+)?(?:what|whats|what's|wots|where|wheres|where's|"
+                         r"who|whos|who's|when|which|how|can i (?:have|get|take)|could i (?:have|get|take)|"
+                         r"can you|could you|please (?:give|confirm|tell|send))\b")
 
 
 def _speaker(doc: TextDoc, line_start: int) -> str | None:
@@ -199,6 +205,22 @@ ORGANISATION_LINE = re.compile(
 _PO_BOX = re.compile(r"\bp\.?\s?o\.?\s?box\s+\d+")
 _ADDRESSEE = re.compile(r"[ \t]*(?:mr|mrs|ms|miss|mx|dr|prof|the director|the occupier|the householder|"
                         r"the executor)\b", re.IGNORECASE)
+
+
+_ORGANISATION_ADDRESS_CUE = re.compile(
+    r"(?i)(?:\bwrite to us at|\bin writing to (?:the|us)\b|\bcourt address|address of (?:the )?bank|head office|"
+    r"\bvisit us at|return (?:it|the form) to|send (?:it|the form|them) to (?:us at|the))(?=[ \t:,])")
+
+
+def organisation_address(doc: TextDoc, pos: int) -> bool:
+    """An office's address in running text ("write to us at Waste Services, Stanley Road Depot …", "Court address:
+    Cresta House …"), or a postcode district that only large organisations use ("WV99", "SA99", "NE98")."""
+    line_start = doc.line_start(pos)
+    # The cue may end just past pos: an address that starts "the Licensing Authority, County Hall, …".
+    for cue in _ORGANISATION_ADDRESS_CUE.finditer(doc.text, max(line_start, pos - 120), min(doc.line_end(pos), pos + 4)):
+        if cue.start() < pos and pos - cue.end() <= 80:
+            return True
+    return bool(re.match(r"[A-Z]{1,2}9[89][ \t]*\d[A-Z]{2}\b", doc.text[pos : pos + 9]))
 
 
 def firm_footer(doc: TextDoc, pos: int) -> bool:

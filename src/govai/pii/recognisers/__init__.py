@@ -3,6 +3,7 @@
 from govai.pii.recognisers import (  # noqa: F401
     account_number,
     address,
+    boxed,
     contact,
     dates,
     identifiers,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govai.pii import gazetteer
-from govai.pii.context import firm_footer, in_letterhead, reply_to, speaker_label_end
+from govai.pii.context import firm_footer, in_letterhead, organisation_address, reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -39,7 +39,7 @@ FLAT = re.compile(
 )
 _FLAT_PREFIX = re.compile(r"(?i)(?:flat|apartment|apt|unit|room)\s+\d{1,4}[A-Za-z]?,?\s+")
 HOUSE_NUMBER = re.compile(r"^\d{1,4}[A-Za-z]?(?:\s?[-/]\s?\d{1,4}[A-Za-z]?)?,?\s+\S")
-CONNECTORS = frozenset("upon on le la en under de y super next sea st st. des du".split())
+CONNECTORS = frozenset("upon on le la en under de y super next sea st st. des du an na nan a".split())
 _TOKEN = re.compile(r"[^\s,]+")
 
 
@@ -229,7 +229,8 @@ class AddressRecogniser:
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
         out: list[Entity] = []
-        for pc in (e for e in found if e.label == "POSTCODE" and not in_letterhead(doc, e.start)):
+        for pc in (e for e in found if e.label == "POSTCODE" and not in_letterhead(doc, e.start)
+                   and not organisation_address(doc, e.start)):
             sep = _SEPARATOR_BEFORE_POSTCODE.search(doc.text, max(0, pc.start - 4), pc.start)
             end = sep.start() if sep else pc.start
             if end == pc.start and pc.start > 0 and not doc.text[pc.start - 1].isspace():
@@ -245,8 +246,31 @@ class AddressRecogniser:
         out.extend(self._streets_without_postcode(doc, out))
         out.extend(self._streets_in_words(doc, out))
         out.extend(self._welsh_streets(doc, out))
-        out = [self._from_cue(doc, e) for e in out if not in_letterhead(doc, e.start) and not firm_footer(doc, e.start)]
+        out = [self._from_cue(doc, e) for e in out if not in_letterhead(doc, e.start) and not firm_footer(doc, e.start)
+               and not organisation_address(doc, e.start)]
         out.extend(self._answers(doc, found, out))
+        out.extend(self._labelled(doc, found, out))
+        return out
+
+    def _labelled(self, doc: TextDoc, found: Sequence[Entity], addresses: list[Entity]) -> list[Entity]:
+        """The value of a form's address field ("Address: 4 Ceann a Bhaigh, Tarbert, Isle of Harris   Postcode:
+        HS3 3DG", "usual address Room 14, Park Royal Hotel, Acton - asylum accommodation"): shaped like an
+        address, it needs no street word."""
+        out: list[Entity] = []
+        if "address" not in doc.lower:
+            return out
+        postcodes = [e.start for e in found if e.label == "POSTCODE"]
+        for m in _ADDRESS_FIELD.finditer(doc.text):
+            start, line_end = m.start("v"), doc.line_end(m.start("v"))
+            end = min([p for p in postcodes if start < p <= line_end], default=line_end)
+            value = _FIELD_END.split(doc.text[start:end], 1)[0]
+            value = _CLAUSE_AFTER.split(value, 1)[0].rstrip(" ,.!;")
+            if _NOT_A_VALUE.search(value):
+                continue  # "refuge (withheld)", "c/o sponsor", "Time at address: 6 years"
+            if (not value or any(a.start < start + len(value) and start < a.end for a in (*addresses, *out))
+                    or in_letterhead(doc, start) or organisation_address(doc, start) or not self._answer_shaped(value)):
+                continue
+            out.append(Entity(start, start + len(value), "ADDRESS", 0.85, self.name, ("address_field",)))
         return out
 
     def _welsh_streets(self, doc: TextDoc, anchored: list[Entity]) -> list[Entity]:
@@ -287,7 +311,7 @@ class AddressRecogniser:
         """The whole reply to "What's the address?" or "And the first line?": an address needs no street word
         when it answers the question ("Tigh na Mara, Portnalong, Isle of Skye", "Sixty-one Moortown Ring")."""
         out: list[Entity] = []
-        if "address" not in doc.lower and "first line" not in doc.lower and "where do you live" not in doc.lower:
+        if not _ADDRESS_QUESTION.search(doc.lower):
             return out
         postcodes = [e for e in found if e.label == "POSTCODE"]
         pos = 0
@@ -304,7 +328,7 @@ class AddressRecogniser:
                 for date_start, date_end in doc.extras.get("dates", ()):
                     if start <= date_start < end:  # "Date of birth and address?" "18th May, sixty-three. Flat 31, ..."
                         start = date_end + len(re.match(r"[ \t,.;]*", doc.text[date_end:end]).group(0))
-                value = doc.text[start:end].rstrip(" ,.!")
+                value = _CLAUSE_AFTER.split(doc.text[start:end], 1)[0].rstrip(" ,.!")
                 if self._answer_shaped(value):
                     out.append(Entity(start, start + len(value), "ADDRESS", 0.9, self.name, ("answer_to_address_question",)))
             pos = line_end + 1
@@ -314,11 +338,12 @@ class AddressRecogniser:
     def _answer_shaped(value: str) -> bool:
         words = value.split()
         if not 2 <= len(words) <= 12 or "?" in value or ":" in value or words[0].lower().strip(",.!") in _NOT_ANSWER_START \
-                or re.search(r"(?i)\bthank", value):
+                or re.search(r"(?i)\bthank|\bdisclose\b|\bconfidential\b", value):
             return False
         parts = [p.strip() for p in value.split(",") if p.strip()]
         first = parts[0]
-        numbered = first[0].isdigit() or first.split()[0].lower().split("-")[0] in _NUMBER_WORDS
+        numbered = first[0].isdigit() or first.split()[0].lower().split("-")[0] in _NUMBER_WORDS or bool(
+            _NUMBERED_PLACE.fullmatch(first))
         return bool(kind_any_case(first)) or numbered and len(first.split()) <= 5 or (
             len(parts) >= 2 and all(len(p.split()) <= 5 and _is_cap_token(p.split()[0]) for p in parts))
 
@@ -436,10 +461,23 @@ _PREMISES_CUE = re.compile(
     r"\baddress:|\btaken home to|\bstaying at|\bstays at)[ \t]+")
 _ANSWER_LEAD = re.compile(r"[ \t]*(?:(?:yes|yeah|yep|it's|its|it is|that's|thats|um|er|erm|sure|ok|okay|so)[,.]?[ \t]+)*",
                           re.IGNORECASE)
-_ADDRESS_QUESTION = re.compile(r"\b(?:address|first line|where do you live|where are you living|where does (?:he|she) live)\b")
+_ADDRESS_QUESTION = re.compile(r"\b(?:address|first line|where do you live|where are you (?:living|staying)|"
+                               r"where (?:does|is) (?:he|she|they) (?:live|living|staying)|where are they (?:living|staying))\b")
+# Where a reply stops being an address: "19 Coniston Way, Kirkby, the kitchen's on fire".
+_CLAUSE_AFTER = re.compile(r"\.[ \t]+(?=[A-Z])|(?:,|[ \t][-–—])[ \t]+(?=(?:but|and|the|we|we're|were|i|i'm|i've|it|it's|its|he|she|they|"
+                           r"there|there's|that|this|so|because|cos|near|opposite|next|asylum|temporary|until|since|"
+                           r"from|for|with|no|not)\b)", re.I)
+_NUMBERED_PLACE = re.compile(r"(?i)(?:room|bay|plot|pitch|unit|flat|croft|berth|site|block|caravan|chalet|cabin)[ \t]+"
+                             r"\d{1,4}[a-z]?")
+_ADDRESS_FIELD = re.compile(r"(?im)\b(?:home|current|permanent|usual|postal|correspondence|residential|supply|new|"
+                            r"previous)?[ \t]*address(?:[ \t]*\([^)\n]{0,30}\))?(?:[ \t]*:[ \t]*|[ \t]{2,}|[ \t]+(?=(?:"
+                            r"room|flat|bay|plot|pitch|unit|croft|\d)))(?P<v>[A-Za-z0-9][^\n]*)")
+_NOT_A_VALUE = re.compile(r"(?i)[()?]|\bc/o\b|\b(?:withheld|unknown|n/a|nfa|same|above|below|none|redacted|"
+                         r"years?|months?|weeks?|days?|yrs?|disclose|confidential)\b")
+_FIELD_END = re.compile(r"[ \t]{2,}|\t|[ \t]*\|")
 _NOT_ADDRESS_QUESTION = re.compile(r"\b(?:e-?mail|web|ip|url) address|\baddress (?:the|this|that|it|your (?:concern|complaint))")
 _NOT_ANSWER_START = frozenset("""no not nope same yes yeah yep it i i'm im we he she they can could sorry don't dont ok okay
-    perfect perfetto great lovely sure fine right correct""".split())
+    perfect perfetto great lovely sure fine right correct with""".split())
 _NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen
     eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from govai.pii import gazetteer
-from govai.pii.context import ORGANISATION_LINE, nearest_cue_before, proximity_boost
+from govai.pii.context import ORGANISATION_LINE, in_letterhead, nearest_cue_before, proximity_boost
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -107,7 +107,16 @@ _ORGANISATION_LINE_BEFORE = re.compile(
     r"reception|the surgery|the school|the practice|the ward)|info:|enquiries:|tried ringing|tried calling|"
     r"if anything changes[, ]+(?:ring|call)|to (?:accept|rearrange|cancel|book|change)[^.\n]{0,30}(?:ring|call)|"
     r"(?:call|ring|phone|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:line|office|team|desk|surgery|school|ward|unit|reception)|"
+    r"(?:call|ring|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:hub|centre|helpdesk|service)|enquiries to|out of hours|"
+    r"website or (?:call|ring|phone)|"
     r"give us a (?:ring|call)|the office|report absences|pager|switchboard)[^\n]{0,40}$")
+# A landline at the end of a line that names the organisation it belongs to ("Referrer: Daniel, Brighton Advice
+# Centre, 01273 665 900", "Dr Bhatt & Partners, 0191 565 8844"), or a switchboard with an extension after it.
+_FIRM_BEFORE = re.compile(r"(?:,|^)[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){0,4}(?:Advice|Centre|Center|Partners|Homes|Associates|"
+                          r"Trust|Council|Practice|Services?|Solicitors|Ltd|Limited|LLP|Clinic|Hospital|School|"
+                          r"Academy|College|Agency|Charity|Foundation|Housing)[ \t]*[,:]?[ \t]*(?:[Tt]el\.?[ \t]*)?$")
+_ME_BEFORE = re.compile(r"\b(?:me|my)\b")
+_EXTENSION_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:ext|extension|x)\.?[ \t]*\d{2,5}\b", re.I)
 
 
 _STAFF_ROLE = re.compile(r"(?i)\b(?:officer|manager|worker|coach|adviser|advisor|nurse|doctor|dr|clerk|assistant|"
@@ -174,12 +183,24 @@ class PhoneRecogniser:
             cue = nearest_cue_before(doc, start, _PHONE_CUES, 40)
             score += proximity_boost(cue, 0.1, 40)
             if nearest_cue_before(doc, start, _SERVICE_CUES, 60) is not None:
-                score -= 0.3
-            elif not text.lstrip("+(").startswith(("07", "447", "44 7")) and (_ORGANISATION_LINE_BEFORE.search(
-                    doc.lower, max(doc.line_start(start), start - 60), start) or _under_organisation(doc, start)):
+                score -= 0.5 if text.startswith(("01", "02")) else 0.3
+            elif not text.lstrip("+(").startswith(("07", "447", "44 7")) and self._office_line(doc, start, end):
                 score -= 0.45  # "If you cannot attend please ring 0191 …", a signature's firm: the office's line
             out.append(Entity(start, end, "PHONE_UK", min(score, 1.0), self.name, ("uk_numbering",)))
         return out
+
+
+    @staticmethod
+    def _office_line(doc: TextDoc, start: int, end: int) -> bool:
+        line_start = doc.line_start(start)
+        if _ORGANISATION_LINE_BEFORE.search(doc.lower, max(line_start, start - 60), start) or _under_organisation(doc, start):
+            return True
+        if in_letterhead(doc, start):
+            return True
+        if _EXTENSION_AFTER.match(doc.text, end) and not _ME_BEFORE.search(doc.lower, max(line_start, start - 40), start):
+            return True  # a switchboard and an extension, unless it is "ring me on …, extension 213"
+        at_line_end = not doc.text[end : doc.line_end(start)].strip(" .")
+        return at_line_end and bool(_FIRM_BEFORE.search(doc.text, max(line_start, start - 80), start))
 
 
 @pii_recognisers.register("phone_uk")

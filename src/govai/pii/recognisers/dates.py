@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from govai.pii import gazetteer
 from govai.pii.context import Cue, cue_pattern, nearest_cue_before, proximity_boost, reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
@@ -105,6 +106,10 @@ _YEAR_SPOKEN = (r"(?P<y>(?:19|20)\d{2}|['’]\d{2}|\d{2}(?![\d/])|(?:nineteen|tw
 SPOKEN_PATTERNS = [
     re.compile(r"(?<![\w])" + _DAY + r"(?:[ \t]+of)?[ \t]+" + _MONTH_SPOKEN + r",?[ \t]+(?:in[ \t]+)?" + _YEAR_SPOKEN
                + r"(?![\w\-])", re.I),
+    # "Seventeen May, nineteen eighty-eight": the day said as a plain number, the year in words
+    re.compile(r"(?<![\w\-])(?P<d>" + _alternatives(w for w, n in _NUMBERS.items() if n <= 31) + r")[ \t]+(?:of[ \t]+)?" + _MON
+               + r",?[ \t]+(?P<y>(?:nineteen|twenty)[ \-](?:" + _NUMBER_WORD + r")|two thousand(?:[ \t]+and)?(?:[ \t]+(?:"
+               + _NUMBER_WORD + r"))?)(?![\w\-])", re.I),
     re.compile(r"(?<![\w])" + _MON + r"[ \t]+(?:the[ \t]+)?(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD + r"),?[ \t]+"
                + _YEAR_SPOKEN + r"(?![\w\-])", re.I),
     # Day, month and year said as plain numbers: "nine, eleven, eighty-four" (commas keep counts out).
@@ -377,6 +382,50 @@ class DateAfterNameRecogniser:
                     return None  # a signature, a sender or a meeting, then the day it happened
                 return end
         return None
+
+
+_NAME_BEFORE = re.compile(r"(?:^|[,;:]|\band\b)[ \t]*(?P<n>[A-Za-z][A-Za-z'’\-]+(?:[ \t]+[A-Za-z][A-Za-z'’\-]+){0,2})"
+                          r"[ \t]*[\-–:(]?[ \t]*$")
+
+
+class NameBeforeBirthDateRecogniser:
+    """Asked for "names and dates of birth", people list them: "ayaan 04/09/2014, liban 22/01/2017". In such a
+    reply the words just before each birth date are a name, in whatever case they are typed."""
+
+    name = "name_before_birth_date"
+    labels = ("PERSON",)
+    order = 46
+
+    def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
+        births = [e for e in found if e.label == "DATE_OF_BIRTH" and e.score >= 0.5]
+        people = [(e.start, e.end) for e in found if e.label == "PERSON" and e.score >= 0.5]
+        out: list[Entity] = []
+        for birth in births:
+            line_start = doc.line_start(birth.start)
+            head = speaker_label_end(doc, line_start) or line_start
+            question = reply_to(doc, head)
+            if question is None or "name" not in question:
+                continue
+            m = _NAME_BEFORE.search(doc.text[head : birth.start])
+            if m is None:
+                continue
+            start, end = head + m.start("n"), head + m.end("n")
+            words = m.group("n").split()
+            if any(s < end and start < e for s, e in people) or not all(self._name_like(w) for w in words):
+                continue
+            out.append(Entity(start, end, "PERSON", 0.75, self.name, ("name_before_birth_date",)))
+        return out
+
+    @staticmethod
+    def _name_like(word: str) -> bool:
+        if gazetteer.key(word) in gazetteer.word_list("name_stop_words"):
+            return False
+        return gazetteer.is_first_name(word) or not gazetteer.is_english_word(word)  # not "born 3/4/2015"
+
+
+@pii_recognisers.register("name_before_birth_date")
+def name_before_birth_date(options: dict[str, Any]) -> NameBeforeBirthDateRecogniser:
+    return NameBeforeBirthDateRecogniser()
 
 
 @pii_recognisers.register("date_after_name")

@@ -14,7 +14,7 @@ from typing import Any
 
 from govai.pii import gazetteer
 from govai.pii import validators as v
-from govai.pii.context import firm_footer, in_letterhead
+from govai.pii.context import firm_footer, in_letterhead, organisation_address
 from govai.pii.recognisers.pattern import PatternRecogniser
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -52,7 +52,7 @@ def nino(options: dict[str, Any]) -> PatternRecogniser:
 def nhs_number(options: dict[str, Any]) -> PatternRecogniser:
     return PatternRecogniser(
         name="nhs_number", label="NHS_NUMBER",
-        pattern=re.compile(r"(?<![\d+])(?P<v>\d{3}([ \-]?)\d{3}\2\d{4})(?![\d])"),
+        pattern=re.compile(r"(?<![\d+])(?<![A-Za-z]-)(?P<v>\d{3}([ \-]?)\d{3}\2\d{4})(?![\d])"),
         score=0.55, validator=v.nhs_number,
         cues=("nhs", "nhs number", "nhs no", "health", "patient", "hospital", "gp", "medical", "chi"), cue_boost=0.42,
     )
@@ -134,7 +134,8 @@ def company_number(options: dict[str, Any]) -> PatternRecogniser:
         name="company_number", label="COMPANY_NUMBER",
         pattern=re.compile(B + r"(?P<v>(?:" + prefixes + r")\d{6}|\d{8})" + E),
         score=0.0, adjust=_company_adjust,
-        cues=("company number", "company no", "company reg", "company registration", "registered number",
+        cues=("company number", "company no", "company reg", "company registration", "registered number", "ltd co",
+              "limited company", "the company is",
               "registration number", "registered in", "companies house", "crn", "partnership number",
               "llp number", "company", "registered no", "reg no"),
         cue_boost=0.8, window=60,
@@ -249,7 +250,7 @@ def vehicle_reg_ni(options: dict[str, Any]) -> PatternRecogniser:
 
 def _postcode_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
     value = m.group("v")
-    if value[:2].upper() == "BX" or in_letterhead(doc, m.start("v")):
+    if value[:2].upper() == "BX" or in_letterhead(doc, m.start("v")) or organisation_address(doc, m.start("v")):
         return score - 0.6  # BX codes are never homes; a letterhead's postcode is the sender's
     if re.match(r" [A-Z0-9]{3}\b", doc.text[m.end("v") : m.end("v") + 5]):
         return 0.0  # "W7K 4PR 9XM": a share code, three groups of three

@@ -181,6 +181,8 @@ _PLACE_NEXT = frozenset(
     terrace parade project hub foodbank""".split()
 )
 
+_STREET_WORDS = frozenset("road street lane avenue drive crescent terrace grove".split())
+
 
 @lru_cache(maxsize=65536)
 def _first(k: str) -> bool:
@@ -393,6 +395,8 @@ class NameRecogniser:
             return []
         if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
             return []  # "Victoria Station", "Florence Nightingale Room"
+        if any(t.key in _STREET_WORDS for t in run[1:-1]):
+            return []  # "Stanley Road Depot", "Albert Street Surgery": a place named after its street
         if _FIRM_AFTER.match(doc.text, run[-1].end):
             return []  # "J Rafferty & Sons", "Harley & Webb Dental", "Dr Kaur & Partners": a firm
         last = _strip_possessive(run[-1])

@@ -143,7 +143,7 @@ class SpokenNumberRecogniser:
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
         runs = [Run(m) for m in RUN.finditer(doc.text)]
-        runs = [r for r in runs if r.spoken]
+        runs = [r for r in runs if r.spoken or v.nino(r.chars.upper())]  # "S P 61 04 77 B": spaced letters
         if not runs:
             return []
         # What was already given, by its characters: a read-back repeats it.
