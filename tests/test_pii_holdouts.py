@@ -14,7 +14,8 @@ DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
 SETS = {"pii-handwritten-dev": "pii-hw-dev", "pii-dev2": "pii-dev2", "pii-holdout": "pii-holdout",
         "pii-holdout-v2": "pii-holdout-v2", "pii-holdout-v3": "pii-holdout-v3",
         "pii-holdout-v4": "pii-holdout-v4", "pii-holdout-v5": "pii-holdout-v5",
-        "pii-holdout-v6": "pii-holdout-v6", "pii-holdout-v7": "pii-holdout-v7", "pii-holdout-v8": "pii-holdout-v8"}
+        "pii-holdout-v6": "pii-holdout-v6", "pii-holdout-v7": "pii-holdout-v7", "pii-holdout-v8": "pii-holdout-v8",
+        "pii-holdout-v9": "pii-holdout-v9"}
 
 
 def _records(name: str) -> list[dict]:
@@ -46,7 +47,9 @@ EARLIER = {"pii-holdout": ("pii-handwritten-dev", "pii-dev2"), "pii-holdout-v2":
            "pii-holdout-v7": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6"),
            "pii-holdout-v8": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                              "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7")}
+                              "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7"),
+           "pii-holdout-v9": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
+                              "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8")}
 
 
 @pytest.mark.parametrize("holdout", sorted(EARLIER))

@@ -212,6 +212,34 @@ _ORGANISATION_ADDRESS_CUE = re.compile(
     r"\bvisit us at|return (?:it|the form) to|send (?:it|the form|them) to (?:us at|the))(?=[ \t:,])")
 
 
+# An organisation's premises named before its street on the same line ("Parkside Medical Practice, 2 Church
+# Road, …", "Northumberland County Council, County Hall, Morpeth", "Civic Centre, St Peter's Square, …").
+_ORG_PREMISES = re.compile(
+    r"\b(?:Practice|Surgery|Centre|Center|Hospital|Council|Services|Service|Ltd|Limited|LLP|PLC|Trust|Housing|"
+    r"Association|Partners|Solicitors|Clinic|School|Academy|College|University|Authority|Department|Agency|Charity|"
+    r"Consultants|Accountants|Alliance|County Hall|Town Hall|City Hall|Guildhall|Civic Offices)\b[^,\n]{0,40},")
+# A line that names an organisation and nothing else, above its address ("Fife Council - Council Tax Reduction").
+_ORG_NAME_LINE = re.compile(
+    r"^[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){1,5}(?:Council|Trust|Ltd|Limited|LLP|PLC|Practice|Surgery|Hospital|Service|"
+    r"Services|Agency|Authority|Department|Association|Solicitors|Partners|Centre)\b(?:[ \t]*[-–,|:][^\n]{0,60})?$")
+
+
+def _organisation_premises(doc: TextDoc, pos: int) -> bool:
+    line_start, line_end = doc.line_start(pos), doc.line_end(pos)
+    text = doc.text[line_start:line_end]
+    number = re.search(r"(?<![\w£$.,/])\d{1,4}[A-Za-z]?\b(?![/.:]\d)", text)  # what comes before the house number
+    head = text[: number.start()] if number and number.start() <= pos - line_start + 60 else text[: pos - line_start]
+    premises = [m for m in _ORG_PREMISES.finditer(head) if len(head) - m.end() <= 60
+                and not re.search(r"[.!?](?:\s|$)", head[m.end() :])]
+    if premises:
+        return True
+    if line_start == 0 or len(text.split()) > 12:
+        return False
+    previous = doc.text[doc.line_start(line_start - 1) : line_start - 1]
+    return bool(_ORG_NAME_LINE.match(previous)) and not re.search(r"\d|\?", previous) and not re.match(
+        r"(?i)[ \t]*(?:to|dear|re|fao|attn|from|cc)\b", previous)
+
+
 def organisation_address(doc: TextDoc, pos: int) -> bool:
     """An office's address in running text ("write to us at Waste Services, Stanley Road Depot …", "Court address:
     Cresta House …"), or a postcode district that only large organisations use ("WV99", "SA99", "NE98")."""
@@ -220,6 +248,8 @@ def organisation_address(doc: TextDoc, pos: int) -> bool:
     for cue in _ORGANISATION_ADDRESS_CUE.finditer(doc.text, max(line_start, pos - 120), min(doc.line_end(pos), pos + 4)):
         if cue.start() < pos and pos - cue.end() <= 80:
             return True
+    if _organisation_premises(doc, pos):
+        return True
     return bool(re.match(r"[A-Z]{1,2}9[89][ \t]*\d[A-Z]{2}\b", doc.text[pos : pos + 9]))
 
 

@@ -18,6 +18,7 @@ _APOSTROPHES = re.compile(r"['’`]")
 _FOLD = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ı": "i", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
 
 
+@lru_cache(maxsize=1 << 16)  # called for every token by every name rule
 def key(word: str) -> str:
     return _APOSTROPHES.sub("", word).lower()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from govai.pii.context import reply_to, window_before
 from govai.pii.recognisers.pattern import PatternRecogniser
-from govai.pii.recognisers.sort_code import ACCOUNT, BANK_NAMES, pairs
+from govai.pii.recognisers.sort_code import ACCOUNT, BANK_NAMES, organisation_account, pairs
 from govai.pii.registry import TextDoc, pii_recognisers
 
 STRONG_ACCOUNT_CUES = ("account number", "account no", "acc no", "acct no", "a/c", "bank account", "account num",
@@ -27,6 +27,8 @@ _BANK_WORDS = re.compile(r"sort code|sort-code|sortcode|\bbank\b|\biban\b|buildi
 def _account_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
     """A bare "account" counts only with bank words nearby (council tax accounts are not bank accounts)."""
     start = m.start("v")
+    if organisation_account(doc, start):
+        return 0.0
     if any(acc == m.span("v") for _, acc in pairs(doc)):
         return max(score, 0.0) + 0.7
     if score <= 0:

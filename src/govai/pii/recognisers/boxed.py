@@ -17,12 +17,12 @@ from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 
 # A label, then a value of single characters (or pairs) separated by spaces, box rules or separators.
-_DIGITS = r"[0-9OoIl](?:(?:[ \t]*[|/\-.][ \t]*|[ \t]{1,3})?[0-9OoIl])+"
+_DIGITS = r"[0-9OoIl](?:[ \t|/\-.]{0,5}[0-9OoIl])+"
 _FIELD = re.compile(
     r"(?im)(?:(?P<sort>sort[ \t]*code)|(?P<dob>date[ \t]+of[ \t]+b[i1l]rth(?:[ \t]*\([^)]{0,20}\))?|d\.?o\.?b\.?)|"
     r"(?P<account>account[ \t]+(?:number|no\.?))|(?P<nino>nat[i1l]onal[ \t]+[i1l]nsurance[ \t]+(?:number|no\.?)|"
     r"ni[ \t]+(?:number|no\.?)))[ \t]*[:.]?[ \t]*"
-    r"(?P<value>(?(nino)[A-Za-z](?:[ \t]*[A-Za-z0-9]){8}|" + _DIGITS + r"))")
+    r"\|?(?P<value>(?(nino)[A-Za-z](?:[ \t|]*[A-Za-z0-9]){8}|" + _DIGITS + r"))")
 _SLIPS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
 
 
@@ -39,8 +39,9 @@ class BoxedFieldRecogniser:
         out = []
         for m in _FIELD.finditer(doc.text):
             value = m.group("value").rstrip()
-            if not re.search(r"\d[ \t|/\-]+\d|[ \t]\d|[Oo]\d|\d[Oo]", value):
-                continue  # written as usual ("30-15-99"): the other recognisers read it
+            singles = sum(len(g) == 1 for g in re.split(r"[ \t|/\-.]+", value))
+            if "|" not in value and singles < 3 and not re.search(r"[Oo]\d|\d[Oo]|\d[ \t]+[/\-.][ \t]+\d", value):
+                continue  # written as usual ("30-15-99", "08 32 00"): the other recognisers read it
             start = m.start("value")
             kind = next(k for k in ("sort", "dob", "account", "nino") if m.group(k))
             label = self._label(kind, value)

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from govai.pii import gazetteer
-from govai.pii.context import ORGANISATION_LINE, in_letterhead, nearest_cue_before, proximity_boost
+from govai.pii.context import (
+    ORGANISATION_LINE,
+    in_letterhead,
+    nearest_cue_before,
+    organisation_address,
+    proximity_boost,
+)
 from govai.pii.entities import Entity
 from govai.pii.registry import TextDoc, pii_recognisers
 
@@ -114,7 +120,8 @@ _ORGANISATION_LINE_BEFORE = re.compile(
 # Centre, 01273 665 900", "Dr Bhatt & Partners, 0191 565 8844"), or a switchboard with an extension after it.
 _FIRM_BEFORE = re.compile(r"(?:,|^)[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){0,4}(?:Advice|Centre|Center|Partners|Homes|Associates|"
                           r"Trust|Council|Practice|Services?|Solicitors|Ltd|Limited|LLP|Clinic|Hospital|School|"
-                          r"Academy|College|Agency|Charity|Foundation|Housing)[ \t]*[,:]?[ \t]*(?:[Tt]el\.?[ \t]*)?$")
+                          r"Academy|College|Agency|Charity|Foundation|Housing|Alliance|Group|Consultants|Accountants)[ \t]*[,:]?[ \t]*"
+                          r"(?:(?:[Tt]el|[Oo]ffice|[Ss]witchboard)\.?[ \t]*)?$")
 _ME_BEFORE = re.compile(r"\b(?:me|my)\b")
 _EXTENSION_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:ext|extension|x)\.?[ \t]*\d{2,5}\b", re.I)
 
@@ -199,6 +206,11 @@ class PhoneRecogniser:
             return True
         if _EXTENSION_AFTER.match(doc.text, end) and not _ME_BEFORE.search(doc.lower, max(line_start, start - 40), start):
             return True  # a switchboard and an extension, unless it is "ring me on …, extension 213"
+        if line_start > 1 and re.match(r"[ \t]*(?:t|tel|telephone|phone|ph|ffôn)\b", doc.lower[line_start:start]) and \
+                organisation_address(doc, line_start - 2):
+            return True  # "T: 0116 496 0321" under "Unit 4, Belgrave Business Centre, 45 Frederick Street, …"
+        if re.search(r"\b(?:office|switchboard|reception)[ \t:]*$", doc.lower[max(line_start, start - 12) : start]):
+            return True  # "Bengal Care Services Ltd, office 020 7946 0000"
         at_line_end = not doc.text[end : doc.line_end(start)].strip(" .")
         return at_line_end and bool(_FIRM_BEFORE.search(doc.text, max(line_start, start - 80), start))
 

@@ -64,7 +64,7 @@ RANK_RE = re.compile(
     r"(?:^|[^\w])(?:PC|PCSO|PSO|PS|DC|DS|DI|DCI|DSU|DCS|Det|Sgt|SGT|Insp|INSP|Ch Insp|Supt|Ch Supt|Det Sgt|Det Con|"
     r"Det Insp|T/Sgt|A/Sgt|T/Insp|A/Insp|Special|SC|"
     r"Constable|Sergeant|Inspector|Detective Constable|Detective Sergeant|Detective Inspector|Superintendent)"
-    r"\.?[ \t]*(?:\d{2,6}[ \t]+)?$"
+    r"\.?[ \t]*(?:[A-Z]{0,2}\d{2,6}[A-Z]{0,3}[ \t]+)?$"  # "PC 1234 Smith", "PC 227EK Nwosu"
 )
 # Saints and royalty name places and organisations, not people ("St Thomas'", "Queen Elizabeth Hospital").
 SAINT_RE = re.compile(r"(?:^|[^\w])(?:St|St\.|Saint|Ste|King|Queen|Prince|Princess|Royal)[ \t]+$")
@@ -181,6 +181,12 @@ _PLACE_NEXT = frozenset(
     terrace parade project hub foodbank""".split()
 )
 
+def _labelled_field(line_before: str) -> bool:
+    field = re.split(r"[ \t]{2,}|\t|\|", line_before)[-1].lstrip()
+    return field != line_before.lstrip() and bool(LABEL_RE.search(field) and LABEL_LINE_RE.match(field))
+
+
+_ELECTED_AFTER = re.compile(r",?[ \t]+(?:MP|MLA|MSP|MEP|MS)\b(?![\w-])")
 _STREET_WORDS = frozenset("road street lane avenue drive crescent terrace grove".split())
 
 
@@ -395,6 +401,11 @@ class NameRecogniser:
             return []
         if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
             return []  # "Victoria Station", "Florence Nightingale Room"
+        if _ELECTED_AFTER.match(doc.text, run[-1].end) and re.search(
+                r"[a-z]", doc.text[doc.line_start(run[0].start) : run[0].start]):
+            return []  # "letter from Naomi Long MLA": a member in their public role (a signature stays a name)
+        if len(run) == 1 and run[0].key in ("reg", "vrm") and re.match(r"[ \t:.\-]*[A-Za-z]{1,3}[ \t]?\d", doc.text[run[0].end :]):
+            return []  # "Reg AXZ 4921": the registration, not Reginald
         if any(t.key in _STREET_WORDS for t in run[1:-1]):
             return []  # "Stanley Road Depot", "Albert Street Surgery": a place named after its street
         if _FIRM_AFTER.match(doc.text, run[-1].end):
@@ -542,7 +553,9 @@ class NameRecogniser:
             cand.evidence.append("organisation_label")
         elif (LABEL_RE.search(before) and LABEL_LINE_RE.match(before.lstrip())) or (
             not role_label and LABEL_RE.search(line_before) and LABEL_LINE_RE.match(line_before.lstrip())
-        ) or (role_label and not before.strip() and LABEL_RE.search(line_before) and _FIELD_END.match(text, cand.end)):
+        ) or (role_label and not before.strip() and LABEL_RE.search(line_before) and _FIELD_END.match(text, cand.end)) or (
+            _labelled_field(line_before)  # "Surname: NGUYEN   First names: VAN THANH": several fields on a line
+        ):
             cand.score += 0.4
             cand.evidence.append("label")
             cand.strong_context = True
@@ -833,9 +846,10 @@ class NameRecogniser:
         for m in _HANDLE.finditer(doc.text):
             if _handle_of_a_person(m.group(1)):
                 found.append((m.start(1), m.end(1), "handle"))
-        for m in _INITIALS.finditer(doc.text):
-            if m.group(1) not in _NOT_INITIALS:
-                found.append((m.start(1), m.end(1), "initials"))
+        for pattern in (_INITIALS, *_INITIALS_LISTED):
+            for m in pattern.finditer(doc.text):
+                if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP:
+                    found.append((m.start(1), m.end(1), "initials"))
         for start, end, why in found:
             if any(s < end and start < e for s, e in covered):
                 continue
@@ -991,9 +1005,22 @@ _INITIALS = re.compile(
     r"advised|queried|raised|declined|denied|accepted|apologised|thanked|presented|chaired|opened|closed|summarised|"
     r"to (?:circulate|send|chase|action|contact|follow|arrange|review|update|check|speak|write|book|share|draft|"
     r"confirm|provide|liaise|meet|visit|complete))\b)")
+# Initials where minutes and notes list people: "Actions: HG - home visit with MC", "ACTION: JQ increase visits",
+# "Action: HP/MO", "Present: KB (independent chair), MT (police)", "proposed RG, seconded GMcI", "Checked by: LM",
+# and a note signed "- BH" at the end of its line.
+_INI = r"[A-Z]{2}(?![A-Za-z])|[A-Z]Mc[A-Z]|[A-Z][À-ÖØ-Þ][A-Z]"
+_INITIALS_LISTED = [
+    re.compile(r"(?i:actions?|owner|lead)[ \t]*:[ \t]*(" + _INI + r")\b(?![ \t]*:)"),
+    re.compile(r"(?<=[A-Z]{2}/)(" + _INI + r")\b(?=[ \t]*[.,;\n]|$)", re.M),
+    re.compile(r"(?:^|[.;][ \t]+|:[ \t]+)(" + _INI + r")[ \t]+[-–][ \t]+(?=[a-z])", re.M),
+    re.compile(r"(?:^|,|:)[ \t]*(" + _INI + r")[ \t]+\((?=[a-z]|[A-Z][a-z]|[A-Z]{2,5}\))", re.M),
+    re.compile(r"(?i:proposed(?: by)?|seconded(?: by)?|chaired by|minuted by|checked by|signed by|reviewed by|"
+               r"completed by|verified by|allocated to|assigned to)[ \t]*:?[ \t]+(" + _INI + r")\b"),
+    re.compile(r"[ \t][-–][ \t]?(" + _INI + r")[ \t]*$", re.M),
+]
 _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
-    OC SO BT EE O2 VO CV PR PM AM""".split())
+    OC SO BT EE O2 VO CV PR PM AM MR""".split())
 
 
 def _spells_a_word_before(doc: TextDoc, m: re.Match[str]) -> bool:

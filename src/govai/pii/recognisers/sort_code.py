@@ -44,8 +44,24 @@ def pairs(doc: TextDoc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     return cached
 
 
+# An organisation's own bank details, given so that people can pay it ("Please pay HMRC to sort code 08 32 00",
+# "into our client account", "the contractor's bank details (40-11-62 / 21558804)").
+_ORGANISATION_ACCOUNT = re.compile(
+    r"\b(?:pay (?:hmrc|the council|us|the trust|the court)|payable to|our (?:client |bank |business )?account|"
+    r"our bank details|into our|(?:council|hmrc|company|contractor|supplier|landlord company|firm)['’]s (?:bank|account)|"
+    r"quoting (?:our|your) (?:reference|ref)|using your (?:vat|utr|reference|payment reference))\b")
+
+
+def organisation_account(doc: TextDoc, start: int) -> bool:
+    """Bank details an organisation gives for payments to it: not a person's."""
+    return bool(_ORGANISATION_ACCOUNT.search(doc.lower, max(doc.line_start(start), start - 80),
+                                             min(doc.line_end(start), start + 60)))
+
+
 def _pair_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
-    """An account number just after: a sort code, whatever the cue."""
+    """An account number just after: a sort code, whatever the cue; an organisation's own: not personal."""
+    if organisation_account(doc, m.start("v")):
+        return 0.0
     if any(sc == m.span("v") for sc, _ in pairs(doc)):
         return max(score, 0.0) + 0.7
     return score
