@@ -2,7 +2,7 @@
 
     python bench/pii_bench.py [--json out.json] [--limit N] [--no-previous]
 
-Twelve sets, each scored for every system:
+Thirteen sets, each scored for every system:
 
   * shared dev: ../shared/evalsets/pii/pii-dev.jsonl, made from templates (the issue's "dev" figures);
   * hand-written dev: bench/data/pii-handwritten-dev.jsonl, varied transcripts, chat, emails, letters,
@@ -34,8 +34,9 @@ Twelve sets, each scored for every system:
     organisations' own addresses as negatives) before the rules were changed on hold-out v7's errors;
     scored once blind, then developed on;
   * hold-out v9: bench/data/pii-holdout-v9.jsonl, 160 documents (1,958 spans) written blind (same brief)
-    before the rules were changed on hold-out v8's errors; never used to change a rule. The targets are
-    checked on it.
+    before the rules were changed on hold-out v8's errors; scored once blind, then developed on;
+  * hold-out v10: bench/data/pii-holdout-v10.jsonl, 160 documents written blind (same brief) before the
+    rules were changed on hold-out v9's errors; never used to change a rule. The targets are checked on it.
 
 GovAI runs with its shipped settings; nothing is tuned for it here. Its recognisers are hand-written
 rules over word lists (no learned weights, no chosen threshold beyond the fixed 0.5 acceptance), so there
@@ -343,9 +344,10 @@ SETS = {
     "hold-out v6 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v6.jsonl",
     "hold-out v7 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v7.jsonl",
     "hold-out v8 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v8.jsonl",
-    "hold-out v9 (blind, never tuned on)": REPO / "bench" / "data" / "pii-holdout-v9.jsonl",
+    "hold-out v9 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v9.jsonl",
+    "hold-out v10 (blind, never tuned on)": REPO / "bench" / "data" / "pii-holdout-v10.jsonl",
 }
-HOLDOUTS = ("hold-out v9 (blind, never tuned on)",)
+HOLDOUTS = ("hold-out v10 (blind, never tuned on)",)
 
 
 def main() -> int:

@@ -81,7 +81,9 @@ def test_a_call_handler_says_who_is_speaking() -> None:
 def test_nicknames_in_quotes_where_people_are_described() -> None:
     found = _found('Intel suggests "Deeks", possibly Reece Tolan, supplies the estate. Associate "Bazza" drives a van.')
     assert ("PERSON", "Deeks") in found and ("PERSON", "Bazza") in found
-    assert ("PERSON", 'Stephen "Stevo" Varga') in _found('Name: Stephen "Stevo" Varga\nReference: 4471')
+    # each part its own span, as the people who mark documents write them
+    assert {("PERSON", "Stephen"), ("PERSON", "Stevo"), ("PERSON", "Varga")} <= _found(
+        'Name: Stephen "Stevo" Varga\nReference: 4471')
     assert not any(label == "PERSON" for label, _ in _found('The sign said "Parking" in red.'))
 
 
@@ -477,3 +479,27 @@ def test_collar_numbers_with_letters_members_and_welsh_words() -> None:
                  "SWYDDOG: Diolch. Bydd y criw yn dod nôl dydd Iau.", "Paeds: 4yo ?intussusception, CAIT informed."):
         assert not any(label == "PERSON" for label, _ in _found(text)), text
     assert ("PERSON", "Reg") in _found("My uncle Reg came round on Sunday.")
+
+
+# -- tenth round: errors of hold-out v9 (a development set once hold-out v10 was written) -------------------------
+
+
+def test_a_nickname_between_first_name_and_surname() -> None:
+    found = _found('Came in with nephew Patrick "Paddy" Ward who reads letters for her.')
+    assert {("PERSON", "Patrick"), ("PERSON", "Paddy"), ("PERSON", "Ward")} <= found
+    found = _found('Client: Anthony ("Tony") GALLAGHER, DOB 18/09/1979')
+    assert {("PERSON", "Anthony"), ("PERSON", "Tony"), ("PERSON", "GALLAGHER")} <= found
+
+
+def test_initials_that_name_someone_in_the_text() -> None:
+    found = _found("Victim: Chelsea Morgan (CM), DOB 23/10/1997\nPerpetrator: Liam Probert (LP), NFA.\n"
+                   "CM engaging, scared of LP's friends.")
+    assert sum(span == "CM" for label, span in found if label == "PERSON") >= 1
+    assert [label for label, span in found if span == "LP"] == ["PERSON"]
+    text = ("Attendees: LR – Lowenna Rowe (SW, chair); JT – Jenna Tonkin (DSL)\n"
+            "Present: Mr I. Rashid (Chair, IR), RA, SH\nPanel: RA, SH, IR")
+    found = _found(text)
+    assert {("PERSON", "LR"), ("PERSON", "JT"), ("PERSON", "RA"), ("PERSON", "SH"), ("PERSON", "IR")} <= found
+    for text in ("Next appt 28/03/2024. – Shauna (RP)", "Present: SW – Priya Mistry; HV – SB",
+                 "Amira (victim, DA) moved to refuge today."):
+        assert not any(span in ("RP", "SW", "HV", "DA") for _, span in _found(text)), text

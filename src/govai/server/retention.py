@@ -124,6 +124,12 @@ class RetentionScheduler:
         conn, self._lock_conn = self._lock_conn, None
         if conn is not None and not conn.closed:
             try:
+                # Unlock first: the server frees a closed session's locks only when its backend notices the
+                # disconnect, so a worker stopping cleanly would otherwise leave the others waiting a moment.
+                conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+            except psycopg.Error:
+                pass
+            try:
                 conn.close()  # the session ends, and the lock with it
             except psycopg.Error:
                 pass

@@ -693,7 +693,7 @@ class NameRecogniser:
                 # "seen in Stratford", "from Birmingham", "Harrow or Wembley": a listed place alone needs a cue
                 # that says person; a capital mid-sentence or the model's guess does not
                 cand.score = min(cand.score, 0.45)
-        _join_nicknames(doc, candidates)
+        _nickname_parts(doc, candidates)
         for cand in candidates:
             following = re.match(r"[ \t]+[A-Z][\w'’\-]+", doc.text[cand.end : cand.end + 30])
             named = gazetteer.key(doc.text[cand.start : cand.end])
@@ -846,10 +846,26 @@ class NameRecogniser:
         for m in _HANDLE.finditer(doc.text):
             if _handle_of_a_person(m.group(1)):
                 found.append((m.start(1), m.end(1), "handle"))
+        initials: set[str] = set()
         for pattern in (_INITIALS, *_INITIALS_LISTED):
             for m in pattern.finditer(doc.text):
                 if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP:
                     found.append((m.start(1), m.end(1), "initials"))
+                    initials.add(m.group(1))
+        for m in _ATTENDANCE.finditer(doc.text):  # "Present: SO (chair), RB, Ayo", "Panel: RA, SH, MD"
+            for item in re.finditer(r"(?:^|[,;])[ \t]*(" + _INI + r")(?=[ \t]*(?:[,;(]|$))", m.group("list")):
+                if item.group(1) not in _NOT_INITIALS:
+                    start = m.start("list") + item.start(1)
+                    found.append((start, start + len(item.group(1)), "initials"))
+                    initials.add(item.group(1))
+        for m in _INITIALS_OF_A_NAME.finditer(doc.text):  # "Liam Probert (LP)", "LR – Lowenna Rowe", "AB = Amrit Bains"
+            value, name = (m.group("before"), m.group("name1")) if m.group("before") else (m.group("after"), m.group("name2"))
+            if value not in _NOT_INITIALS and _initials_of(name).upper().endswith(value.upper()[:1] + value.upper()[-1:]):
+                initials.add(value)  # the letters are the name's: "Shauna (RP)" is her role, "SW – Priya Mistry" too
+        if initials:  # every other mention of initials that name someone in this text: "LP's vehicle", "CM engaging"
+            for m in re.finditer(r"(?<![\w/&@.-])(" + "|".join(map(re.escape, sorted(initials))) + r")(?![\w-])",
+                                 doc.text):
+                found.append((m.start(1), m.end(1), "initials"))
         for start, end, why in found:
             if any(s < end and start < e for s, e in covered):
                 continue
@@ -958,26 +974,23 @@ class NameRecogniser:
             taken.append((tok.start, tok.end))
 
 
+_NICKNAME_INSIDE = re.compile(r"([A-Z][\w'’\-]+)[ \t]+\(?[\"“]([A-Z][\w'’\-]+)[\"”]\)?[ \t]+([A-Z][\w'’\-]+)")
 
 
-_NICK_OPEN = re.compile(r"[ \t]+[\"“(]")
-_NICK_CLOSE = re.compile(r"[\"”)][ \t]+")
-
-
-def _join_nicknames(doc: TextDoc, candidates: list[Candidate]) -> None:
-    """ "Robert "Bobby" McGinley": one name with the nickname inside it, not three."""
-    ordered = sorted(candidates, key=lambda c: c.start)
-    for a, b, c in zip(ordered, ordered[1:], ordered[2:]):
-        if a not in candidates or not (_NICK_OPEN.fullmatch(doc.text, a.end, b.start)
-                                       and _NICK_CLOSE.fullmatch(doc.text, b.end, c.start)):
+def _nickname_parts(doc: TextDoc, candidates: list[Candidate]) -> None:
+    """ "Patrick "Paddy" Ward", "Anthony ("Tony") GALLAGHER": once the first name is a name, the nickname and
+    the surname are too, each its own span (how the people who mark documents write them)."""
+    for m in _NICKNAME_INSIDE.finditer(doc.text):
+        if not any(c.start <= m.start(1) and m.end(1) <= c.end and c.score >= 0.5 for c in candidates):
             continue
-        if max(a.score, c.score) < 0.5 or len(b.tokens) > 2:
-            continue
-        joined = Candidate([*a.tokens, *b.tokens, *c.tokens], max(a.score, b.score, c.score),
-                           [*a.evidence, "nickname_inside"], a.lower, a.strong_context or c.strong_context)
-        for part in (a, b, c):
-            candidates.remove(part)
-        candidates.append(joined)
+        for group in (2, 3):
+            start, end = m.span(group)
+            if _is_stop(Token(start, end, m.group(group))):
+                continue
+            for c in [c for c in candidates if c.start < end and start < c.end]:
+                candidates.remove(c)
+            candidates.append(Candidate([Token(start, end, m.group(group))], 0.75, ["nickname_and_surname"],
+                                        strong_context=True))
 
 
 # A chat line's speaker, one word or handle: "[09:18] kayleigh:", "maddie.xo:", "Deji:".
@@ -1018,9 +1031,21 @@ _INITIALS_LISTED = [
                r"completed by|verified by|allocated to|assigned to)[ \t]*:?[ \t]+(" + _INI + r")\b"),
     re.compile(r"[ \t][-–][ \t]?(" + _INI + r")[ \t]*$", re.M),
 ]
+# A line that lists who was there: "Present: SO (chair), RB, Ayo", "Interview panel: IR, LG, NK".
+_ATTENDANCE = re.compile(r"(?im)^[ \t]*(?:present|attendees|attending|in attendance|apologies|panel|interview panel|"
+                         r"also present|members present)[ \t]*:[ \t]*(?P<list>[^\n]+)$")
+# Initials given for a name written out beside them.
+_INITIALS_OF_A_NAME = re.compile(
+    r"(?P<name1>[A-Z][\w'’\-]*\.?(?:[ \t]+[A-Z][\w'’\-]*\.?){1,2})[ \t]+\((?:[^()\n]{0,30},[ \t]*)?"
+    r"(?P<before>" + _INI + r")\)"
+    r"|(?<![\w/&-])(?P<after>" + _INI + r")[ \t]*(?:–|-|=)[ \t]*(?P<name2>[A-Z][a-z]+(?:[ \t]+[A-Z][\w'’\-]+){1,2})")
+
+
+def _initials_of(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[ \t]+", name) if w[0].isupper() and w.rstrip(".").lower() not in TITLES)
 _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
-    OC SO BT EE O2 VO CV PR PM AM MR""".split())
+    OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP""".split())
 
 
 def _spells_a_word_before(doc: TextDoc, m: re.Match[str]) -> bool:
