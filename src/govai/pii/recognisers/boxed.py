@@ -51,16 +51,14 @@ class BoxedFieldRecogniser:
 
     @staticmethod
     def _label(kind: str, value: str) -> str | None:
-        if kind == "sort":
-            digits = _compact(value).translate(_SLIPS)
-            return "SORT_CODE" if re.fullmatch(r"\d{6}", digits) else None
-        if kind == "account":
-            digits = _compact(value).translate(_SLIPS)
-            return "ACCOUNT_NUMBER" if re.fullmatch(r"\d{8}", digits) else None
         if kind == "nino":  # only when boxed ("J T 4 5 …"): "JT 45 67 89 D" is the NINO recogniser's
             boxed = re.match(r"[A-Za-z][ \t|]+[A-Za-z]", value)
             return "NINO" if boxed and v.nino(_compact(value).upper()) else None
         digits = _compact(value).translate(_SLIPS)
+        if kind == "sort":
+            return "SORT_CODE" if re.fullmatch(r"\d{6}", digits) else None
+        if kind == "account":
+            return "ACCOUNT_NUMBER" if re.fullmatch(r"\d{8}", digits) else None
         if not re.fullmatch(r"\d{8}", digits):
             return None
         date = v.calendar_date(int(digits[4:]), int(digits[2:4]), int(digits[:2]))

@@ -863,9 +863,11 @@ class NameRecogniser:
             if value not in _NOT_INITIALS and _initials_of(name).upper().endswith(value.upper()[:1] + value.upper()[-1:]):
                 initials.add(value)  # the letters are the name's: "Shauna (RP)" is her role, "SW – Priya Mistry" too
         if initials:  # every other mention of initials that name someone in this text: "LP's vehicle", "CM engaging"
+            spans = {(start, end) for start, end, _ in found}
             for m in re.finditer(r"(?<![\w/&@.-])(" + "|".join(map(re.escape, sorted(initials))) + r")(?![\w-])",
                                  doc.text):
-                found.append((m.start(1), m.end(1), "initials"))
+                if m.span(1) not in spans:
+                    found.append((m.start(1), m.end(1), "initials"))
         for start, end, why in found:
             if any(s < end and start < e for s, e in covered):
                 continue
