@@ -209,7 +209,9 @@ _ADDRESSEE = re.compile(r"[ \t]*(?:mr|mrs|ms|miss|mx|dr|prof|the director|the oc
 
 _ORGANISATION_ADDRESS_CUE = re.compile(
     r"(?i)(?:\bwrite to us at|\bin writing to (?:the|us)\b|\bcourt address|address of (?:the )?bank|head office|"
-    r"\bvisit us at|return (?:it|the form) to|send (?:it|the form|them) to (?:us at|the))(?=[ \t:,])")
+    r"\bvisit us at|return (?:it|the form) to|send (?:it|the form|them) to (?:us at|the)|"
+    r"\b(?:agent|agent's|office|registered office|practice|surgery|school|branch)[ \t]+address)"
+    r"(?=[ \t:,])")
 
 
 # An organisation's premises named before its street on the same line ("Parkside Medical Practice, 2 Church
@@ -217,11 +219,14 @@ _ORGANISATION_ADDRESS_CUE = re.compile(
 _ORG_PREMISES = re.compile(
     r"\b(?:Practice|Surgery|Centre|Center|Hospital|Council|Services|Service|Ltd|Limited|LLP|PLC|Trust|Housing|"
     r"Association|Partners|Solicitors|Clinic|School|Academy|College|University|Authority|Department|Agency|Charity|"
-    r"Consultants|Accountants|Alliance|County Hall|Town Hall|City Hall|Guildhall|Civic Offices)\b[^,\n]{0,40},")
+    r"Consultants|Accountants|Alliance|County Hall|Town Hall|City Hall|Guildhall|Civic Offices|Depot|(?<!Home )(?<!Post )Office|"
+    r"Business Park|Industrial Estate|Retail Park|Neuadd y Sir)\b[^,\n]{0,40},")
 # A line that names an organisation and nothing else, above its address ("Fife Council - Council Tax Reduction").
 _ORG_NAME_LINE = re.compile(
     r"^[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){1,5}(?:Council|Trust|Ltd|Limited|LLP|PLC|Practice|Surgery|Hospital|Service|"
-    r"Services|Agency|Authority|Department|Association|Solicitors|Partners|Centre)\b(?:[ \t]*[-–,|:][^\n]{0,60})?$")
+    r"Services|Agency|Authority|Department|Association|Solicitors|Partners|Centre|Constabulary|Police)\b"
+    r"(?:[ \t]*[-–,|:][^\n]{0,60})?$"
+    r"|^[ \t]*(?:London[ \t]+|Royal[ \t]+|Metropolitan[ \t]+)?Borough[ \t]+of(?:[ \t]+[A-Z][\w'&.-]*){1,4}[ \t]*$")
 
 
 def _organisation_premises(doc: TextDoc, pos: int) -> bool:

@@ -410,13 +410,15 @@ class AddressRecogniser:
 
 _NUMBERED_STREET = re.compile(
     r"(?<![\w£$.,:])\d{1,4}[A-Za-z]?,?[ ]+(?:[A-Z][\w'’\-]*[ ]+){1,3}(?P<suffix>[A-Z][a-z]+)\b"
+    r"(?:[ ]+(?:North|South|East|West)(?=[ ]*(?:[,.;\n]|$)))?"  # "3 Coombe Lane West, Kingston"
 )
 
 
 _SUFFIX_ALTERNATIVES = "|".join(sorted(STREET_SUFFIXES - {"end", "side", "top", "bank", "steps"}, key=len, reverse=True))
 _ANY_STREET = re.compile(
     r"(?<![\w£$.,:/])(?:(?P<num>\d{1,4}[A-Za-z]?),?[ \t]+)?(?P<words>(?:[^\W\d_][\w'’\-]*[ \t]+){1,3})"
-    r"(?P<suffix>" + _SUFFIX_ALTERNATIVES + r")\b(?![ \t]+(?:light|lights|sign|signs|works|closure))",
+    r"(?P<suffix>" + _SUFFIX_ALTERNATIVES + r")\b(?![ \t]+(?:light|lights|sign|signs|works|closure))"
+    r"(?:[ \t]+(?:north|south|east|west)(?=[ \t]*(?:[,.;\n]|$)))?",  # "3 Coombe Lane West, Kingston"
     re.I,
 )
 def _street_matches(text: str) -> Iterator[re.Match[str]]:

@@ -21,8 +21,15 @@ _DIGITS = r"[0-9OoIl](?:[ \t|/\-.]{0,5}[0-9OoIl])+"
 _FIELD = re.compile(
     r"(?im)(?:(?P<sort>sort[ \t]*code)|(?P<dob>date[ \t]+of[ \t]+b[i1l]rth(?:[ \t]*\([^)]{0,20}\))?|d\.?o\.?b\.?)|"
     r"(?P<account>account[ \t]+(?:number|no\.?))|(?P<nino>nat[i1l]onal[ \t]+[i1l]nsurance[ \t]+(?:number|no\.?)|"
-    r"ni[ \t]+(?:number|no\.?)))[ \t]*[:.]?[ \t]*"
-    r"\|?(?P<value>(?(nino)[A-Za-z](?:[ \t|]*[A-Za-z0-9]){8}|" + _DIGITS + r"))")
+    r"ni[ \t]+(?:number|no\.?)|nino))[ \t]*[:.]?[ \t]*"
+    # the boxes may sit on the next line, after the form's hint ("D D M M Y Y Y Y →")
+    r"(?:\n[ \t]*\|?[ \t]*(?=[0-9OoIlA-Za-z][ \t|]))?(?:D[ \t]*D[ \t]*M[ \t]*M[ \t]*Y[ \t]*Y(?:[ \t]*Y[ \t]*Y)?[ \t]*(?:→|->|:|-)?[ \t]*)?"
+    r"\|?[ \t]*(?P<value>(?(nino)[A-Za-z](?:[ \t|]*[A-Za-z0-9]){8}|" + _DIGITS + r"))")
+# A name typed one letter per box: "Surname: | M|A|C|M|A|H|O|N |", "Surname: A L - H A S H I M I".
+_NAME_FIELD = re.compile(
+    r"(?im)^[ \t]*(?:surname|forenames?|forename\(s\)|first[ \t]+names?|last[ \t]+name|family[ \t]+name|"
+    r"full[ \t]+name|name)[ \t]*:[ \t]*\|?[ \t]*"
+    r"(?P<value>[^\W\d_](?:[ \t|]{1,3}(?:[-'’][ \t|]{1,3})?[^\W\d_]){2,})(?![^\W\d_])")
 _SLIPS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
 
 
@@ -32,7 +39,7 @@ def _compact(value: str) -> str:
 
 class BoxedFieldRecogniser:
     name = "boxed_fields"
-    labels = ("SORT_CODE", "ACCOUNT_NUMBER", "DATE_OF_BIRTH", "NINO")
+    labels = ("SORT_CODE", "ACCOUNT_NUMBER", "DATE_OF_BIRTH", "NINO", "PERSON")
     order = 16
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
@@ -47,6 +54,8 @@ class BoxedFieldRecogniser:
             label = self._label(kind, value)
             if label is not None:
                 out.append(Entity(start, start + len(value), label, 0.9, self.name, ("boxed_form_field",)))
+        for m in _NAME_FIELD.finditer(doc.text):
+            out.append(Entity(m.start("value"), m.end("value"), "PERSON", 0.9, self.name, ("boxed_name",)))
         return out
 
     @staticmethod

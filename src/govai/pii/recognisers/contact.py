@@ -115,10 +115,18 @@ _ORGANISATION_LINE_BEFORE = re.compile(
     r"(?:call|ring|phone|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:line|office|team|desk|surgery|school|ward|unit|reception)|"
     r"(?:call|ring|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:hub|centre|helpdesk|service)|enquiries to|out of hours|"
     r"website or (?:call|ring|phone)|"
-    r"give us a (?:ring|call)|the office|report absences|pager|switchboard)[^\n]{0,40}$")
+    r"give us a (?:ring|call)|the office|report absences|pager|switchboard|"
+    # "Call 0161 496 0000 or use the NHS App", "any questions ring …", "the school number …",
+    # "Contact Cardiff Council housing options on …": a notice's or an office's number
+    r"(?:^|[.!?][ \t]+)(?:call|ring|phone)(?:[ \t]+(?:us|now|today))?(?:[ \t]+on)?[ \t]*$|"
+    r"(?:any|with any)[ \t]+(?:questions|queries)[ \t,]*(?:please[ \t]+)?(?:ring|call|phone)(?![ \t]+(?:me|my)\b)|"
+    r"the[ \t]+(?:school|office|main|surgery|practice|council|team|ward|reception)[ \t]+(?:phone[ \t]+)?number|"
+    r"(?:contact|ring|call|phone)[ \t]+(?:the[ \t]+)?(?:[\w'’]+[ \t]+){0,3}(?:council|surgery|helpline|"
+    r"team|hub|services?|options|centre|unit|department)\b)[^\n]{0,40}$")
 # A landline at the end of a line that names the organisation it belongs to ("Referrer: Daniel, Brighton Advice
 # Centre, 01273 665 900", "Dr Bhatt & Partners, 0191 565 8844"), or a switchboard with an extension after it.
 _FIRM_BEFORE = re.compile(r"(?:,|^)[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){0,4}(?:Advice|Centre|Center|Partners|Homes|Associates|"
+                          r"Surgery|Depot|Constabulary|Police|"
                           r"Trust|Council|Practice|Services?|Solicitors|Ltd|Limited|LLP|Clinic|Hospital|School|"
                           r"Academy|College|Agency|Charity|Foundation|Housing|Alliance|Group|Consultants|Accountants)[ \t]*[,:]?[ \t]*"
                           r"(?:(?:[Tt]el|[Oo]ffice|[Ss]witchboard)\.?[ \t]*)?$")

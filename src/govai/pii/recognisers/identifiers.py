@@ -132,12 +132,12 @@ def company_number(options: dict[str, Any]) -> PatternRecogniser:
     prefixes = "|".join(COMPANY_PREFIXES)
     return PatternRecogniser(
         name="company_number", label="COMPANY_NUMBER",
-        pattern=re.compile(B + r"(?P<v>(?:" + prefixes + r")\d{6}|\d{8})" + E),
+        pattern=re.compile(B + r"(?P<v>(?:" + prefixes + r") ?\d{6}|\d{8})" + E),
         score=0.0, adjust=_company_adjust,
         cues=("company number", "company no", "company reg", "company registration", "registered number", "ltd co",
               "limited company", "the company is",
               "registration number", "registered in", "companies house", "crn", "partnership number",
-              "llp number", "company", "registered no", "reg no"),
+              "llp number", "company", "registered no", "reg no", "registered as", "business is registered"),
         cue_boost=0.8, window=60,
     )
 

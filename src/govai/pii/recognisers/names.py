@@ -15,12 +15,13 @@ names too.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from govai.pii import gazetteer
+from govai.pii import gazetteer, name_model
 from govai.pii.context import answer_line_question, reply_to, speaker_label_end
 from govai.pii.entities import Entity
 from govai.pii.ner import DEFAULT_MODEL, entity_spans
@@ -62,7 +63,7 @@ LABEL_LINE_RE = re.compile(r"^[^:]{0,40}:\s*$")
 # Police ranks with an optional collar number between rank and name ("PC 1234 Smith", "DS Khan").
 RANK_RE = re.compile(
     r"(?:^|[^\w])(?:PC|PCSO|PSO|PS|DC|DS|DI|DCI|DSU|DCS|Det|Sgt|SGT|Insp|INSP|Ch Insp|Supt|Ch Supt|Det Sgt|Det Con|"
-    r"Det Insp|T/Sgt|A/Sgt|T/Insp|A/Insp|Special|SC|"
+    r"Det Insp|T/Sgt|A/Sgt|T/Insp|A/Insp|Special|SC|Cst|Const|"
     r"Constable|Sergeant|Inspector|Detective Constable|Detective Sergeant|Detective Inspector|Superintendent)"
     r"\.?[ \t]*(?:[A-Z]{0,2}\d{2,6}[A-Z]{0,3}[ \t]+)?$"  # "PC 1234 Smith", "PC 227EK Nwosu"
 )
@@ -215,10 +216,11 @@ class Token:
     start: int
     end: int
     text: str
+    key: str = field(init=False, repr=False)  # the word as the lists hold it; the rules ask for it often
 
-    @property
-    def key(self) -> str:
-        return gazetteer.key(self.text)
+    def __post_init__(self) -> None:
+        self.key = gazetteer.key(self.text)
+
 
     @property
     def is_cap(self) -> bool:
@@ -299,9 +301,12 @@ class NameRecogniser:
     labels = ("PERSON",)
     order = 40
 
-    def __init__(self, model: str | None = DEFAULT_MODEL, model_band: tuple[float, float] = (0.2, 0.5)) -> None:
+    def __init__(self, model: str | None = DEFAULT_MODEL, model_band: tuple[float, float] = (0.2, 0.5),
+                 second_opinion: bool = True) -> None:
         self.model = model if model and model.lower() != "none" else None
         self.model_band = model_band
+        # The learned second opinion (govai/pii/name_model.py); off, the rule scores decide alone.
+        self.second_opinion = name_model.shipped() if second_opinion else None
 
     def load(self) -> None:
         if self.model is not None:
@@ -703,6 +708,14 @@ class NameRecogniser:
                 cand.evidence.append("public_figure")
         accepted = [c for c in candidates if c.score >= 0.5]
         self._later_mentions(doc, candidates, accepted, covered)  # raises scores in place
+        candidates.extend(_wide_candidates(doc, candidates, covered))
+        if self.second_opinion is not None:
+            counts = Counter(doc.text[c.start : c.end] for c in candidates)
+            seen = frozenset(why for c in candidates if c.score >= 0.5 for why in c.evidence)
+            for cand in candidates:
+                if cand.score < name_model.RULES_SETTLE and self.second_opinion.knows(cand.evidence):
+                    feats = name_model.features(doc.text, cand.start, cand.end, cand.score, cand.evidence, counts, seen)
+                    cand.score = self.second_opinion.score(feats)
         return [
             Entity(c.start, c.end, "PERSON", min(c.score, 0.99), self.name, tuple(c.evidence))
             for c in candidates
@@ -852,12 +865,21 @@ class NameRecogniser:
                 if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP:
                     found.append((m.start(1), m.end(1), "initials"))
                     initials.add(m.group(1))
-        for m in _ATTENDANCE.finditer(doc.text):  # "Present: SO (chair), RB, Ayo", "Panel: RA, SH, MD"
-            for item in re.finditer(r"(?:^|[,;])[ \t]*(" + _INI + r")(?=[ \t]*(?:[,;(]|$))", m.group("list")):
-                if item.group(1) not in _NOT_INITIALS:
-                    start = m.start("list") + item.start(1)
-                    found.append((start, start + len(item.group(1)), "initials"))
-                    initials.add(item.group(1))
+        speaking = [m for m in _INITIALS_SPEAKING.finditer(doc.text)
+                     if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP]
+        if len({m.group(1) for m in speaking}) >= 2:
+            for m in speaking:
+                found.append((m.start(1), m.end(1), "initials"))
+                initials.add(m.group(1))
+        for m in _ATTENDANCE.finditer(doc.text):  # "Present: SO (chair), RB, Ayo", "Panel: RA, SH, MD", "IDVA (CT)"
+            for item in re.finditer(r"(?:^|[,;])[ \t]*(" + _INI + r")(?=[ \t]*(?:[,;(]|$))"
+                                    r"|(?<![\s,:][A-Z]{2} )(?<!^[A-Z]{2} )\((" + _INI + r")\)",  # not "SG (TL)": a role
+                                    m.group("list")):
+                group = 1 if item.group(1) else 2
+                if item.group(group) not in _NOT_INITIALS:
+                    start = m.start("list") + item.start(group)
+                    found.append((start, start + len(item.group(group)), "initials"))
+                    initials.add(item.group(group))
         for m in _INITIALS_OF_A_NAME.finditer(doc.text):  # "Liam Probert (LP)", "LR – Lowenna Rowe", "AB = Amrit Bains"
             value, name = (m.group("before"), m.group("name1")) if m.group("before") else (m.group("after"), m.group("name2"))
             if value not in _NOT_INITIALS and _initials_of(name).upper().endswith(value.upper()[:1] + value.upper()[-1:]):
@@ -1004,6 +1026,34 @@ _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z][\w.]{2,29}[A-Za-z0-9])")
 _HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
+# Wide candidates, for the learned second opinion to settle: capitals that may be initials ("KM", "K.A",
+# "JRW") and handles where a chat or forum names its writers ("<sue.c>", "u/GeordieTaxGuy", "marek_p:").
+_WIDE_INITIALS = re.compile(r"(?<![\w/&@.'’-])([A-Z](?:\.?[A-Z]){1,2})(?![\w'’-])")
+_WIDE_HANDLE = re.compile(
+    r"(?:(?<=u/)|(?<=(?<![\w.])@)|(?<=<)|(?<=[Pp]osted by )|(?m:^)[ \t>↳•*-]*(?:\[[0-9:. ]+\][ \t]*)?)"
+    r"([A-Za-z][\w.]{1,28}[A-Za-z0-9])(?=[ \t]*(?:[:>]|$|[ \t]·))", re.MULTILINE)
+_HANDLE_SHAPED = re.compile(r"[._]|\d|[a-z][A-Z]")
+_FILE_OR_SITE = re.compile(r"\.(?:csv|xlsx?|docx?|pdf|txt|com|org|net|uk|gov|ac|sch|nhs)$", re.IGNORECASE)
+
+
+def _wide_candidates(doc: TextDoc, candidates: list[Candidate], covered: list[tuple[int, int]]) -> list[Candidate]:
+    taken = covered + [(c.start, c.end) for c in candidates]
+    out: list[Candidate] = []
+    for pattern, why in ((_WIDE_INITIALS, "caps_token"), (_WIDE_HANDLE, "handle_shape")):
+        for m in pattern.finditer(doc.text):
+            start, end = m.span(1)
+            if why == "handle_shape" and (not _HANDLE_SHAPED.search(m.group(1)) or _FILE_OR_SITE.search(m.group(1))):
+                continue
+            if why == "caps_token" and (m.group(1).lower() in STOP or m.group(1).lower() in TITLES
+                                        or m.group(1).replace(".", "") in _NOT_INITIALS):
+                continue
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            out.append(Candidate([Token(start, end, m.group(1))], 0.1, [why]))
+    return out
+
+
 def _handle_of_a_person(handle: str) -> bool:
     """ "chloe.mcgrath02", "LeanneGrahamB16": a handle that opens with a first name (not an organisation's)."""
     parts = [p.lower() for p in _HANDLE_PART.findall(handle)]
@@ -1019,7 +1069,9 @@ _INITIALS = re.compile(
     r"(?<![\w/&-])([A-Z]{2})(?=[ \t]+(?:stated|said|says|asked|adjourned|agreed|confirmed|explained|noted|reported|"
     r"advised|queried|raised|declined|denied|accepted|apologised|thanked|presented|chaired|opened|closed|summarised|"
     r"to (?:circulate|send|chase|action|contact|follow|arrange|review|update|check|speak|write|book|share|draft|"
-    r"confirm|provide|liaise|meet|visit|complete))\b)")
+    r"confirm|provide|liaise|meet|visit|complete|raise|organise|organize|investigate|prepare|ring|call|phone|email|"
+    r"attend|obtain|request|refer|ask|inform|discuss|report|sort|collect|present|explore|escalate|invite|look)|"
+    r"drafting|chasing|leading|attending|liaising|organising|arranging|covering|checking|visiting|reviewing)\b)")
 # Initials where minutes and notes list people: "Actions: HG - home visit with MC", "ACTION: JQ increase visits",
 # "Action: HP/MO", "Present: KB (independent chair), MT (police)", "proposed RG, seconded GMcI", "Checked by: LM",
 # and a note signed "- BH" at the end of its line.
@@ -1029,12 +1081,17 @@ _INITIALS_LISTED = [
     re.compile(r"(?<=[A-Z]{2}/)(" + _INI + r")\b(?=[ \t]*[.,;\n]|$)", re.M),
     re.compile(r"(?:^|[.;][ \t]+|:[ \t]+)(" + _INI + r")[ \t]+[-–][ \t]+(?=[a-z])", re.M),
     re.compile(r"(?:^|,|:)[ \t]*(" + _INI + r")[ \t]+\((?=[a-z]|[A-Z][a-z]|[A-Z]{2,5}\))", re.M),
-    re.compile(r"(?i:proposed(?: by)?|seconded(?: by)?|chaired by|minuted by|checked by|signed by|reviewed by|"
+    re.compile(r"(?i:proposed(?: by)?|prop\.|seconded(?: by)?|sec\.|chaired by|minuted by|checked by|signed by|reviewed by|"
                r"completed by|verified by|allocated to|assigned to)[ \t]*:?[ \t]+(" + _INI + r")\b"),
     re.compile(r"[ \t][-–][ \t]?(" + _INI + r")[ \t]*$", re.M),
+    # a note signed with initials after its last sentence: "Warning letter to be sent. LW", "… dad Brendan. JRW"
+    re.compile(r"(?<=[.!?)])[ \t]+([A-Z]{2,3})[ \t]*$", re.M),
 ]
+# Initials as the speakers of a stand-up or a log ("KB: 3 new placements", "TN: review upheld"), when two or more
+# different ones open lines of the same text.
+_INITIALS_SPEAKING = re.compile(r"^[ \t]*(" + _INI + r")[ \t]*:[ \t]+(?=\S)", re.M)
 # A line that lists who was there: "Present: SO (chair), RB, Ayo", "Interview panel: IR, LG, NK".
-_ATTENDANCE = re.compile(r"(?im)^[ \t]*(?:present|attendees|attending|in attendance|apologies|panel|interview panel|"
+_ATTENDANCE = re.compile(r"(?im)(?:^|[.;][ \t]+)[ \t]*(?:present|attendees|attending|in attendance|apologies|panel|interview panel|"
                          r"also present|members present)[ \t]*:[ \t]*(?P<list>[^\n]+)$")
 # Initials given for a name written out beside them.
 _INITIALS_OF_A_NAME = re.compile(
@@ -1047,7 +1104,8 @@ def _initials_of(name: str) -> str:
     return "".join(w[0] for w in re.split(r"[ \t]+", name) if w[0].isupper() and w.rstrip(".").lower() not in TITLES)
 _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
-    OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP""".split())
+    OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP NFA TBC TBA FYI AOB PTO ETA LOL OMG BTW IMO ACK NB PS CC RIP
+    ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE""".split())
 
 
 def _spells_a_word_before(doc: TextDoc, m: re.Match[str]) -> bool:

@@ -32,7 +32,7 @@ SORT_CODE = r"\d{2}(?P<sep>[\- ]?)\d{2}(?P=sep)\d{2}"
 ACCOUNT = r"\d{8}|\d{4} \d{4}|\d{2} \d{2} \d{2} \d{2}"
 # Between the two: separators and an account word ("/", ", acc no. ", " and ", " a/c: ").
 PAIR_GAP = r"[ \t]*[,/|;–\-]?[ \t]*(?:(?:and|&)[ \t]+)?(?:(?:the[ \t]+)?(?:acc(?:oun)?t?|a/c|account)(?:[ \t]*(?:no\.?|num(?:ber)?|#))?[ \t]*[:.\-]?[ \t]*(?:is[ \t]+)?)?"
-PAIR = re.compile(r"(?<![\d\-/.])(?P<sc>" + SORT_CODE + r")(?P<gap>" + PAIR_GAP + r")(?P<acc>" + ACCOUNT + r")(?![\d\-/]|\.\d)")
+PAIR = re.compile(r"(?<![^\W_]|[\d\-/.])(?P<sc>" + SORT_CODE + r")(?P<gap>" + PAIR_GAP + r")(?P<acc>" + ACCOUNT + r")(?![\d\-/]|\.\d)")
 
 
 def pairs(doc: TextDoc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -71,7 +71,7 @@ def _pair_adjust(doc: TextDoc, m: re.Match[str], score: float) -> float:
 def sort_code(options: dict[str, Any]) -> PatternRecogniser:
     return PatternRecogniser(
         name="sort_code", label="SORT_CODE",
-        pattern=re.compile(r"(?<![\d\-/.])(?P<v>" + SORT_CODE + r")(?![\d\-/]|\.\d)"),
+        pattern=re.compile(r"(?<![^\W_]|[\d\-/.])(?P<v>" + SORT_CODE + r")(?![\d\-/]|\.\d)"),
         score=0.0, validator=v.sort_code, cues=SORT_CODE_CUES, cue_boost=0.9, window=40,
         negative_cues=("dated", "date", "born", "dob", "d.o.b", "birth"), adjust=_pair_adjust,
     )
