@@ -16,7 +16,7 @@ SETS = {"pii-handwritten-dev": "pii-hw-dev", "pii-dev2": "pii-dev2", "pii-holdou
         "pii-holdout-v4": "pii-holdout-v4", "pii-holdout-v5": "pii-holdout-v5",
         "pii-holdout-v6": "pii-holdout-v6", "pii-holdout-v7": "pii-holdout-v7", "pii-holdout-v8": "pii-holdout-v8",
         "pii-holdout-v9": "pii-holdout-v9", "pii-holdout-v10": "pii-holdout-v10", "pii-holdout-v11": "pii-holdout-v11",
-        "pii-holdout-v12": "pii-holdout-v12"}
+        "pii-holdout-v12": "pii-holdout-v12", "pii-holdout-v13": "pii-holdout-v13"}
 
 
 def _records(name: str) -> list[dict]:
@@ -59,7 +59,10 @@ EARLIER = {"pii-holdout": ("pii-handwritten-dev", "pii-dev2"), "pii-holdout-v2":
                                "pii-holdout-v9", "pii-holdout-v10"),
            "pii-holdout-v12": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
                                "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11")}
+                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11"),
+           "pii-holdout-v13": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
+                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
+                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12")}
 
 
 @pytest.mark.parametrize("holdout", sorted(EARLIER))

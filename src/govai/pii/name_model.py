@@ -174,10 +174,12 @@ class NameModel:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def score(self, feats: Mapping[str, float]) -> float:
-        """The probability, moved so that the shipped threshold lands on the detector's 0.5."""
+        """The probability, moved so that the shipped threshold lands on the detector's 0.5, and kept under
+        what the rules score a settled candidate: a second opinion accepts a name, it does not outrank a
+        table's column or another recogniser's sure span."""
         p = self.probability(feats)
         t = self.threshold
-        return 0.5 * p / t if p < t else 0.5 + 0.5 * (p - t) / (1 - t)
+        return 0.5 * p / t if p < t else 0.5 + (RULES_SETTLE - 0.01 - 0.5) * (p - t) / (1 - t)
 
 
 @lru_cache(maxsize=1)

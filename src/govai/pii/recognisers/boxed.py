@@ -25,11 +25,14 @@ _FIELD = re.compile(
     # the boxes may sit on the next line, after the form's hint ("D D M M Y Y Y Y →")
     r"(?:\n[ \t]*\|?[ \t]*(?=[0-9OoIlA-Za-z][ \t|]))?(?:D[ \t]*D[ \t]*M[ \t]*M[ \t]*Y[ \t]*Y(?:[ \t]*Y[ \t]*Y)?[ \t]*(?:→|->|:|-)?[ \t]*)?"
     r"\|?[ \t]*(?P<value>(?(nino)[A-Za-z](?:[ \t|]*[A-Za-z0-9]){8}|" + _DIGITS + r"))")
-# A name typed one letter per box: "Surname: | M|A|C|M|A|H|O|N |", "Surname: A L - H A S H I M I".
+# A name typed one letter per box: "Surname: | M|A|C|M|A|H|O|N |", "Surname: A L - H A S H I M I",
+# "2  Surname         |T|R|Ư|Ơ|N|G|", "First names   |D|A|V|I|D| |G|A|R|E|T|H|" (a blank box between two names).
 _NAME_FIELD = re.compile(
-    r"(?im)^[ \t]*(?:surname|forenames?|forename\(s\)|first[ \t]+names?|last[ \t]+name|family[ \t]+name|"
-    r"full[ \t]+name|name)[ \t]*:[ \t]*\|?[ \t]*"
+    r"(?im)(?:^|[ \t]{2,}|\|)[ \t]*(?:\d{1,2}\.?[ \t]+)?(?:surname|forenames?|forename\(s\)|first[ \t]+names?|"
+    r"first[ \t]+name\(s\)|last[ \t]+name|family[ \t]+name|(?P<whole>full[ \t]+name|applicant['’]?s?[ \t]+name|name))"
+    r"(?:[ \t]*:[ \t]*|[ \t]{2,}|[ \t]*(?=\|))\|?[ \t]*"
     r"(?P<value>[^\W\d_](?:[ \t|]{1,3}(?:[-'’][ \t|]{1,3})?[^\W\d_]){2,})(?![^\W\d_])")
+_NAME_PART = re.compile(r"(?:(?!\|[ \t]+\||[ \t]{2,})[^\n])+")  # the value up to a blank box
 _SLIPS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
 
 
@@ -55,7 +58,14 @@ class BoxedFieldRecogniser:
             if label is not None:
                 out.append(Entity(start, start + len(value), label, 0.9, self.name, ("boxed_form_field",)))
         for m in _NAME_FIELD.finditer(doc.text):
-            out.append(Entity(m.start("value"), m.end("value"), "PERSON", 0.9, self.name, ("boxed_name",)))
+            # Forenames stay together, as typed ones do ("Seán Patrick"); a whole name splits at its blank box
+            # into forenames and surname ("|O|D|U|Y|A| |F|O|L|A|S|A|D|E|").
+            parts = _NAME_PART.finditer(m.group("value")) if m.group("whole") else [re.match(r".+", m.group("value"))]
+            for part in parts:
+                name = part.group(0).strip(" \t|")
+                if len(re.sub(r"\W", "", name)) >= 2:
+                    begin = m.start("value") + part.start() + part.group(0).index(name)
+                    out.append(Entity(begin, begin + len(name), "PERSON", 0.9, self.name, ("boxed_name",)))
         return out
 
     @staticmethod

@@ -64,6 +64,7 @@ LABEL_LINE_RE = re.compile(r"^[^:]{0,40}:\s*$")
 RANK_RE = re.compile(
     r"(?:^|[^\w])(?:PC|PCSO|PSO|PS|DC|DS|DI|DCI|DSU|DCS|Det|Sgt|SGT|Insp|INSP|Ch Insp|Supt|Ch Supt|Det Sgt|Det Con|"
     r"Det Insp|T/Sgt|A/Sgt|T/Insp|A/Insp|Special|SC|Cst|Const|"
+    r"HCA|NIC|RGN|RMN|OM|WM|CM|SM|"  # a care assistant, nurse in charge, offender manager, fire watch/crew manager
     r"Constable|Sergeant|Inspector|Detective Constable|Detective Sergeant|Detective Inspector|Superintendent)"
     r"\.?[ \t]*(?:[A-Z]{0,2}\d{2,6}[A-Z]{0,3}[ \t]+)?$"  # "PC 1234 Smith", "PC 227EK Nwosu"
 )
@@ -882,8 +883,8 @@ class NameRecogniser:
                     initials.add(item.group(group))
         for m in _INITIALS_OF_A_NAME.finditer(doc.text):  # "Liam Probert (LP)", "LR – Lowenna Rowe", "AB = Amrit Bains"
             value, name = (m.group("before"), m.group("name1")) if m.group("before") else (m.group("after"), m.group("name2"))
-            if value not in _NOT_INITIALS and _initials_of(name).upper().endswith(value.upper()[:1] + value.upper()[-1:]):
-                initials.add(value)  # the letters are the name's: "Shauna (RP)" is her role, "SW – Priya Mistry" too
+            if _letters_of_a_name(value, name):  # even "MO", "HM": beside the name they are this person's letters
+                initials.add(value)  # "Shauna (RP)" is her role, "SW – Priya Mistry" too
         if initials:  # every other mention of initials that name someone in this text: "LP's vehicle", "CM engaging"
             spans = {(start, end) for start, end, _ in found}
             for m in re.finditer(r"(?<![\w/&@.-])(" + "|".join(map(re.escape, sorted(initials))) + r")(?![\w-])",
@@ -1086,6 +1087,9 @@ _INITIALS_LISTED = [
     re.compile(r"[ \t][-–][ \t]?(" + _INI + r")[ \t]*$", re.M),
     # a note signed with initials after its last sentence: "Warning letter to be sent. LW", "… dad Brendan. JRW"
     re.compile(r"(?<=[.!?)])[ \t]+([A-Z]{2,3})[ \t]*$", re.M),
+    # … or on a line of their own at the very end, or under a log entry with its time ("LF 16:10", "Thank you, HA")
+    re.compile(r"(?:^|(?i:thank you|thanks|regards|signed)[ \t]*,?[ \t]+)([A-Z]{2,3}|[A-Z]Ma?c[A-Z])"
+               r"(?:[ \t]+\d{1,2}[:.]\d{2})?[ \t]*(?=\s*\Z)", re.M),
 ]
 # Initials as the speakers of a stand-up or a log ("KB: 3 new placements", "TN: review upheld"), when two or more
 # different ones open lines of the same text.
@@ -1094,14 +1098,35 @@ _INITIALS_SPEAKING = re.compile(r"^[ \t]*(" + _INI + r")[ \t]*:[ \t]+(?=\S)", re
 _ATTENDANCE = re.compile(r"(?im)(?:^|[.;][ \t]+)[ \t]*(?:present|attendees|attending|in attendance|apologies|panel|interview panel|"
                          r"also present|members present)[ \t]*:[ \t]*(?P<list>[^\n]+)$")
 # Initials given for a name written out beside them.
+# Initials as people write them beside a name: "LJH" for Lisa Jones-Hughes, "MOC" for Michael O'Connor,
+# "IMacL" for Iain MacLeod.
+_INI_OF_NAME = r"[A-Z]{2,4}(?![A-Za-z])|[A-Z]{1,2}Ma?c[A-Z](?![A-Za-z])|[A-Z][À-ÖØ-Þ][A-Z]"
 _INITIALS_OF_A_NAME = re.compile(
     r"(?P<name1>[A-Z][\w'’\-]*\.?(?:[ \t]+[A-Z][\w'’\-]*\.?){1,2})[ \t]+\((?:[^()\n]{0,30},[ \t]*)?"
-    r"(?P<before>" + _INI + r")\)"
-    r"|(?<![\w/&-])(?P<after>" + _INI + r")[ \t]*(?:–|-|=)[ \t]*(?P<name2>[A-Z][a-z]+(?:[ \t]+[A-Z][\w'’\-]+){1,2})")
+    r"(?P<before>" + _INI_OF_NAME + r")\)"
+    r"|(?<![\w/&-])(?P<after>" + _INI_OF_NAME + r")[ \t]*(?:–|-|=)[ \t]*"
+    r"(?P<name2>[A-Z][a-z]+(?:[ \t]+[A-Z][\w'’\-]+){1,2})")
 
 
 def _initials_of(name: str) -> str:
-    return "".join(w[0] for w in re.split(r"[ \t]+", name) if w[0].isupper() and w.rstrip(".").lower() not in TITLES)
+    """ "LJH" for "Lisa Jones-Hughes", "MOC" for "Michael O'Connor", "IML" for "Iain MacLeod" (titles left out)."""
+    out = []
+    for word in re.split(r"[ \t]+", name):
+        if not word or not word[0].isupper() or word.rstrip(".").lower() in TITLES or (word.isupper() and len(word) <= 3):
+            continue  # a title or a rank ("DC Lowri Prosser" is LP)
+        for part in re.split(r"[-‐]", word):
+            if part:
+                out.append(part[0] if part.isupper() else "".join(c for c in part if c.isupper()))
+    return "".join(out)
+
+
+def _letters_of_a_name(value: str, name: str) -> bool:
+    """The initials are the name's: all its capitals, or its first and last ("LG" for "Mrs L. Greenwood")."""
+    letters, initials = re.sub(r"[^A-Z]", "", value), _initials_of(name).upper()
+    words = [Token(0, 0, w) for w in re.findall(r"[^\W\d_][\w'’]*", name)]
+    if not any((_is_first(w) or _is_last(w)) and not _is_common(w) for w in words):
+        return False  # "Unique Taxpayer Reference (UTR)", "Debt Relief Order (DRO)": an acronym spelt out
+    return bool(initials) and (letters == initials or (letters[:1] == initials[:1] and letters[-1:] == initials[-1:]))
 _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
     OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP NFA TBC TBA FYI AOB PTO ETA LOL OMG BTW IMO ACK NB PS CC RIP
