@@ -195,9 +195,11 @@ def test_unknown_recogniser_name_is_a_config_error() -> None:
 
 @pytest.mark.slow
 def test_unknown_names_without_cues_are_settled_by_the_ner_model() -> None:
+    # The rules alone (no learned second opinion, which weighs the NER's word with everything else).
     text = "Yesterday the adviser met Zebulon Quarshie at the library."
-    entities = detect(text)
+    rules = {"person": {"second_opinion": False}}
+    entities = Detector.from_options({"recogniser_options": rules}).detect(text)
     assert [(e.label, text[e.start : e.end]) for e in entities] == [("PERSON", "Zebulon Quarshie")]
     assert "ner" in entities[0].evidence
-    # Without the model the same pair stays below the threshold: the model is what decided.
-    assert found(text, recogniser_options={"person": {"model": "none"}}) == []
+    # Without the NER model the same pair stays below the threshold: the NER model is what decided.
+    assert found(text, recogniser_options={"person": {"model": "none", "second_opinion": False}}) == []

@@ -102,12 +102,17 @@ _ORGANISATION_WORDS = gazetteer.word_list("organisation_words") | {"uk", "advice
                                                                     "news", "gov", "hq", "support", "service"}
 
 
+def organisation_handle(value: str) -> bool:
+    """ "advicenow_uk", "LpoolCouncil": a handle holding an organisation's words."""
+    return any(p.lower() in _ORGANISATION_WORDS for p in _HANDLE_PART.findall(value))
+
+
 def _handle(f: dict[str, float], value: str) -> None:
     """ "chloe.mcgrath02" opens with a first name; "advicenow_uk" holds an organisation's words."""
     parts = [p.lower() for p in _HANDLE_PART.findall(value)]
     if parts and len(parts[0]) >= 3 and gazetteer.is_first_name(parts[0]):
         f["handle_first_name"] = 1.0
-    if any(p in _ORGANISATION_WORDS for p in parts):
+    if organisation_handle(value):
         f["handle_organisation_word"] = 1.0
 
 

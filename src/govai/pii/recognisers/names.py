@@ -1043,7 +1043,8 @@ def _wide_candidates(doc: TextDoc, candidates: list[Candidate], covered: list[tu
     for pattern, why in ((_WIDE_INITIALS, "caps_token"), (_WIDE_HANDLE, "handle_shape")):
         for m in pattern.finditer(doc.text):
             start, end = m.span(1)
-            if why == "handle_shape" and (not _HANDLE_SHAPED.search(m.group(1)) or _FILE_OR_SITE.search(m.group(1))):
+            if why == "handle_shape" and (not _HANDLE_SHAPED.search(m.group(1)) or _FILE_OR_SITE.search(m.group(1))
+                                          or name_model.organisation_handle(m.group(1))):
                 continue
             if why == "caps_token" and (m.group(1).lower() in STOP or m.group(1).lower() in TITLES
                                         or m.group(1).replace(".", "") in _NOT_INITIALS):
@@ -1077,6 +1078,7 @@ _INITIALS = re.compile(
 # "Action: HP/MO", "Present: KB (independent chair), MT (police)", "proposed RG, seconded GMcI", "Checked by: LM",
 # and a note signed "- BH" at the end of its line.
 _INI = r"[A-Z]{2}(?![A-Za-z])|[A-Z]Mc[A-Z]|[A-Z][À-ÖØ-Þ][A-Z]"
+_INI3 = r"[A-Z]{2,3}(?![A-Za-z])|[A-Z]{1,2}Ma?c[A-Z](?![A-Za-z])"  # "KMH", "GMcK", "CMcG"
 _INITIALS_LISTED = [
     re.compile(r"(?i:actions?|owner|lead)[ \t]*:[ \t]*(" + _INI + r")\b(?![ \t]*:)"),
     re.compile(r"(?<=[A-Z]{2}/)(" + _INI + r")\b(?=[ \t]*[.,;\n]|$)", re.M),
@@ -1090,6 +1092,22 @@ _INITIALS_LISTED = [
     # … or on a line of their own at the very end, or under a log entry with its time ("LF 16:10", "Thank you, HA")
     re.compile(r"(?:^|(?i:thank you|thanks|regards|signed)[ \t]*,?[ \t]+)([A-Z]{2,3}|[A-Z]Ma?c[A-Z])"
                r"(?:[ \t]+\d{1,2}[:.]\d{2})?[ \t]*(?=\s*\Z)", re.M),
+    # who handed over to whom: "Handed by KB to DR", "Handed over AM → ZS"
+    re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+(" + _INI3 + r")"
+               r"(?=[ \t]*(?:→|->|to[ \t]))"),
+    re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+(?:" + _INI3 + r"|[A-Z][a-z]+)"
+               r"[ \t]*(?:→|->|to)[ \t]+(" + _INI3 + r")"),
+    # "registered by LB,", "approved address check done by DW 26/02", "Handover by MB."
+    re.compile(r"\b(?i:by)[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)]|$|\d{1,2}[/:.]))", re.M),
+    # a doctor or an officer by initials: "– Dr AK", "Officer: GMcK", "Adviser: RS", "Received by: KD"
+    re.compile(r"\b(?:Dr\.?|Const\.?|Cst|(?i:officer|adviser|advisor|received by|canvassers?|keyworker|key worker|"
+               r"caseworker|worker|reviewer|assessor|interviewer|logged by|reported by|report by|manager))[ \t]*:?[ \t]+"
+               r"(" + _INI3 + r")(?![ \t]+[A-Z][a-z])(?![ \t]+[a-z]{3,})(?![\w'’-])"),
+    # a log line signed in brackets after its sentence: "Both to isolation. (KMH)", "2 pts. (OA)"
+    re.compile(r"(?<=[.!?])[ \t]+\((" + _INI3 + r")\)[ \t]*$", re.M),
+    # two people's initials closing a note or signing it: "RH / NM", "Signed AB/HF", "Actions: SK/RW"
+    re.compile(r"(?:^|[.;][ \t]+|(?i:signed|actions?:?)[ \t]+)(" + _INI3 + r")[ \t]*/[ \t]*(?:" + _INI3 + r")\b", re.M),
+    re.compile(r"(?<=[A-Z]{2} / )(" + _INI3 + r")\b(?=[ \t]*(?:[.,;\n–-]|$))", re.M),
 ]
 # Initials as the speakers of a stand-up or a log ("KB: 3 new placements", "TN: review upheld"), when two or more
 # different ones open lines of the same text.
@@ -1130,7 +1148,7 @@ def _letters_of_a_name(value: str, name: str) -> bool:
 _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
     OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP NFA TBC TBA FYI AOB PTO ETA LOL OMG BTW IMO ACK NB PS CC RIP
-    ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE""".split())
+    ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE CEO CFO COO DSL SLT SMT CPN CAB HCA NIC RGN PP""".split())
 
 
 def _spells_a_word_before(doc: TextDoc, m: re.Match[str]) -> bool:
