@@ -18,7 +18,7 @@ from govai.pii.entities import Entity
 from govai.pii.merge import resolve
 from govai.pii.recognisers.pattern import custom_recogniser
 from govai.pii.registry import Recogniser, TextDoc, pii_recognisers
-from govai.text.normalise import normalise
+from govai.text.normalise import Normalised, normalise
 
 DEFAULT_THRESHOLD = 0.5
 WINDOW_CHARS = 20_000  # text per detection window
@@ -97,9 +97,9 @@ class Detector:
             if base + e.start >= emitted_to:
                 yield e.shifted(base)
 
-    def _detect_window(self, text: str) -> list[Entity]:
-        if not text.strip():
-            return []
+    def candidates(self, text: str) -> tuple[Normalised, list[Entity]]:
+        """Every recogniser's spans in the normalised text, overlapping and below the threshold too (what
+        ``detect`` resolves; the names' second opinion is trained on them)."""
         norm = normalise(text)
         doc = TextDoc(norm.text)
         found: list[Entity] = []
@@ -107,6 +107,12 @@ class Detector:
             found.extend(recogniser.find(doc, found))
         if self.labels is not None:
             found = [e for e in found if e.label in self.labels]
+        return norm, found
+
+    def _detect_window(self, text: str) -> list[Entity]:
+        if not text.strip():
+            return []
+        norm, found = self.candidates(text)
         out = []
         for e in resolve(found, self.threshold):
             start, end = norm.span_to_original(e.start, e.end)

@@ -16,10 +16,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Protocol
 
 from govai.pii import gazetteer
 
@@ -54,6 +56,21 @@ def _shape(value: str) -> str:
     if value.islower():
         return "lower"
     return "title"
+
+
+class Scored(Protocol):
+    start: int
+    end: int
+    score: float
+    evidence: Iterable[str]
+
+
+def text_context(text: str, candidates: Iterable[Scored]) -> tuple[Counter[str], frozenset[str]]:
+    """What ``features`` reads of the whole text: each candidate value's mentions, and the evidence of the names
+    the rules accepted. The recogniser and the trainer both build it here, so they cannot drift apart."""
+    candidates = list(candidates)
+    counts = Counter(text[c.start : c.end] for c in candidates)
+    return counts, frozenset(why for c in candidates if c.score >= 0.5 for why in c.evidence)
 
 
 def features(text: str, start: int, end: int, score: float, evidence: Iterable[str],
@@ -93,7 +110,7 @@ def features(text: str, start: int, end: int, score: float, evidence: Iterable[s
         _handle(f, value)
     if counts.get(value, 0) >= 2:
         f["repeated"] = 1.0
-    _context(f, before, after, text, line_start, line_end, start, end)
+    _context(f, before, after, text)
     return f
 
 
@@ -102,22 +119,26 @@ _ORGANISATION_WORDS = gazetteer.word_list("organisation_words") | {"uk", "advice
                                                                     "news", "gov", "hq", "support", "service"}
 
 
+def handle_parts(value: str) -> list[str]:
+    """The words of a handle, lower case: "LeanneGrahamB16" -> leanne, graham, b."""
+    return [p.lower() for p in _HANDLE_PART.findall(value)]
+
+
 def organisation_handle(value: str) -> bool:
     """ "advicenow_uk", "LpoolCouncil": a handle holding an organisation's words."""
-    return any(p.lower() in _ORGANISATION_WORDS for p in _HANDLE_PART.findall(value))
+    return any(p in _ORGANISATION_WORDS for p in handle_parts(value))
 
 
 def _handle(f: dict[str, float], value: str) -> None:
     """ "chloe.mcgrath02" opens with a first name; "advicenow_uk" holds an organisation's words."""
-    parts = [p.lower() for p in _HANDLE_PART.findall(value)]
+    parts = handle_parts(value)
     if parts and len(parts[0]) >= 3 and gazetteer.is_first_name(parts[0]):
         f["handle_first_name"] = 1.0
     if organisation_handle(value):
         f["handle_organisation_word"] = 1.0
 
 
-def _context(f: dict[str, float], before: str, after: str, text: str, line_start: int, line_end: int,
-             start: int, end: int) -> None:
+def _context(f: dict[str, float], before: str, after: str, text: str) -> None:
     if not before.strip():
         f["line_start"] = 1.0
     if not after.strip(" \t.,;!"):

@@ -28,9 +28,7 @@ from govai.pii import name_model
 from govai.pii.detector import Detector, build_recognisers
 from govai.pii.entities import Entity
 from govai.pii.merge import resolve
-from govai.pii.registry import TextDoc
 from govai.pii.scoring import Report, half_overlap, score
-from govai.text.normalise import normalise
 
 REPO = Path(__file__).resolve().parents[3]
 # The hand-written sets, in the order they were written.
@@ -61,15 +59,9 @@ def documents(records: Iterable[dict[str, Any]], skip_handles: bool = False) -> 
     detector = Detector(build_recognisers({"recogniser_options": {"person": {"second_opinion": False}}}))
     out = []
     for record in records:
-        norm = normalise(record["text"])
-        doc = TextDoc(norm.text)
-        found: list[Entity] = []
-        for recogniser in detector.recognisers:
-            found.extend(recogniser.find(doc, found))
+        norm, found = detector.candidates(record["text"])
         candidates = [(e, norm.span_to_original(e.start, e.end)) for e in found]
-        names = [e for e in found if e.label == "PERSON"]
-        counts = Counter(norm.text[e.start : e.end] for e in names)
-        accepted = frozenset(why for e in names if e.score >= 0.5 for why in e.evidence)
+        counts, accepted = name_model.text_context(norm.text, (e for e in found if e.label == "PERSON"))
         rows, evidence = [], []
         for i, (e, (start, end)) in enumerate(candidates):
             if e.label != "PERSON" or e.score >= name_model.RULES_SETTLE:

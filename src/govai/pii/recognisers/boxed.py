@@ -33,6 +33,7 @@ _NAME_FIELD = re.compile(
     r"(?:[ \t]*:[ \t]*|[ \t]{2,}|[ \t]*(?=\|))\|?[ \t]*"
     r"(?P<value>[^\W\d_](?:[ \t|]{1,3}(?:[-'’][ \t|]{1,3})?[^\W\d_]){2,})(?![^\W\d_])")
 _NAME_PART = re.compile(r"(?:(?!\|[ \t]+\||[ \t]{2,})[^\n])+")  # the value up to a blank box
+_WHOLE_VALUE = re.compile(r".+")
 _SLIPS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
 
 
@@ -60,8 +61,7 @@ class BoxedFieldRecogniser:
         for m in _NAME_FIELD.finditer(doc.text):
             # Forenames stay together, as typed ones do ("Seán Patrick"); a whole name splits at its blank box
             # into forenames and surname ("|O|D|U|Y|A| |F|O|L|A|S|A|D|E|").
-            parts = _NAME_PART.finditer(m.group("value")) if m.group("whole") else [re.match(r".+", m.group("value"))]
-            for part in parts:
+            for part in (_NAME_PART if m.group("whole") else _WHOLE_VALUE).finditer(m.group("value")):
                 name = part.group(0).strip(" \t|")
                 if len(re.sub(r"\W", "", name)) >= 2:
                     begin = m.start("value") + part.start() + part.group(0).index(name)

@@ -15,7 +15,6 @@ names too.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -711,8 +710,7 @@ class NameRecogniser:
         self._later_mentions(doc, candidates, accepted, covered)  # raises scores in place
         candidates.extend(_wide_candidates(doc, candidates, covered))
         if self.second_opinion is not None:
-            counts = Counter(doc.text[c.start : c.end] for c in candidates)
-            seen = frozenset(why for c in candidates if c.score >= 0.5 for why in c.evidence)
+            counts, seen = name_model.text_context(doc.text, candidates)
             for cand in candidates:
                 if cand.score < name_model.RULES_SETTLE and self.second_opinion.knows(cand.evidence):
                     feats = name_model.features(doc.text, cand.start, cand.end, cand.score, cand.evidence, counts, seen)
@@ -1024,7 +1022,6 @@ _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ 
                                 r"(?:[ \t]+[A-Z][\w.]*){1,2}):[ \t]+\S")
 # A social-media handle: "@chloe.mcgrath02", "@LeanneGrahamB16", "@bigdaz_76".
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z][\w.]{2,29}[A-Za-z0-9])")
-_HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 # Wide candidates, for the learned second opinion to settle: capitals that may be initials ("KM", "K.A",
@@ -1058,7 +1055,7 @@ def _wide_candidates(doc: TextDoc, candidates: list[Candidate], covered: list[tu
 
 def _handle_of_a_person(handle: str) -> bool:
     """ "chloe.mcgrath02", "LeanneGrahamB16": a handle that opens with a first name (not an organisation's)."""
-    parts = [p.lower() for p in _HANDLE_PART.findall(handle)]
+    parts = name_model.handle_parts(handle)
     if not parts or gazetteer.key(handle) in ORG_NAMES:
         return False
     first = parts[0]
@@ -1115,7 +1112,6 @@ _INITIALS_SPEAKING = re.compile(r"^[ \t]*(" + _INI + r")[ \t]*:[ \t]+(?=\S)", re
 # A line that lists who was there: "Present: SO (chair), RB, Ayo", "Interview panel: IR, LG, NK".
 _ATTENDANCE = re.compile(r"(?im)(?:^|[.;][ \t]+)[ \t]*(?:present|attendees|attending|in attendance|apologies|panel|interview panel|"
                          r"also present|members present)[ \t]*:[ \t]*(?P<list>[^\n]+)$")
-# Initials given for a name written out beside them.
 # Initials as people write them beside a name: "LJH" for Lisa Jones-Hughes, "MOC" for Michael O'Connor,
 # "IMacL" for Iain MacLeod.
 _INI_OF_NAME = r"[A-Z]{2,4}(?![A-Za-z])|[A-Z]{1,2}Ma?c[A-Z](?![A-Za-z])|[A-Z][À-ÖØ-Þ][A-Z]"
