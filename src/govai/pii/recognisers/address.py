@@ -99,6 +99,8 @@ def _address_start(comp: Component) -> tuple[Component, str] | None:
             continue
         part = Component(tail.start + m.start(), tail.end, tail.text[m.start():], truncated=True)
         k = kind(part.text)
+        if k == "flat" and part.text.strip().lower() in ("flat", "apartment", "unit"):
+            continue  # "Thames Valley Probation Delivery Unit": the word names no flat without its number
         if k == "street" or (k == "flat" and not part.text[0].isdigit()):
             return part, k
     return None

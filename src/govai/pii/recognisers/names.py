@@ -144,6 +144,9 @@ MID_SENTENCE_AFTER = re.compile(r"(?:['’]s)?(?:[ \t]+[a-z]|[ \t]*[,.;:!?)]|[ \
 LOWER_TITLE = re.compile(r"(?:^|[^a-z])(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+$")
 LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–]|\d{1,3}[.)]|\(?[a-z][.)])?[ \t]*")
 LIST_TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
+_CELL_OPENS = re.compile(r"(?:^|[|;]|:)[ \t]*$")
+_CELL_CLOSES = re.compile(r"[ \t]*(?:[|;]|$)", re.M)
+_CELL_SEPARATORS = re.compile(r"[|;]")
 LIST_TAIL = re.compile(r"[ \t]*(?:$|[-–—(:,;/|]|\s[-–—]\s|x+$)")
 
 _PARTICLES = gazetteer.word_list("name_particles")  # "Hywel ap Rhys", "Ludwig van Beethoven"
@@ -351,7 +354,12 @@ class NameRecogniser:
         if surname.is_upper or (surname.text[:2] in ("Mc", "Ma") and any(c.isupper() for c in surname.text[2:])):
             return not _is_stop(surname)
         line_start = doc.line_start(surname.start)
-        if LIST_ITEM.fullmatch(doc.text[line_start : surname.start]) is None:
+        before = doc.text[line_start : surname.start]
+        if _CELL_OPENS.search(before) and _CELL_CLOSES.match(doc.text, first.end) and \
+                len(_CELL_SEPARATORS.findall(doc.text, line_start, doc.line_end(first.end))) >= 2:
+            # one cell of a row of names: "Row A: Abara, Chiamaka | Bell, Rory | Chowdhury, Tahmid"
+            return _is_first(first) and not (_is_english(surname) or _is_english(first))
+        if LIST_ITEM.fullmatch(before) is None:
             return False
         after = _NEXT_WORDS.match(doc.text, first.end)
         tail = doc.text[first.end : doc.line_end(first.end)]
@@ -710,11 +718,18 @@ class NameRecogniser:
         self._later_mentions(doc, candidates, accepted, covered)  # raises scores in place
         candidates.extend(_wide_candidates(doc, candidates, covered))
         if self.second_opinion is not None:
-            counts, seen = name_model.text_context(doc.text, candidates)
-            for cand in candidates:
+            # the candidates this recogniser reports, as the trainer saw them (it reads the recogniser's output)
+            reported = [c for c in candidates if c.score > 0.05]
+            counts, seen = name_model.text_context(doc.text, reported)
+            for cand in reported:
                 if cand.score < name_model.RULES_SETTLE and self.second_opinion.knows(cand.evidence):
                     feats = name_model.features(doc.text, cand.start, cand.end, cand.score, cand.evidence, counts, seen)
                     cand.score = self.second_opinion.score(feats)
+        for cand in candidates:
+            value = doc.text[cand.start : cand.end]
+            if " " not in value and _HANDLE_SHAPED.search(value) and name_model.organisation_handle(value) and \
+                    not _handle_of_a_person(value):
+                cand.score = min(cand.score, 0.3)  # "LeedsCityCouncil", "advicenow_uk": an organisation's account
         return [
             Entity(c.start, c.end, "PERSON", min(c.score, 0.99), self.name, tuple(c.evidence))
             for c in candidates
@@ -858,6 +873,15 @@ class NameRecogniser:
         for m in _HANDLE.finditer(doc.text):
             if _handle_of_a_person(m.group(1)):
                 found.append((m.start(1), m.end(1), "handle"))
+        found.extend(_thread_authors(doc))
+        platform = any(word in doc.lower for word in _PLATFORM_WORDS)  # a plain search first: the pattern is slow
+        for m in _PLATFORM_HANDLE.finditer(doc.text) if platform else ():  # "on Snapchat (kyle_r0ss)", "TikTok name: x.y"
+            if _HANDLE_SHAPED.search(m.group(1)) and not _FILE_OR_SITE.search(m.group(1)) and \
+                    not name_model.organisation_handle(m.group(1)) and re.search(r"[a-z]{2}", m.group(1)):
+                found.append((m.start(1), m.end(1), "platform_handle"))
+        for m in _HANDED_TO.finditer(doc.text):  # "Handed over by Rosie to Tendai."
+            if not _is_stop(Token(m.start(1), m.end(1), m.group(1))) and not _is_english(Token(0, 0, m.group(1))):
+                found.append((m.start(1), m.end(1), "handover"))
         initials: set[str] = set()
         for pattern in (_INITIALS, *_INITIALS_LISTED):
             for m in pattern.finditer(doc.text):
@@ -880,24 +904,52 @@ class NameRecogniser:
                     found.append((start, start + len(item.group(group)), "initials"))
                     initials.add(item.group(group))
         for m in _INITIALS_OF_A_NAME.finditer(doc.text):  # "Liam Probert (LP)", "LR – Lowenna Rowe", "AB = Amrit Bains"
-            value, name = (m.group("before"), m.group("name1")) if m.group("before") else (m.group("after"), m.group("name2"))
-            if _letters_of_a_name(value, name):  # even "MO", "HM": beside the name they are this person's letters
-                initials.add(value)  # "Shauna (RP)" is her role, "SW – Priya Mistry" too
+            if m.group("after"):
+                values, name = [m.group("after")], m.group("name2")
+            else:  # "(LP)", "(mum, LJH)", "(YH, Chair)", "(DSL, Princess Primary, CW)"
+                values, name = [v.strip() for v in re.split(r"[,;/]", m.group("inside"))], m.group("name1")
+            for value in values:  # even "MO", "HM": beside the name they are this person's letters
+                if re.fullmatch(_INI_OF_NAME, value) and _letters_of_a_name(value, name):
+                    initials.add(value)  # "Shauna (RP)" is her role, "SW – Priya Mistry" too
         if initials:  # every other mention of initials that name someone in this text: "LP's vehicle", "CM engaging"
             spans = {(start, end) for start, end, _ in found}
-            for m in re.finditer(r"(?<![\w/&@.-])(" + "|".join(map(re.escape, sorted(initials))) + r")(?![\w-])",
-                                 doc.text):
-                if m.span(1) not in spans:
+            for m in _CAPITALS_WORD.finditer(doc.text):  # one pattern for every text: no compiling per text
+                if m.group(1) in initials and m.span(1) not in spans:
+                    found.append((m.start(1), m.end(1), "initials"))
+        # the initials of someone named in full in this text, where they act or are listed ("Nia Lewis-Jenkins" …
+        # "NLJ – letter to Minister"), even a word's letters ("Mared Evans" … "ME to request"); not in a heading in
+        # capitals, a reference ("Our ref: MG/EST/00731") or before a name ("FZ Abubakar", "HM Revenue")
+        named = set()
+        for c in candidates:
+            if c.score >= 0.75 and len(c.tokens) >= 2 and not c.lower:
+                letters = _initials_of(doc.text[c.start : c.end])
+                if 2 <= len(letters) <= 4 and letters.isupper() and letters not in _NEVER_INITIALS | initials:
+                    named.add(letters)
+        if named:
+            spans = {(start, end) for start, end, _ in found}
+            for m in _CAPITALS_WORD.finditer(doc.text):
+                if m.group(1) not in named or m.span(1) in spans or _REFERENCE_OR_NAME_AFTER.match(doc.text, m.end(1)):
+                    continue
+                words = re.findall(r"[^\W\d_]{2,}", doc.text[doc.line_start(m.start()) : doc.line_end(m.start())])
+                if not (len(words) >= 2 and all(w.isupper() for w in words)):
                     found.append((m.start(1), m.end(1), "initials"))
         for start, end, why in found:
             if any(s < end and start < e for s, e in covered):
                 continue
             overlapping = [c for c in candidates if c.start < end and start < c.end]
-            if any(c.score >= 0.75 for c in overlapping):
+            score = 0.75 if why in ("repeated_speaker", "thread_author") else 0.6
+            wider = [c for c in overlapping if c.start < start or c.end > end]
+            if wider:  # "Elira Hoxha:" speaks again as "Elira": the whole name stays, now as sure as its label
+                for c in wider:
+                    if c.score < score:
+                        c.score = score
+                        c.evidence.append(why)
+                continue
+            # a sure name that is only part of the label ("lauren" of "lauren_x_mills:") gives way to it
+            if any(c.score >= 0.75 and c.end - c.start == end - start for c in overlapping):
                 continue
             for c in overlapping:
                 candidates.remove(c)
-            score = 0.75 if why == "repeated_speaker" else 0.6
             candidates.append(Candidate([Token(start, end, doc.text[start:end])], score, [why],
                                         lower=doc.text[start:end].islower(), strong_context=True))
 
@@ -1016,10 +1068,22 @@ def _nickname_parts(doc: TextDoc, candidates: list[Candidate]) -> None:
                                         strong_context=True))
 
 
+# A chat line's time stamp: "[09:18]", "09:18", "[08/03/2024, 08:15]" (a WhatsApp export).
+_STAMP = r"(?:\[?(?:\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+)?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?"
 # A chat line's speaker, one word or handle: "[09:18] kayleigh:", "maddie.xo:", "Deji:".
-_CHAT_SPEAKER = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<label>[^\W\d_][\w.\-]{1,23}):[ \t]+\S")
-_DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?(?P<label>(?P<first>[A-Z][a-z]+)"
+_CHAT_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>[^\W\d_][\w.\-]{1,23}):[ \t]+\S")
+_DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>[A-Z][a-z]+)"
                                 r"(?:[ \t]+[A-Z][\w.]*){1,2}):[ \t]+\S")
+# Where a thread names its writers: a handle opening a line, then the post's time or a forum's dot:
+# "↳ lindsaymcg · 2h", "maya.k 10:03: …", "xXshadowRaj99Xx — Today at 22:14", "@jayyy_k: Steve…".
+_THREAD_AUTHOR = re.compile(
+    r"(?m)^[ \t>↳•*-]*(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])"
+    r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}[ \t]*:|:[ \t]+\S))")
+_BOTS = frozenset({"automoderator", "moderator", "admin", "bot", "mod", "mods", "anonymous", "deleted", "guest"})
+# Where a thread was copied from, named on its first line: "Nextdoor · Heaton Moor", "Marketplace · Vauxhall…".
+_PLATFORMS = frozenset({"nextdoor", "marketplace", "messages", "facebook", "instagram", "twitter", "tiktok", "reddit",
+                        "whatsapp", "mumsnet", "discord", "snapchat", "linkedin", "youtube", "threads", "forum",
+                        "comments", "group", "messenger", "teams", "slack", "telegram", "signal", "imessage"})
 # A social-media handle: "@chloe.mcgrath02", "@LeanneGrahamB16", "@bigdaz_76".
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z][\w.]{2,29}[A-Za-z0-9])")
 
@@ -1053,6 +1117,34 @@ def _wide_candidates(doc: TextDoc, candidates: list[Candidate], covered: list[tu
     return out
 
 
+def _thread_authors(doc: TextDoc) -> list[tuple[int, int, str]]:
+    """The writers a chat or forum thread names where their posts open, and every other mention of them
+    ("@jxrdan.w"): handles, or any label marked as a post's author (u/, @, a dot or time after it). A plain word
+    before a colon ("Gav:", "Seller:") is left to the speaker rules, which ask for a name."""
+    authors: list[str] = []
+    sure = False
+    for m in _THREAD_AUTHOR.finditer(doc.text):
+        handle = m.group("handle")
+        parts = name_model.handle_parts(handle)
+        marked = bool(m.group("mark")) or not m.group("after").startswith(":")
+        shaped = re.search(r"[._]|\d", handle) or (marked and _HANDLE_SHAPED.search(handle))
+        if not parts or not (marked or shaped) or _FILE_OR_SITE.search(handle) or handle.replace(".", "").isupper():
+            continue  # "PoP:", "Te1ephone:" and "D.O.B:" label a form's fields
+        if name_model.organisation_handle(handle) or gazetteer.key(handle) in ORG_NAMES or \
+                any(p in _BOTS for p in parts) or parts[-1].endswith("bot") or \
+                gazetteer.key(handle) in STOP or gazetteer.key(handle) in TITLES or gazetteer.key(handle) in _PLATFORMS:
+            continue
+        if not shaped and _english(gazetteer.key(handle)) and not _first(gazetteer.key(handle)):
+            continue
+        authors.append(handle)
+        sure = sure or marked
+    if not sure and len(authors) < 2:  # one label before a colon is a field ("Ref_no: …"); a thread has posts
+        return []
+    pattern = re.compile(r"(?<![\w.@/-])(?:u/|@)?(" + "|".join(map(re.escape, sorted(authors, key=len, reverse=True)))
+                         + r")(?![\w-]|\.\w)")
+    return [(m.start(1), m.end(1), "thread_author") for m in pattern.finditer(doc.text)]
+
+
 def _handle_of_a_person(handle: str) -> bool:
     """ "chloe.mcgrath02", "LeanneGrahamB16": a handle that opens with a first name (not an organisation's)."""
     parts = name_model.handle_parts(handle)
@@ -1069,13 +1161,24 @@ _INITIALS = re.compile(
     r"advised|queried|raised|declined|denied|accepted|apologised|thanked|presented|chaired|opened|closed|summarised|"
     r"to (?:circulate|send|chase|action|contact|follow|arrange|review|update|check|speak|write|book|share|draft|"
     r"confirm|provide|liaise|meet|visit|complete|raise|organise|organize|investigate|prepare|ring|call|phone|email|"
-    r"attend|obtain|request|refer|ask|inform|discuss|report|sort|collect|present|explore|escalate|invite|look)|"
-    r"drafting|chasing|leading|attending|liaising|organising|arranging|covering|checking|visiting|reviewing)\b)")
+    r"attend|obtain|request|refer|ask|inform|discuss|report|sort|collect|present|explore|escalate|invite|look|move|"
+    r"consider|notify|apply|seek|agree)|"
+    r"drafting|chasing|leading|attending|liaising|organising|arranging|covering|checking|visiting|reviewing|doing)\b)")
 # Initials where minutes and notes list people: "Actions: HG - home visit with MC", "ACTION: JQ increase visits",
 # "Action: HP/MO", "Present: KB (independent chair), MT (police)", "proposed RG, seconded GMcI", "Checked by: LM",
 # and a note signed "- BH" at the end of its line.
 _INI = r"[A-Z]{2}(?![A-Za-z])|[A-Z]Mc[A-Z]|[A-Z][À-ÖØ-Þ][A-Z]"
 _INI3 = r"[A-Z]{2,3}(?![A-Za-z])|[A-Z]{1,2}Ma?c[A-Z](?![A-Za-z])"  # "KMH", "GMcK", "CMcG"
+# A handle named with the platform it is on: "on Snapchat (kyle_r0ss)", "Snapchat name \"skyeyy.xo\"", "Insta: megs.x".
+_PLATFORM_HANDLE = re.compile(
+    r"(?i:snapchat|snap|tiktok|instagram|insta|facebook|fb|twitter|whatsapp|discord|xbox|psn|twitch|telegram|"
+    r"username|user name|gamertag|handle|messages from)(?:[ \t]+(?i:name|handle|account|id))?"
+    r"[ \t]*(?:\(|:|-|–|[ \t]is|[ \t]as|[ \t]called)?[ \t]*[\"'“‘]?@?([A-Za-z0-9][\w.]{1,28}[A-Za-z0-9])(?![\w@])")
+_PLATFORM_WORDS = ("snap", "tiktok", "insta", "facebook", "fb", "twitter", "whatsapp", "discord", "xbox", "psn",
+                   "twitch", "telegram", "user", "gamertag", "handle", "messages from")
+# Whom a shift was handed to, by name: "Handed over by Rosie to Tendai", "Handover: Jo → Kwame".
+_HANDED_TO = re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+[A-Z][\w'’-]+"
+                        r"[ \t]*(?:→|->|(?i:to))[ \t]+([A-Z][a-z][\w'’-]*)\b(?![ \t]+[A-Z])")
 _INITIALS_LISTED = [
     re.compile(r"(?i:actions?|owner|lead)[ \t]*:[ \t]*(" + _INI + r")\b(?![ \t]*:)"),
     re.compile(r"(?<=[A-Z]{2}/)(" + _INI + r")\b(?=[ \t]*[.,;\n]|$)", re.M),
@@ -1091,15 +1194,20 @@ _INITIALS_LISTED = [
                r"(?:[ \t]+\d{1,2}[:.]\d{2})?[ \t]*(?=\s*\Z)", re.M),
     # who handed over to whom: "Handed by KB to DR", "Handed over AM → ZS"
     re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+(" + _INI3 + r")"
-               r"(?=[ \t]*(?:→|->|to[ \t]))"),
+               r"(?=[ \t]*(?:\([^()\n]{1,20}\)[ \t]*)?(?:→|->|to[ \t]))"),
     re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+(?:" + _INI3 + r"|[A-Z][a-z]+)"
-               r"[ \t]*(?:→|->|to)[ \t]+(" + _INI3 + r")"),
+               r"[ \t]*(?:\([^()\n]{1,20}\)[ \t]*)?(?:→|->|to)[ \t]+(" + _INI3 + r")"),
     # "registered by LB,", "approved address check done by DW 26/02", "Handover by MB."
     re.compile(r"\b(?i:by)[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)]|$|\d{1,2}[/:.]))", re.M),
     # a doctor or an officer by initials: "– Dr AK", "Officer: GMcK", "Adviser: RS", "Received by: KD"
     re.compile(r"\b(?:Dr\.?|Const\.?|Cst|(?i:officer|adviser|advisor|received by|canvassers?|keyworker|key worker|"
                r"caseworker|worker|reviewer|assessor|interviewer|logged by|reported by|report by|manager))[ \t]*:?[ \t]+"
                r"(" + _INI3 + r")(?![ \t]+[A-Z][a-z])(?![ \t]+[a-z]{3,})(?![\w'’-])"),
+    # a note signed with initials and a role: "SL, Clinical Psychologist", "AR, Social Worker", "JW HV"
+    re.compile(r"^[ \t]*[-–]?[ \t]*(" + _INI3 + r")(?:,[ \t]*|[ \t]+)(?:[A-Z][a-z]+[ \t]+){0,3}(?i:worker|officer|nurse|"
+               r"psychologist|psychiatrist|manager|practitioner|adviser|advisor|visitor|co-?ordinator|therapist|"
+               r"assistant|lead|teacher|paramedic|midwife|consultant|caseworker|keyworker|navigator|HV|SW|CPN|OT|"
+               r"IDVA|ISVA|PO|PSO)[ \t]*$", re.M),
     # a log line signed in brackets after its sentence: "Both to isolation. (KMH)", "2 pts. (OA)"
     re.compile(r"(?<=[.!?])[ \t]+\((" + _INI3 + r")\)[ \t]*$", re.M),
     # two people's initials closing a note or signing it: "RH / NM", "Signed AB/HF", "Actions: SK/RW"
@@ -1116,9 +1224,8 @@ _ATTENDANCE = re.compile(r"(?im)(?:^|[.;][ \t]+)[ \t]*(?:present|attendees|atten
 # "IMacL" for Iain MacLeod.
 _INI_OF_NAME = r"[A-Z]{2,4}(?![A-Za-z])|[A-Z]{1,2}Ma?c[A-Z](?![A-Za-z])|[A-Z][À-ÖØ-Þ][A-Z]"
 _INITIALS_OF_A_NAME = re.compile(
-    r"(?P<name1>[A-Z][\w'’\-]*\.?(?:[ \t]+[A-Z][\w'’\-]*\.?){1,2})[ \t]+\((?:[^()\n]{0,30},[ \t]*)?"
-    r"(?P<before>" + _INI_OF_NAME + r")\)"
-    r"|(?<![\w/&-])(?P<after>" + _INI_OF_NAME + r")[ \t]*(?:–|-|=)[ \t]*"
+    r"(?P<name1>[A-Z][\w'’\-]*\.?(?:[ \t]+[A-Z][\w'’\-]*\.?){1,2})[ \t]+\((?P<inside>[^()\n]{0,40}\b(?:" + _INI_OF_NAME + r")[^()\n]{0,30})\)"
+    r"|(?<![\w/&-])(?P<after>" + _INI_OF_NAME + r")[ \t]*(?:–|-|=|\()[ \t]*"
     r"(?P<name2>[A-Z][a-z]+(?:[ \t]+[A-Z][\w'’\-]+){1,2})")
 
 
@@ -1126,7 +1233,8 @@ def _initials_of(name: str) -> str:
     """ "LJH" for "Lisa Jones-Hughes", "MOC" for "Michael O'Connor", "IML" for "Iain MacLeod" (titles left out)."""
     out = []
     for word in re.split(r"[ \t]+", name):
-        if not word or not word[0].isupper() or word.rstrip(".").lower() in TITLES or (word.isupper() and len(word) <= 3):
+        if not word or not word[0].isupper() or word.rstrip(".").lower() in TITLES or (
+                word.isupper() and len(word) <= 3 and not re.fullmatch(r"[A-Z]\.", word)):
             continue  # a title or a rank ("DC Lowri Prosser" is LP)
         for part in re.split(r"[-‐]", word):
             if part:
@@ -1138,9 +1246,16 @@ def _letters_of_a_name(value: str, name: str) -> bool:
     """The initials are the name's: all its capitals, or its first and last ("LG" for "Mrs L. Greenwood")."""
     letters, initials = re.sub(r"[^A-Z]", "", value), _initials_of(name).upper()
     words = [Token(0, 0, w) for w in re.findall(r"[^\W\d_][\w'’]*", name)]
-    if not any((_is_first(w) or _is_last(w)) and not _is_common(w) for w in words):
+    titled = bool(re.match(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr)\.?[ \t]", name))
+    if not titled and not any((_is_first(w) or _is_last(w)) and not _is_common(w) for w in words):
         return False  # "Unique Taxpayer Reference (UTR)", "Debt Relief Order (DRO)": an acronym spelt out
     return bool(initials) and (letters == initials or (letters[:1] == initials[:1] and letters[-1:] == initials[-1:]))
+# A word that opens with a capital, short enough to be initials ("LP", "NLJ", "GMcK"), not inside a longer word.
+_CAPITALS_WORD = re.compile(r"(?<![\w/&@.-])([A-Z][A-Za-zÀ-ÖØ-Þ]{1,5})(?![\w-])")
+# After initials, what makes them a reference ("MG/EST/00731") or part of a name ("FZ Abubakar", "HM Revenue").
+_REFERENCE_OR_NAME_AFTER = re.compile(r"/\w+/|[ \t]+[A-Z][a-z]")
+# Capitals that stay what they are even beside a name with the same letters ("Ian Davies" … "ID badge").
+_NEVER_INITIALS = frozenset("ID OK UK EU TV PS CC NB AM PM DOB NHS HM TA".split())
 _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
     OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP NFA TBC TBA FYI AOB PTO ETA LOL OMG BTW IMO ACK NB PS CC RIP

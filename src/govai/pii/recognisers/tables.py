@@ -43,6 +43,7 @@ _SHAPES = {"VEHICLE_REG_UK": re.compile(r"[A-Z]{2}\d{2} ?[A-Z]{3}|[A-Z]\d{1,3} ?
 _NOT_VALUES = frozenset(["", "-", "–", "n/a", "na", "none", "unknown", "tbc", "nfa", "not known", "?", "same", "ditto"])
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
 _NAME_CELL = re.compile(r"[^\W\d_][\w'’.\- ,]*")
+_TRAILING_POSTCODE = re.compile(r"[ \t,]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}$", re.I)
 _HEADER_CELL = re.compile(r"[^\W\d_][\w'’.()/\- ]{0,40}")
 
 
@@ -91,6 +92,16 @@ def _column_kind(header: str) -> str | None:
     return None
 
 
+def _key_value(lines: list[tuple[int, str]], i: int) -> bool:
+    """ "| Surname | Agyeman-Boateng |" then "| First name | Efua |": a form's fields, one per row, not a header."""
+    first = _cells(lines[i][1], "|")
+    if len(first) != 2 or _column_kind(lines[i][1][slice(*first[1])]) is not None:
+        return False
+    nxt = lines[i + 1][1] if i + 1 < len(lines) else ""
+    cells = _cells(nxt, "|")
+    return len(cells) == 2 and _column_kind(nxt[slice(*cells[0])]) not in (None, "OTHER_DATE")
+
+
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     pos = 0
     for line in text.split("\n"):
@@ -114,7 +125,7 @@ class TableRecogniser:
         i = 0
         while i < len(lines):
             header = self._header(lines[i][1])
-            if header is None:
+            if header is None or _key_value(lines, i):
                 i += 1
                 continue
             sep, kinds = header
@@ -145,9 +156,10 @@ class TableRecogniser:
         """A record written as field|value lines ("applicant_surname|Gallagher", "dob|1958-03-02")."""
         out: list[Entity] = []
         for offset, line in lines:
-            if line.count("|") != 1 and line.count("\t") != 1:
-                continue
             sep = "|" if "|" in line else "\t"
+            if sep not in line or line.count(sep) != 1 and not line.lstrip().startswith("|") or \
+                    len(_cells(line, sep)) != 2:
+                continue  # "field|value" or "| Field | Value |"
             (fs, fe), (vs, ve) = _cells(line, sep)[:2] if len(_cells(line, sep)) == 2 else ((0, 0), (0, 0))
             field = re.sub(r"[_\-]+", " ", line[fs:fe]).strip().lower()
             field = re.sub(r"(?<=[a-z])(\d)$", r" \1", field)  # "address_line1"
@@ -196,6 +208,8 @@ class TableRecogniser:
                 return None
         elif not any(c.isalpha() for c in value) or "@" in value:
             return None
+        elif kind == "ADDRESS" and (postcode := _TRAILING_POSTCODE.search(value)):
+            end = start + postcode.start()  # the postcode is its own span
         return Entity(start, end, kind, SCORE, TableRecogniser.name, ("column_header",))
 
 
