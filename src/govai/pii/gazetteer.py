@@ -163,7 +163,10 @@ def _lemmas(k: str) -> list[str]:
     for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
                                 ("ing", "e"), ("ly", "")):
         if k.endswith(suffix) and len(k) - len(suffix) >= 3:
-            forms.append(k[: -len(suffix)] + replacement)
+            stem = k[: -len(suffix)]
+            if suffix == "es" and not stem.endswith(("s", "x", "z", "ch", "sh", "o")):
+                continue  # "boxes", "churches" lose "es"; "Sparkes" is not "spark" (it is "sparke" + "s")
+            forms.append(stem + replacement)
     return forms
 
 

@@ -87,9 +87,10 @@ POST_ROLE = re.compile(
     r"(?i)^\s*(?:\((?:claimant|defendant|son|daughter|partner|sister|brother|mother|father|applicant|respondent|"
     r"tenant|landlord|wife|husband|child|appellant|witness|carer|guardian|work coach|caseworker|mum|dad|parent|"
     r"[a-z ]{0,20}(?:officer|teacher|worker|manager|adviser|advisor|handler|lead|coach|nurse|gp|interpreter|"
-    r"social worker|solicitor|doctor|senco|head of year))\)|<[^>@\s]+@|,\s*(?:director|gp|case manager|caseworker|"
-    r"work coach|teacher|manager|officer|solicitor|secretary|head ?teacher|senco|dsl|social worker|nurse|"
-    r"consultant|clerk|adviser|advisor)\b)"
+    r"social worker|solicitor|doctor|senco|head of year))\)|<[^>@\s]+@|,[ \t]*(?:[A-Za-z]+[ \t]+){0,2}(?:director|gp|"
+    r"case manager|caseworker|work coach|teacher|manager|officer|solicitor|secretary|head ?teacher|senco|dsl|"
+    r"social worker|nurse|consultant|clerk|adviser|advisor|psychologist|therapist|practitioner|midwife|paramedic|"
+    r"co-?ordinator|keyworker|key worker|navigator|visitor)\b)"
 )
 # Words after a name that say a person did something ("Tariq said", "Kai returned home").
 VERB_AFTER = re.compile(
@@ -144,8 +145,9 @@ MID_SENTENCE_AFTER = re.compile(r"(?:['’]s)?(?:[ \t]+[a-z]|[ \t]*[,.;:!?)]|[ \
 LOWER_TITLE = re.compile(r"(?:^|[^a-z])(?:mr|mrs|ms|miss|mx|dr)\.?[ \t]+$")
 LIST_ITEM = re.compile(r"[ \t]*(?:[-•*·–]|\d{1,3}[.)]|\(?[a-z][.)])?[ \t]*")
 LIST_TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
-_CELL_OPENS = re.compile(r"(?:^|[|;]|:)[ \t]*$")
-_CELL_CLOSES = re.compile(r"[ \t]*(?:[|;]|$)", re.M)
+_CELL_OPENS = re.compile(r"(?:^|[|;]|:|(?<!\d)\d{1,2}[.)])[ \t]*$")
+_CELL_CLOSES = re.compile(r"[ \t]*(?:[|;&]|$)|[ \t]{2,}", re.M)
+_NUMBERED_ITEMS = re.compile(r"(?:^|[ \t])\d{1,2}[.)][ \t]+[A-Z]")
 _CELL_SEPARATORS = re.compile(r"[|;]")
 LIST_TAIL = re.compile(r"[ \t]*(?:$|[-–—(:,;/|]|\s[-–—]\s|x+$)")
 
@@ -355,9 +357,10 @@ class NameRecogniser:
             return not _is_stop(surname)
         line_start = doc.line_start(surname.start)
         before = doc.text[line_start : surname.start]
-        if _CELL_OPENS.search(before) and _CELL_CLOSES.match(doc.text, first.end) and \
-                len(_CELL_SEPARATORS.findall(doc.text, line_start, doc.line_end(first.end))) >= 2:
-            # one cell of a row of names: "Row A: Abara, Chiamaka | Bell, Rory | Chowdhury, Tahmid"
+        line = doc.text[line_start : doc.line_end(first.end)]
+        if _CELL_OPENS.search(before) and _CELL_CLOSES.match(doc.text, first.end) and (
+                len(_CELL_SEPARATORS.findall(line)) >= 2 or len(_NUMBERED_ITEMS.findall(line)) >= 2):
+            # one cell of a row of names: "Row A: Abara, Chiamaka | Bell, Rory", "1. Chen, Ying  2. Ncube, Tendai"
             return _is_first(first) and not (_is_english(surname) or _is_english(first))
         if LIST_ITEM.fullmatch(before) is None:
             return False
@@ -863,13 +866,19 @@ class NameRecogniser:
                 continue  # "seller:", "agent:", "parent-carer:" are roles; "Marston:" a firm
             found.append((start, end, "repeated_speaker"))
         # "[19:41] Sue Next Door:", twice or more: the first name of a described speaker
-        described: dict[str, list[tuple[int, int]]] = {}
+        described: dict[str, list[re.Match[str]]] = {}
         for m in _DESCRIBED_SPEAKER.finditer(doc.text):
-            described.setdefault(m.group("label").lower(), []).append(m.span("first"))
-        for label, spans in described.items():
-            first = Token(spans[0][0], spans[0][1], doc.text[spans[0][0] : spans[0][1]])
-            if len(spans) >= 2 and _is_first(first) and not _is_stop(first) and first.key not in ORG_NAMES:
-                found.extend((s, e, "repeated_speaker") for s, e in spans)
+            described.setdefault(m.group("label").lower(), []).append(m)
+        for matches in described.values():
+            m = matches[0]
+            first = Token(m.start("first"), m.end("first"), m.group("first"))
+            if len(matches) < 2 or not _is_first(first) or _is_stop(first) or first.key in ORG_NAMES:
+                continue
+            rest = [Token(0, 0, w) for w in re.findall(r"[\w'’-]+", m.group("label"))[1:]]
+            if all(len(t.text) == 1 or not (_is_common(t) or _is_stop(t)) for t in rest):
+                found.extend((x.start("label"), x.end("label"), "named_speaker") for x in matches)  # "Rob Kitchener:"
+            else:
+                found.extend((x.start("first"), x.end("first"), "repeated_speaker") for x in matches)  # "Sue Next Door:"
         for m in _HANDLE.finditer(doc.text):
             if _handle_of_a_person(m.group(1)):
                 found.append((m.start(1), m.end(1), "handle"))
@@ -937,7 +946,7 @@ class NameRecogniser:
             if any(s < end and start < e for s, e in covered):
                 continue
             overlapping = [c for c in candidates if c.start < end and start < c.end]
-            score = 0.75 if why in ("repeated_speaker", "thread_author") else 0.6
+            score = 0.75 if why in ("repeated_speaker", "named_speaker", "thread_author") else 0.6
             wider = [c for c in overlapping if c.start < start or c.end > end]
             if wider:  # "Elira Hoxha:" speaks again as "Elira": the whole name stays, now as sure as its label
                 for c in wider:
@@ -1060,8 +1069,8 @@ def _nickname_parts(doc: TextDoc, candidates: list[Candidate]) -> None:
             continue
         for group in (2, 3):
             start, end = m.span(group)
-            if _is_stop(Token(start, end, m.group(group))):
-                continue
+            if _is_stop(Token(start, end, m.group(group))) or m.group(group) in _NOT_INITIALS:
+                continue  # 'Katarzyna Mazur ("Kasia")   DOB: …': a field's label, not her surname
             for c in [c for c in candidates if c.start < end and start < c.end]:
                 candidates.remove(c)
             candidates.append(Candidate([Token(start, end, m.group(group))], 0.75, ["nickname_and_surname"],
@@ -1077,8 +1086,9 @@ _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>
 # Where a thread names its writers: a handle opening a line, then the post's time or a forum's dot:
 # "↳ lindsaymcg · 2h", "maya.k 10:03: …", "xXshadowRaj99Xx — Today at 22:14", "@jayyy_k: Steve…".
 _THREAD_AUTHOR = re.compile(
-    r"(?m)^[ \t>↳•*-]*(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])"
-    r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}[ \t]*:|:[ \t]+\S))")
+    r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►]|[^\w\s•*-][\ufe0f\u200d]?)[ \t]*)?|(?i:posted by)[ \t]+(?=u/))"
+    r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])"
+    r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}[ \t]*(?::|$)|:[ \t]+\S|$))")
 _BOTS = frozenset({"automoderator", "moderator", "admin", "bot", "mod", "mods", "anonymous", "deleted", "guest"})
 # Where a thread was copied from, named on its first line: "Nextdoor · Heaton Moor", "Marketplace · Vauxhall…".
 _PLATFORMS = frozenset({"nextdoor", "marketplace", "messages", "facebook", "instagram", "twitter", "tiktok", "reddit",
@@ -1126,7 +1136,9 @@ def _thread_authors(doc: TextDoc) -> list[tuple[int, int, str]]:
     for m in _THREAD_AUTHOR.finditer(doc.text):
         handle = m.group("handle")
         parts = name_model.handle_parts(handle)
-        marked = bool(m.group("mark")) or not m.group("after").startswith(":")
+        if not m.group("after") and not m.group("mark"):
+            continue  # a handle alone on its line is an author only after "u/" ("Posted by u/spoons_and_sausages")
+        marked = bool(m.group("mark") or m.group("reply")) or not m.group("after").startswith(":")
         shaped = re.search(r"[._]|\d", handle) or (marked and _HANDLE_SHAPED.search(handle))
         if not parts or not (marked or shaped) or _FILE_OR_SITE.search(handle) or handle.replace(".", "").isupper():
             continue  # "PoP:", "Te1ephone:" and "D.O.B:" label a form's fields
@@ -1201,8 +1213,9 @@ _INITIALS_LISTED = [
     re.compile(r"\b(?i:by)[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)]|$|\d{1,2}[/:.]))", re.M),
     # a doctor or an officer by initials: "– Dr AK", "Officer: GMcK", "Adviser: RS", "Received by: KD"
     re.compile(r"\b(?:Dr\.?|Const\.?|Cst|(?i:officer|adviser|advisor|received by|canvassers?|keyworker|key worker|"
-               r"caseworker|worker|reviewer|assessor|interviewer|logged by|reported by|report by|manager))[ \t]*:?[ \t]+"
-               r"(" + _INI3 + r")(?![ \t]+[A-Z][a-z])(?![ \t]+[a-z]{3,})(?![\w'’-])"),
+               r"caseworker|worker|reviewer|assessor|interviewer|logged by|reported by|report by|manager|"
+               r"(?:carer|midwife|nurse|staff|worker)[ \t]+(?:out|in)))[ \t]*:?[ \t]+"
+               r"(" + _INI3 + r")(?![ \t][A-Z][a-z])(?![ \t]+[a-z]{3,})(?![\w'’-])"),  # a wider gap ends a column
     # a note signed with initials and a role: "SL, Clinical Psychologist", "AR, Social Worker", "JW HV"
     re.compile(r"^[ \t]*[-–]?[ \t]*(" + _INI3 + r")(?:,[ \t]*|[ \t]+)(?:[A-Z][a-z]+[ \t]+){0,3}(?i:worker|officer|nurse|"
                r"psychologist|psychiatrist|manager|practitioner|adviser|advisor|visitor|co-?ordinator|therapist|"
@@ -1247,7 +1260,8 @@ def _letters_of_a_name(value: str, name: str) -> bool:
     letters, initials = re.sub(r"[^A-Z]", "", value), _initials_of(name).upper()
     words = [Token(0, 0, w) for w in re.findall(r"[^\W\d_][\w'’]*", name)]
     titled = bool(re.match(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr)\.?[ \t]", name))
-    if not titled and not any((_is_first(w) or _is_last(w)) and not _is_common(w) for w in words):
+    if not titled and not any((_is_first(w) or _is_last(w)) and not _is_common(w) for w in words) and not (
+            any(_is_first(w) for w in words) and any(not _is_english(w) for w in words)):  # "Dean Sparkes (DS)"
         return False  # "Unique Taxpayer Reference (UTR)", "Debt Relief Order (DRO)": an acronym spelt out
     return bool(initials) and (letters == initials or (letters[:1] == initials[:1] and letters[-1:] == initials[-1:]))
 # A word that opens with a capital, short enough to be initials ("LP", "NLJ", "GMcK"), not inside a longer word.
@@ -1259,7 +1273,7 @@ _NEVER_INITIALS = frozenset("ID OK UK EU TV PS CC NB AM PM DOB NHS HM TA".split(
 _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
     OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP NFA TBC TBA FYI AOB PTO ETA LOL OMG BTW IMO ACK NB PS CC RIP
-    ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE CEO CFO COO DSL SLT SMT CPN CAB HCA NIC RGN PP""".split())
+    ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE CEO CFO COO DSL SLT SMT CPN CAB HCA NIC RGN PP HO""".split())
 
 
 def _spells_a_word_before(doc: TextDoc, m: re.Match[str]) -> bool:
