@@ -742,3 +742,39 @@ def test_staff_changing_over_and_a_name_signed_with_a_longer_role() -> None:
     assert {("PERSON", "RT"), ("PERSON", "Funmi")} <= found
     found = _found("Stairlift referral made. Review in 2 weeks.\nAdaeze Nwachukwu-Ibe, Hospital Social Worker, 07700 900872")
     assert ("PERSON", "Adaeze Nwachukwu-Ibe") in found
+
+
+# -- sixteenth round: errors of hold-out v16 (a development set once hold-out v17 was written) ---------------
+
+
+def test_a_table_headed_surname_comma_forename() -> None:
+    text = "No | Surname, Forename | DOB | Weight\n1 | PATEL, Veer | 02/04/2012 | 42kg\n2 | WALSH, Kayla-Rose | 25/05/2011 | 51kg"
+    found = _found(text)
+    assert {("PERSON", "PATEL, Veer"), ("DATE_OF_BIRTH", "02/04/2012"), ("DATE_OF_BIRTH", "25/05/2011")} <= found
+
+
+def test_exported_chats_name_their_writers() -> None:
+    teams = ("[Teams – chat export]\nOkafor, Ngozi 09:14\nanyone on duty?\nBrennan, Siobhan (ASC) 09:16\nme, till 11\n"
+             "Okafor, Ngozi 09:17\nthanks")
+    found = _found(teams)
+    assert {("PERSON", "Okafor, Ngozi"), ("PERSON", "Brennan, Siobhan")} <= found
+    slack = "#ops-yard · Slack\ntomasz.w 06:02  keys for van 3?\nbev.r 06:05  in the safe\ntomasz.w 06:06  ta"
+    found = _found(slack)
+    assert {("PERSON", "tomasz.w"), ("PERSON", "bev.r")} <= found and ("PERSON", "ops-yard") not in found
+    reddit = "  ▲ 212  u/Crumpet_Queen_9: No, not without notice.\n    ▲ 12  u/spanner-dan: agreed"
+    assert {("PERSON", "Crumpet_Queen_9"), ("PERSON", "spanner-dan")} <= _found(reddit)
+    insta = "@jojo_mensah  so proud 😘\n@amara.k  same!!\n@CityTrains  sorry for the delay"
+    found = _found(insta)
+    assert {("PERSON", "jojo_mensah"), ("PERSON", "amara.k")} <= found and ("PERSON", "CityTrains") not in found
+
+
+def test_a_reply_that_names_its_reader_after_an_at_sign() -> None:
+    found = _found("Lost dog seen on Park Road\n  Jodie Marsh  @Lena Okoro thank you!! going now")
+    assert ("PERSON", "Lena Okoro") in found
+
+
+def test_initials_after_a_label_that_signs_or_receives() -> None:
+    for text, initials in (("For practice use – registered by: LW", "LW"), ("Signed JO / received TK", "TK"),
+                           ("Office use: checked RMcK 14/01/25", "RMcK"), ("Next meeting 11 Feb. Minutes: LP", "LP"),
+                           ("Client to email the form.\nSJ – Housing Solutions Officer", "SJ")):
+        assert ("PERSON", initials) in _found(text), text

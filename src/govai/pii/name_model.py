@@ -116,7 +116,9 @@ def features(text: str, start: int, end: int, score: float, evidence: Iterable[s
 
 _HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _ORGANISATION_WORDS = gazetteer.word_list("organisation_words") | {"uk", "advice", "info", "team", "official", "help",
-                                                                    "news", "gov", "hq", "support", "service"}
+                                                                    "news", "gov", "hq", "support", "service",
+                                                                    "railway", "rail", "trains", "buses",
+                                                                    "travel", "cncl"}
 
 
 def handle_parts(value: str) -> list[str]:

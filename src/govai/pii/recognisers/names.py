@@ -884,6 +884,14 @@ class NameRecogniser:
                 found.append((m.start(1), m.end(1), "handle"))
         found.extend(_thread_authors(doc))
         platform = any(word in doc.lower for word in _PLATFORM_WORDS)  # a plain search first: the pattern is slow
+        for m in _EXPORT_AUTHOR.finditer(doc.text):  # a Teams export: "Ahmed, Bilal 09:14" above each message
+            surname, first = Token(m.start("surname"), m.end("surname"), m.group("surname")), \
+                Token(m.start("first"), m.end("first"), m.group("first"))
+            if _is_first(first) and not _is_stop(surname) and not _is_common(surname):
+                found.append((m.start("name"), m.end("name"), "named_speaker"))
+        for m in _AT_NAME.finditer(doc.text):  # "@Lee Bancroft thank you!!": a Facebook reply names its reader
+            if _is_first(Token(m.start(1), m.start(1), m.group(1).split()[0])):
+                found.append((m.start(1), m.end(1), "handle"))
         for m in _PLATFORM_HANDLE.finditer(doc.text) if platform else ():  # "on Snapchat (kyle_r0ss)", "TikTok name: x.y"
             if _HANDLE_SHAPED.search(m.group(1)) and not _FILE_OR_SITE.search(m.group(1)) and \
                     not name_model.organisation_handle(m.group(1)) and re.search(r"[a-z]{2}", m.group(1)):
@@ -1086,14 +1094,17 @@ _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>
 # Where a thread names its writers: a handle opening a line, then the post's time or a forum's dot:
 # "↳ lindsaymcg · 2h", "maya.k 10:03: …", "xXshadowRaj99Xx — Today at 22:14", "@jayyy_k: Steve…".
 _THREAD_AUTHOR = re.compile(
-    r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►]|[^\w\s•*-][\ufe0f\u200d]?)[ \t]*)?|(?i:posted by)[ \t]+(?=u/))"
+    r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►▲▼]|[^\w\s•*#@-][\ufe0f\u200d]?)[ \t]*(?:\d{1,5}[ \t]+)?)?|"
+    r"(?i:posted by)[ \t]+(?=u/))"
     r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])"
-    r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}[ \t]*(?::|$)|:[ \t]+\S|$))")
+    r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}(?:[ \t]*(?::|$)|[ \t]{2,}\S)|:[ \t]+\S|$)"
+    r"|(?P<gap>[ \t]{2,})\S)")  # "@jj_okoro  proud of you": a comment's author, after "@" only
 _BOTS = frozenset({"automoderator", "moderator", "admin", "bot", "mod", "mods", "anonymous", "deleted", "guest"})
 # Where a thread was copied from, named on its first line: "Nextdoor · Heaton Moor", "Marketplace · Vauxhall…".
 _PLATFORMS = frozenset({"nextdoor", "marketplace", "messages", "facebook", "instagram", "twitter", "tiktok", "reddit",
                         "whatsapp", "mumsnet", "discord", "snapchat", "linkedin", "youtube", "threads", "forum",
-                        "comments", "group", "messenger", "teams", "slack", "telegram", "signal", "imessage"})
+                        "comments", "group", "messenger", "teams", "slack", "telegram", "signal", "imessage",
+                        "vinted", "ebay", "gumtree", "depop"})
 # A social-media handle: "@chloe.mcgrath02", "@LeanneGrahamB16", "@bigdaz_76".
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z][\w.]{2,29}[A-Za-z0-9])")
 
@@ -1136,9 +1147,10 @@ def _thread_authors(doc: TextDoc) -> list[tuple[int, int, str]]:
     for m in _THREAD_AUTHOR.finditer(doc.text):
         handle = m.group("handle")
         parts = name_model.handle_parts(handle)
-        if not m.group("after") and not m.group("mark"):
+        after = m.group("after") or ""
+        if m.group("gap") and m.group("mark") != "@" or not (after or m.group("gap") or m.group("mark")):
             continue  # a handle alone on its line is an author only after "u/" ("Posted by u/spoons_and_sausages")
-        marked = bool(m.group("mark") or m.group("reply")) or not m.group("after").startswith(":")
+        marked = bool(m.group("mark") or m.group("reply")) or not after.startswith(":")
         shaped = re.search(r"[._]|\d", handle) or (marked and _HANDLE_SHAPED.search(handle))
         if not parts or not (marked or shaped) or _FILE_OR_SITE.search(handle) or handle.replace(".", "").isupper():
             continue  # "PoP:", "Te1ephone:" and "D.O.B:" label a form's fields
@@ -1186,6 +1198,10 @@ _PLATFORM_HANDLE = re.compile(
     r"(?i:snapchat|snap|tiktok|instagram|insta|facebook|fb|twitter|whatsapp|discord|xbox|psn|twitch|telegram|"
     r"username|user name|gamertag|handle|messages from)(?:[ \t]+(?i:name|handle|account|id))?"
     r"[ \t]*(?:\(|:|-|–|[ \t]is|[ \t]as|[ \t]called)?[ \t]*[\"'“‘]?@?([A-Za-z0-9][\w.]{1,28}[A-Za-z0-9])(?![\w@])")
+_EXPORT_AUTHOR = re.compile(r"(?m)^[ \t]*(?P<name>(?P<surname>[A-Z][\w'’-]+),[ \t]+(?P<first>[A-Z][a-z][\w'’-]*))"
+                            r"(?:[ \t]+\([^()\n]{1,30}\))?[ \t]+\d{1,2}:\d{2}[ \t]*$")
+_AT_NAME = re.compile(r"(?<![\w@])@([A-Z][a-z]+(?:[ \t][A-Z][\w'’]*(?:-[A-Z][\w'’]*)?){1,2})(?=[ \t]*(?:[^\w \t]|$|[ \t][a-z]))",
+                      re.M)
 _PLATFORM_WORDS = ("snap", "tiktok", "insta", "facebook", "fb", "twitter", "whatsapp", "discord", "xbox", "psn",
                    "twitch", "telegram", "user", "gamertag", "handle", "messages from")
 # Whom a shift was handed to, by name: "Handed over by Rosie to Tendai", "Handover: Jo → Kwame".
@@ -1210,14 +1226,16 @@ _INITIALS_LISTED = [
     re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+(?:" + _INI3 + r"|[A-Z][a-z]+)"
                r"[ \t]*(?:\([^()\n]{1,20}\)[ \t]*)?(?:→|->|to)[ \t]+(" + _INI3 + r")"),
     # "registered by LB,", "approved address check done by DW 26/02", "Handover by MB."
-    re.compile(r"\b(?i:by)[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)]|$|\d{1,2}[/:.]))", re.M),
+    re.compile(r"\b(?i:by)[ \t]*:?[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)]|$|\d{1,2}[/:.]))", re.M),
     # a doctor or an officer by initials: "– Dr AK", "Officer: GMcK", "Adviser: RS", "Received by: KD"
     re.compile(r"\b(?:Dr\.?|Const\.?|Cst|(?i:officer|adviser|advisor|received by|canvassers?|keyworker|key worker|"
-               r"caseworker|worker|reviewer|assessor|interviewer|logged by|reported by|report by|manager|"
+               r"caseworker|worker|reviewer|assessor|interviewer|logged by|reported by|report by|manager|received|"
+               r"witnessed|countersigned|checked|minutes|"
                r"(?:carer|midwife|nurse|staff|worker)[ \t]+(?:out|in)))[ \t]*:?[ \t]+"
                r"(" + _INI3 + r")(?![ \t][A-Z][a-z])(?![ \t]+[a-z]{3,})(?![\w'’-])"),  # a wider gap ends a column
     # a note signed with initials and a role: "SL, Clinical Psychologist", "AR, Social Worker", "JW HV"
-    re.compile(r"^[ \t]*[-–]?[ \t]*(" + _INI3 + r")(?:,[ \t]*|[ \t]+)(?:[A-Z][a-z]+[ \t]+){0,3}(?i:worker|officer|nurse|"
+    re.compile(r"^[ \t]*[-–]?[ \t]*(" + _INI3 + r")(?:,[ \t]*|[ \t]+[-–][ \t]+|[ \t]+)(?:[A-Z][a-z]+[ \t]+){0,3}"
+               r"(?i:worker|officer|nurse|"
                r"psychologist|psychiatrist|manager|practitioner|adviser|advisor|visitor|co-?ordinator|therapist|"
                r"assistant|lead|teacher|paramedic|midwife|consultant|caseworker|keyworker|navigator|HV|SW|CPN|OT|"
                r"IDVA|ISVA|PO|PSO)[ \t]*$", re.M),
