@@ -2,7 +2,7 @@
 
     python bench/pii_bench.py [--json out.json] [--limit N] [--no-previous]
 
-Twenty sets, each scored for every system:
+Twenty-one sets, each scored for every system:
 
   * shared dev: ../shared/evalsets/pii/pii-dev.jsonl, made from templates (the issue's "dev" figures);
   * hand-written dev: bench/data/pii-handwritten-dev.jsonl, varied transcripts, chat, emails, letters,
@@ -52,12 +52,14 @@ Twenty sets, each scored for every system:
     v15's brief, plus: a speaker label that is a person's name is a name) before the fifteenth round; scored once
     blind, then developed on;
   * hold-out v17: bench/data/pii-holdout-v17.jsonl, 160 documents (1,895 spans) written blind (a fresh writer,
-    v16's brief) before the sixteenth round; never used to change a rule or train a weight. The targets are
+    v16's brief) before the sixteenth round; scored once blind, then developed on;
+  * hold-out v18: bench/data/pii-holdout-v18.jsonl, 160 documents (1,842 spans) written blind (a fresh writer,
+    v16's brief) before the seventeenth round; never used to change a rule or train a weight. The targets are
     checked on it.
 
 GovAI runs with its shipped settings; nothing is tuned for it here. Its recognisers are hand-written
 rules over word lists plus one learned part, the names' second opinion (govai/pii/name_model.py),
-trained on hand-written sets v16 and earlier; its leave-one-set-out figures come from
+trained on hand-written sets v17 and earlier; its leave-one-set-out figures come from
 ``python -m govai.pii.train_name_model --check``, not from this bench. The per-genre figures show how
 evenly it does across kinds of document.
 The previous release is the code at git HEAD (``git archive HEAD src/govai`` unpacked into a temporary
@@ -371,9 +373,10 @@ SETS = {
     "hold-out v14 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v14.jsonl",
     "hold-out v15 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v15.jsonl",
     "hold-out v16 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v16.jsonl",
-    "hold-out v17 (blind, never tuned on)": REPO / "bench" / "data" / "pii-holdout-v17.jsonl",
+    "hold-out v17 (developed on after its blind score)": REPO / "bench" / "data" / "pii-holdout-v17.jsonl",
+    "hold-out v18 (blind, never tuned on)": REPO / "bench" / "data" / "pii-holdout-v18.jsonl",
 }
-HOLDOUTS = ("hold-out v17 (blind, never tuned on)",)
+HOLDOUTS = ("hold-out v18 (blind, never tuned on)",)
 
 
 def main() -> int:

@@ -224,7 +224,8 @@ _ORG_PREMISES = re.compile(
 # A line that names an organisation and nothing else, above its address ("Fife Council - Council Tax Reduction").
 _ORG_NAME_LINE = re.compile(
     r"^[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){1,5}(?:Council|Trust|Ltd|Limited|LLP|PLC|Practice|Surgery|Hospital|Service|"
-    r"Services|Agency|Authority|Department|Association|Solicitors|Partners|Centre|Constabulary|Police|Unit)\b"
+    r"Services|Agency|Authority|Department|Association|Solicitors|Partners|Centre|Constabulary|Police|Unit|"
+    r"Accountants|Housing|Homes|Lettings|Chambers|Tribunal|Court)\b"
     r"(?:[ \t]*[-–,|:][^\n]{0,60})?$"
     r"|^[ \t]*Citizens[ \t]+Advice(?:[ \t]+[A-Z][\w'&.-]*){0,3}[ \t]*$"
     r"|^[ \t]*(?:London[ \t]+|Royal[ \t]+|Metropolitan[ \t]+)?Borough[ \t]+of(?:[ \t]+[A-Z][\w'&.-]*){1,4}[ \t]*$")

@@ -104,6 +104,8 @@ def email(options: dict[str, Any]) -> EmailRecogniser:
 _PHONE = re.compile(
     r"(?<![\w+])(?P<v>(?:\+44|0044)[ \-]?(?:\(0\)[ \-]?)?\(?\d(?:[ \-\)]{0,2}\d){8,9}|\(?0\d(?:[ \-\)]{0,2}\d){8,9})(?!\d)"
 )
+# A landline typed with a digit too many ("Tel: 01274 496 0157"): read only right after a phone cue.
+_PHONE_TOO_LONG = re.compile(r"(?<![\w+])(?P<v>\(?01\d(?:[ \-\)]{0,2}\d){9})(?!\d)")
 _PHONE_CUES = ("tel", "telephone", "phone", "mobile", "mob", "call", "ring", "text", "contact", "number", "m", "t",
                "landline", "whatsapp")
 _SERVICE_CUES = ("helpline", "freephone", "switchboard", "textphone", "relay uk", "opening hours")
@@ -120,7 +122,7 @@ _ORGANISATION_LINE_BEFORE = re.compile(
     # "Contact Cardiff Council housing options on …": a notice's or an office's number
     r"(?:^|[.!?][ \t]+)(?:call|ring|phone)(?:[ \t]+(?:us|now|today))?(?:[ \t]+on)?[ \t]*$|"
     r"(?:any|with any)[ \t]+(?:questions|queries)[ \t,]*(?:please[ \t]+)?(?:ring|call|phone)(?![ \t]+(?:me|my)\b)|"
-    r"the[ \t]+(?:school|office|main|surgery|practice|council|team|ward|reception)[ \t]+(?:phone[ \t]+)?number|"
+    r"(?:the|our)[ \t]+(?:school|office|main|surgery|practice|council|team|ward|reception)[ \t]+(?:phone[ \t]+)?number|"
     r"(?:contact|ring|call|phone)[ \t]+(?:the[ \t]+)?(?:[\w'’]+[ \t]+){0,3}(?:council|surgery|helpline|"
     r"team|hub|services?|options|centre|unit|department)\b)[^\n]{0,40}$")
 # A landline at the end of a line that names the organisation it belongs to ("Referrer: Daniel, Brighton Advice
@@ -183,7 +185,7 @@ class PhoneRecogniser:
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
         out = []
-        for m in _PHONE.finditer(doc.text):
+        for m in (*_PHONE.finditer(doc.text), *_PHONE_TOO_LONG.finditer(doc.text)):
             start, end = m.span("v")
             text = doc.text[start:end]
             if text.startswith("(") and ")" not in text:
@@ -192,10 +194,13 @@ class PhoneRecogniser:
             end = start + len(text)
             if re.search(r"\d[ \-]?$", doc.text[max(0, start - 2) : start]):
                 continue  # the tail of a longer digit run (an account, an IBAN)
-            score = phone_score(national_digits(text))
+            digits = national_digits(text)
+            score = phone_score(digits)
+            cue = nearest_cue_before(doc, start, _PHONE_CUES, 40)
+            if len(digits) == 12 and cue is not None and cue.distance <= 12:
+                score = 0.5  # a landline typed with a digit too many, right after "Tel:", is still someone's number
             if score <= 0:
                 continue
-            cue = nearest_cue_before(doc, start, _PHONE_CUES, 40)
             score += proximity_boost(cue, 0.1, 40)
             if nearest_cue_before(doc, start, _SERVICE_CUES, 60) is not None:
                 score -= 0.5 if text.startswith(("01", "02")) else 0.3

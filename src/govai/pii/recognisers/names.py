@@ -64,6 +64,7 @@ RANK_RE = re.compile(
     r"(?:^|[^\w])(?:PC|PCSO|PSO|PS|DC|DS|DI|DCI|DSU|DCS|Det|Sgt|SGT|Insp|INSP|Ch Insp|Supt|Ch Supt|Det Sgt|Det Con|"
     r"Det Insp|T/Sgt|A/Sgt|T/Insp|A/Insp|Special|SC|Cst|Const|"
     r"HCA|NIC|RGN|RMN|OM|WM|CM|SM|"  # a care assistant, nurse in charge, offender manager, fire watch/crew manager
+    r"OSG|"  # a prison's operational support grade
     r"Constable|Sergeant|Inspector|Detective Constable|Detective Sergeant|Detective Inspector|Superintendent)"
     r"\.?[ \t]*(?:[A-Z]{0,2}\d{2,6}[A-Z]{0,3}[ \t]+)?$"  # "PC 1234 Smith", "PC 227EK Nwosu"
 )
@@ -896,6 +897,23 @@ class NameRecogniser:
             if _HANDLE_SHAPED.search(m.group(1)) and not _FILE_OR_SITE.search(m.group(1)) and \
                     not name_model.organisation_handle(m.group(1)) and re.search(r"[a-z]{2}", m.group(1)):
                 found.append((m.start(1), m.end(1), "platform_handle"))
+        signed_before = -1
+        for m in _DOTTED_NAME.finditer(doc.text):  # "Signature: A.O. Oyelaran", "signed: A.M. Jama / H.A. Warsame"
+            before = doc.text[max(0, m.start() - 40) : m.start()]
+            if not (_SIGN_CUE_BEFORE.search(before) or (signed_before >= 0 and
+                                                          _AND_BEFORE.fullmatch(doc.text, signed_before, m.start()))):
+                continue
+            signed_before = m.end()
+            if not _is_stop(Token(0, 0, m.group("surname"))) and not _org_or_place_follows(doc, m.end()):
+                found.append((m.start(), m.end(), "signature"))  # not "approved by J.B. Priestley Library"
+        for m in _QUOTED_CAPITALS.finditer(doc.text):  # 'a man I know as "Skinny"', 'Mickey Hughes ("Red")'
+            before = doc.text[max(0, m.start() - 40) : m.start()]
+            bracketed = _NAME_THEN_BRACKET.search(before)
+            if not (_KNOWN_AS_BEFORE.search(before) or (bracketed and doc.text.startswith(")", m.end()) and (
+                    bracketed.group(1)[:1].isupper() or bracketed.group(1).lower() in _PERSON_NOUNS))):
+                continue  # 'a letter ("Simple Assessment")', 'cat ("Mishmish")': only a name's nickname follows it
+            if not _is_stop(Token(0, 0, m.group("nick").split()[0])):
+                found.append((m.start("nick"), m.end("nick"), "nickname"))
         for m in _HANDED_TO.finditer(doc.text):  # "Handed over by Rosie to Tendai."
             if not _is_stop(Token(m.start(1), m.end(1), m.group(1))) and not _is_english(Token(0, 0, m.group(1))):
                 found.append((m.start(1), m.end(1), "handover"))
@@ -954,7 +972,7 @@ class NameRecogniser:
             if any(s < end and start < e for s, e in covered):
                 continue
             overlapping = [c for c in candidates if c.start < end and start < c.end]
-            score = 0.75 if why in ("repeated_speaker", "named_speaker", "thread_author") else 0.6
+            score = 0.75 if why in ("repeated_speaker", "named_speaker", "thread_author", "signature") else 0.6
             wider = [c for c in overlapping if c.start < start or c.end > end]
             if wider:  # "Elira Hoxha:" speaks again as "Elira": the whole name stays, now as sure as its label
                 for c in wider:
@@ -1204,6 +1222,21 @@ _AT_NAME = re.compile(r"(?<![\w@])@([A-Z][a-z]+(?:[ \t][A-Z][\w'’]*(?:-[A-Z][\
                       re.M)
 _PLATFORM_WORDS = ("snap", "tiktok", "insta", "facebook", "fb", "twitter", "whatsapp", "discord", "xbox", "psn",
                    "twitch", "telegram", "user", "gamertag", "handle", "messages from")
+# Initials with full stops before a surname, where a form or letter is signed ("Signature: A.O. Oyelaran"): the
+# names are found first (they are rare) and the cue is looked for just before them.
+_DOTTED_NAME = re.compile(r"(?<![\w.])(?:[A-Z]\.[ \t]?){1,3}(?P<surname>[A-Z][a-z][\w'’-]*)")
+_SIGN_CUE_BEFORE = re.compile(r"(?i:signed|signature|signatory|print name|countersigned|witnessed|sent by|\bby)"
+                              r"(?:[ \t]*\([^()\n]{0,20}\))?[ \t]*:?[ \t]+$")
+_AND_BEFORE = re.compile(r"[ \t]*(?:/|&|and)[ \t]*")
+# A nickname in quotes where someone is known by it: 'I know him as "Skinny"', 'known locally as "Tizzy"', 'Aliases:
+# "J-Dog"', 'Mickey Hughes ("Red")', 'another male ("Deio")'.
+_QUOTED_CAPITALS = re.compile(r"[\"“](?P<nick>[A-Z][\w'’-]*(?:[ \t][A-Z][\w'’-]*)?)[\"”]")
+_KNOWN_AS_BEFORE = re.compile(
+    r"(?i:know[ns]?(?:[ \t]+(?:him|her|them|locally|only))?[ \t]+as|call(?:s|ed)?[ \t]+(?:him|her|them|himself|herself)|"
+    r"nicknamed|goes[ \t]+by|aka|a\.k\.a\.?|alias(?:es)?:?)[ \t]*$")
+_NAME_THEN_BRACKET = re.compile(r"(\S+)[ \t]+\($")
+_PERSON_NOUNS = frozenset(("male", "female", "man", "woman", "boy", "girl", "lad", "youth", "suspect", "friend",
+                           "brother", "sister", "cousin", "son", "daughter", "partner", "boyfriend", "girlfriend"))
 # Whom a shift was handed to, by name: "Handed over by Rosie to Tendai", "Handover: Jo → Kwame".
 _HANDED_TO = re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+[A-Z][\w'’-]+"
                         r"[ \t]*(?:→|->|(?i:to))[ \t]+([A-Z][a-z][\w'’-]*)\b(?![ \t]+[A-Z])")

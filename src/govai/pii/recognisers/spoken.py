@@ -40,7 +40,8 @@ PHONETIC = {w: w[0].upper() for w in (
 _DIGIT = "zero|oh|nought|niner|" + _UNIT + r"|\d"
 # One spoken group: "double oh", "forty-seven", "nineteen", "six", "0161", a letter alone ("J", "x"; never the
 # words "a" and "i") or a letter with its spelling word ("R for Romeo").
-_TOKEN = (r"(?:(?i:(?:double|triple)[ \t]+(?:" + _DIGIT + r")|(?:" + "|".join(_TENS) + r")(?:[ \-](?:" + _UNIT
+_TOKEN = (r"(?:(?i:(?:double|triple)[ \t\-]+(?:" + _DIGIT + r")|(?:" + _UNIT + r")[ \t\-]hundred"
+          + r"|(?:" + "|".join(_TENS) + r")(?:[ \-](?:" + _UNIT
           + r"))?|" + "|".join(_TEENS) + "|" + _DIGIT.replace(r"|\d", "") + r")(?![\w'’])|\d{1,5}(?![\d\w])"
           + r"|[A-Za-z][ \t]+for[ \t]+[A-Z][a-z]+(?![\w'’])|(?i:" + "|".join(sorted(PHONETIC, key=len, reverse=True))
           + r")(?![\w'’])|[A-Z](?![\w'’])|[b-hj-z](?![\w'’\-]))")
@@ -76,8 +77,10 @@ def _chars(token: str) -> str:
         return PHONETIC[t]
     if t.startswith(("double", "triple")):
         times = 2 if t.startswith("double") else 3
-        d = t.split()[-1]
+        d = re.split(r"[ \t\-]+", t)[-1]  # "double oh", "double-oh"
         return (d if d.isdigit() else _DIGIT_WORDS[d]) * times
+    if t.endswith("hundred"):
+        return _DIGIT_WORDS[re.split(r"[ \t\-]+", t)[0]] + "00"  # "seven seven hundred", "nine hundred": 7700, 900
     if t in _DIGIT_WORDS:
         return _DIGIT_WORDS[t]
     if t in _TEENS:
