@@ -819,3 +819,18 @@ def test_nicknames_in_quotes_where_someone_is_known_by_them() -> None:
         assert ("PERSON", nick) in _found(text), text
     for text in ('Pets: [X] Yes – cat ("Mishmish")', 'Got a letter ("Simple Assessment") saying I underpaid'):
         assert not any(label == "PERSON" for label, _ in _found(text)), text
+
+
+# -- eighteenth round (in progress): errors of hold-out v18 (hold-out v19 written blind, not yet scored) -------
+
+
+def test_a_table_whose_first_column_is_headed_with_a_hash() -> None:
+    text = "| #  | Surname   | First name | DOB        |\n| 1  | ARMSTRONG | Mia        | 04/10/2012 |\n| 2  | OKORO     | Grace      | 19/01/2013 |"
+    found = _found(text)
+    assert {("PERSON", "ARMSTRONG"), ("PERSON", "Grace"), ("DATE_OF_BIRTH", "04/10/2012"), ("DATE_OF_BIRTH", "19/01/2013")} <= found
+
+
+def test_initials_before_a_slash_and_reddit_scores_with_a_dot() -> None:
+    assert {("PERSON", "KO"), ("PERSON", "JD")} <= _found("Bank request BK-20931 unfilled.\nHanded over by KO / received JD")
+    text = "  ▲ 412 · u/Quiet_Barrister_76 · 4h\n  If it wasn't protected…\n  ▲ 57 · u/northern_lad_85 · 4h\n  Shelter"
+    assert {("PERSON", "Quiet_Barrister_76"), ("PERSON", "northern_lad_85")} <= _found(text)

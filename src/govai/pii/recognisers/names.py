@@ -1112,7 +1112,7 @@ _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>
 # Where a thread names its writers: a handle opening a line, then the post's time or a forum's dot:
 # "↳ lindsaymcg · 2h", "maya.k 10:03: …", "xXshadowRaj99Xx — Today at 22:14", "@jayyy_k: Steve…".
 _THREAD_AUTHOR = re.compile(
-    r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►▲▼]|[^\w\s•*#@-][\ufe0f\u200d]?)[ \t]*(?:\d{1,5}[ \t]+)?)?|"
+    r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►▲▼]|[^\w\s•*#@-][\ufe0f\u200d]?)[ \t]*(?:\d{1,5}[ \t]+(?:·[ \t]*)?)?)?|"
     r"(?i:posted by)[ \t]+(?=u/))"
     r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])"
     r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}(?:[ \t]*(?::|$)|[ \t]{2,}\S)|:[ \t]+\S|$)"
@@ -1259,7 +1259,7 @@ _INITIALS_LISTED = [
     re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+(?:" + _INI3 + r"|[A-Z][a-z]+)"
                r"[ \t]*(?:\([^()\n]{1,20}\)[ \t]*)?(?:→|->|to)[ \t]+(" + _INI3 + r")"),
     # "registered by LB,", "approved address check done by DW 26/02", "Handover by MB."
-    re.compile(r"\b(?i:by)[ \t]*:?[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)]|$|\d{1,2}[/:.]))", re.M),
+    re.compile(r"\b(?i:by)[ \t]*:?[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)/]|$|\d{1,2}[/:.]))", re.M),
     # a doctor or an officer by initials: "– Dr AK", "Officer: GMcK", "Adviser: RS", "Received by: KD"
     re.compile(r"\b(?:Dr\.?|Const\.?|Cst|(?i:officer|adviser|advisor|received by|canvassers?|keyworker|key worker|"
                r"caseworker|worker|reviewer|assessor|interviewer|logged by|reported by|report by|manager|received|"

@@ -44,7 +44,7 @@ _NOT_VALUES = frozenset(["", "-", "–", "n/a", "na", "none", "unknown", "tbc", 
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
 _NAME_CELL = re.compile(r"[^\W\d_][\w'’.\- ,]*")
 _TRAILING_POSTCODE = re.compile(r"[ \t,]+[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}$", re.I)
-_HEADER_CELL = re.compile(r"[^\W\d_][\w'’.()/,\- ]{0,40}")  # "Surname, Forename" heads one column
+_HEADER_CELL = re.compile(r"[^\W\d_][\w'’.()/,\- ]{0,40}|#|№")  # "Surname, Forename" heads one column; "#" a count
 
 
 def _cells(line: str, sep: str) -> list[tuple[int, int]]:
