@@ -42,14 +42,14 @@ _SPEAKER_AFTER = re.compile(r"^[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:")
 _CAPS_LIST_BEFORE = re.compile(r"\b[A-Z]{2,3}\)?[ \t]*[,/&;][ \t]*(?:[a-z]+\.?[ \t]+)?\(?$")
 _CAPS_LIST_AFTER = re.compile(r"^\)?[ \t]*[,/&;][ \t]*(?:[a-z]+\.?[ \t]+)?[A-Za-z ]{0,12}\(?[A-Z]{2,3}\b")
 _CAPITAL = re.compile(r"[A-ZÀ-ÖØ-Þ]")  # Latin capitals: enough to tell a text typed in lower case
-_HANDLE_SHAPE = re.compile(r"[._]|\d|[a-z][A-Z]")
+HANDLE_SHAPE = re.compile(r"[._]|\d|[a-z][A-Z]")  # "chloe.mcgrath02", "LeanneGrahamB16": shaped like a handle
 _HANDLE_PREFIX = re.compile(r"(?:u/|@|<|↳[ \t]*@?|posted by[ \t]+|by[ \t]+)$", re.IGNORECASE)
 
 
 def _shape(value: str) -> str:
     if _CAPS.match(value.replace(" ", "")) and len(value.replace(".", "").replace(" ", "")) <= 4:
         return "initials"
-    if _HANDLE_SHAPE.search(value) and " " not in value:
+    if HANDLE_SHAPE.search(value) and " " not in value:
         return "handle"
     if value.isupper():
         return "upper"

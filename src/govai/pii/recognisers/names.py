@@ -731,8 +731,8 @@ class NameRecogniser:
                     cand.score = self.second_opinion.score(feats)
         for cand in candidates:
             value = doc.text[cand.start : cand.end]
-            if " " not in value and _HANDLE_SHAPED.search(value) and name_model.organisation_handle(value) and \
-                    not _handle_of_a_person(value):
+            if " " not in value and name_model.HANDLE_SHAPE.search(value) and \
+                    name_model.organisation_handle(value) and not _handle_of_a_person(value):
                 cand.score = min(cand.score, 0.3)  # "LeedsCityCouncil", "advicenow_uk": an organisation's account
         return [
             Entity(c.start, c.end, "PERSON", min(c.score, 0.99), self.name, tuple(c.evidence))
@@ -849,125 +849,9 @@ class NameRecogniser:
 
     @staticmethod
     def _speakers_and_initials(doc: TextDoc, candidates: list[Candidate], covered: list[tuple[int, int]]) -> None:
-        """Who speaks in a chat, by the label that opens their lines ("deji:", "maddie.xo:", twice or more), and
-        people written as initials in minutes ("SG asked why…", "LB to circulate…")."""
-        found: list[tuple[int, int, str]] = []
-        labels = [(m.start("label"), m.end("label"), m.group("label")) for m in _CHAT_SPEAKER.finditer(doc.text)]
-        counts: dict[str, int] = {}
-        for _, _, label in labels:
-            counts[label.lower()] = counts.get(label.lower(), 0) + 1
-        for start, end, label in labels:
-            words = re.split(r"[._\-]", label.lower())
-            key = gazetteer.key(label)
-            if counts[label.lower()] < 2 or key in STOP or key in TITLES or not words[0].isalpha():
-                continue
-            if label.isupper() and len(label) <= 3 and not gazetteer.is_core_name(label):
-                continue  # "RO:", "IO:": a role's initials
-            if words[0] in STOP or (_english(words[0]) and not _first(words[0])) or key in ORG_NAMES:
-                continue  # "seller:", "agent:", "parent-carer:" are roles; "Marston:" a firm
-            found.append((start, end, "repeated_speaker"))
-        # "[19:41] Sue Next Door:", twice or more: the first name of a described speaker
-        described: dict[str, list[re.Match[str]]] = {}
-        for m in _DESCRIBED_SPEAKER.finditer(doc.text):
-            described.setdefault(m.group("label").lower(), []).append(m)
-        for matches in described.values():
-            m = matches[0]
-            first = Token(m.start("first"), m.end("first"), m.group("first"))
-            if len(matches) < 2 or not _is_first(first) or _is_stop(first) or first.key in ORG_NAMES:
-                continue
-            rest = [Token(0, 0, w) for w in re.findall(r"[\w'’-]+", m.group("label"))[1:]]
-            if all(len(t.text) == 1 or not (_is_common(t) or _is_stop(t)) for t in rest):
-                found.extend((x.start("label"), x.end("label"), "named_speaker") for x in matches)  # "Rob Kitchener:"
-            else:
-                found.extend((x.start("first"), x.end("first"), "repeated_speaker") for x in matches)  # "Sue Next Door:"
-        for m in _HANDLE.finditer(doc.text):
-            if _handle_of_a_person(m.group(1)):
-                found.append((m.start(1), m.end(1), "handle"))
-        found.extend(_thread_authors(doc))
-        platform = any(word in doc.lower for word in _PLATFORM_WORDS)  # a plain search first: the pattern is slow
-        for m in _EXPORT_AUTHOR.finditer(doc.text):  # a Teams export: "Ahmed, Bilal 09:14" above each message
-            surname, first = Token(m.start("surname"), m.end("surname"), m.group("surname")), \
-                Token(m.start("first"), m.end("first"), m.group("first"))
-            if _is_first(first) and not _is_stop(surname) and not _is_common(surname):
-                found.append((m.start("name"), m.end("name"), "named_speaker"))
-        for m in _AT_NAME.finditer(doc.text):  # "@Lee Bancroft thank you!!": a Facebook reply names its reader
-            if _is_first(Token(m.start(1), m.start(1), m.group(1).split()[0])):
-                found.append((m.start(1), m.end(1), "handle"))
-        for m in _PLATFORM_HANDLE.finditer(doc.text) if platform else ():  # "on Snapchat (kyle_r0ss)", "TikTok name: x.y"
-            if _HANDLE_SHAPED.search(m.group(1)) and not _FILE_OR_SITE.search(m.group(1)) and \
-                    not name_model.organisation_handle(m.group(1)) and re.search(r"[a-z]{2}", m.group(1)):
-                found.append((m.start(1), m.end(1), "platform_handle"))
-        signed_before = -1
-        for m in _DOTTED_NAME.finditer(doc.text):  # "Signature: A.O. Oyelaran", "signed: A.M. Jama / H.A. Warsame"
-            before = doc.text[max(0, m.start() - 40) : m.start()]
-            if not (_SIGN_CUE_BEFORE.search(before) or (signed_before >= 0 and
-                                                          _AND_BEFORE.fullmatch(doc.text, signed_before, m.start()))):
-                continue
-            signed_before = m.end()
-            if not _is_stop(Token(0, 0, m.group("surname"))) and not _org_or_place_follows(doc, m.end()):
-                found.append((m.start(), m.end(), "signature"))  # not "approved by J.B. Priestley Library"
-        for m in _QUOTED_CAPITALS.finditer(doc.text):  # 'a man I know as "Skinny"', 'Mickey Hughes ("Red")'
-            before = doc.text[max(0, m.start() - 40) : m.start()]
-            bracketed = _NAME_THEN_BRACKET.search(before)
-            if not (_KNOWN_AS_BEFORE.search(before) or (bracketed and doc.text.startswith(")", m.end()) and (
-                    bracketed.group(1)[:1].isupper() or bracketed.group(1).lower() in _PERSON_NOUNS))):
-                continue  # 'a letter ("Simple Assessment")', 'cat ("Mishmish")': only a name's nickname follows it
-            if not _is_stop(Token(0, 0, m.group("nick").split()[0])):
-                found.append((m.start("nick"), m.end("nick"), "nickname"))
-        for m in _HANDED_TO.finditer(doc.text):  # "Handed over by Rosie to Tendai."
-            if not _is_stop(Token(m.start(1), m.end(1), m.group(1))) and not _is_english(Token(0, 0, m.group(1))):
-                found.append((m.start(1), m.end(1), "handover"))
-        initials: set[str] = set()
-        for pattern in (_INITIALS, *_INITIALS_LISTED):
-            for m in pattern.finditer(doc.text):
-                if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP:
-                    found.append((m.start(1), m.end(1), "initials"))
-                    initials.add(m.group(1))
-        speaking = [m for m in _INITIALS_SPEAKING.finditer(doc.text)
-                     if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP]
-        if len({m.group(1) for m in speaking}) >= 2:
-            for m in speaking:
-                found.append((m.start(1), m.end(1), "initials"))
-                initials.add(m.group(1))
-        for m in _ATTENDANCE.finditer(doc.text):  # "Present: SO (chair), RB, Ayo", "Panel: RA, SH, MD", "IDVA (CT)"
-            for item in re.finditer(r"(?:^|[,;])[ \t]*(" + _INI + r")(?=[ \t]*(?:[,;(]|$))"
-                                    r"|(?<![\s,:][A-Z]{2} )(?<!^[A-Z]{2} )\((" + _INI + r")\)",  # not "SG (TL)": a role
-                                    m.group("list")):
-                group = 1 if item.group(1) else 2
-                if item.group(group) not in _NOT_INITIALS:
-                    start = m.start("list") + item.start(group)
-                    found.append((start, start + len(item.group(group)), "initials"))
-                    initials.add(item.group(group))
-        for m in _INITIALS_OF_A_NAME.finditer(doc.text):  # "Liam Probert (LP)", "LR – Lowenna Rowe", "AB = Amrit Bains"
-            if m.group("after"):
-                values, name = [m.group("after")], m.group("name2")
-            else:  # "(LP)", "(mum, LJH)", "(YH, Chair)", "(DSL, Princess Primary, CW)"
-                values, name = [v.strip() for v in re.split(r"[,;/]", m.group("inside"))], m.group("name1")
-            for value in values:  # even "MO", "HM": beside the name they are this person's letters
-                if re.fullmatch(_INI_OF_NAME, value) and _letters_of_a_name(value, name):
-                    initials.add(value)  # "Shauna (RP)" is her role, "SW – Priya Mistry" too
-        if initials:  # every other mention of initials that name someone in this text: "LP's vehicle", "CM engaging"
-            spans = {(start, end) for start, end, _ in found}
-            for m in _CAPITALS_WORD.finditer(doc.text):  # one pattern for every text: no compiling per text
-                if m.group(1) in initials and m.span(1) not in spans:
-                    found.append((m.start(1), m.end(1), "initials"))
-        # the initials of someone named in full in this text, where they act or are listed ("Nia Lewis-Jenkins" …
-        # "NLJ – letter to Minister"), even a word's letters ("Mared Evans" … "ME to request"); not in a heading in
-        # capitals, a reference ("Our ref: MG/EST/00731") or before a name ("FZ Abubakar", "HM Revenue")
-        named = set()
-        for c in candidates:
-            if c.score >= 0.75 and len(c.tokens) >= 2 and not c.lower:
-                letters = _initials_of(doc.text[c.start : c.end])
-                if 2 <= len(letters) <= 4 and letters.isupper() and letters not in _NEVER_INITIALS | initials:
-                    named.add(letters)
-        if named:
-            spans = {(start, end) for start, end, _ in found}
-            for m in _CAPITALS_WORD.finditer(doc.text):
-                if m.group(1) not in named or m.span(1) in spans or _REFERENCE_OR_NAME_AFTER.match(doc.text, m.end(1)):
-                    continue
-                words = re.findall(r"[^\W\d_]{2,}", doc.text[doc.line_start(m.start()) : doc.line_end(m.start())])
-                if not (len(words) >= 2 and all(w.isupper() for w in words)):
-                    found.append((m.start(1), m.end(1), "initials"))
+        """Who speaks in a chat, who writes in a thread or signs a form, and people written as initials in minutes
+        ("SG asked why…", "LB to circulate…"): each placed among the candidates."""
+        found = _initials(doc, candidates, _speakers(doc) + _writers_and_nicknames(doc))
         for start, end, why in found:
             if any(s < end and start < e for s, e in covered):
                 continue
@@ -1087,6 +971,143 @@ class NameRecogniser:
 _NICKNAME_INSIDE = re.compile(r"([A-Z][\w'’\-]+)[ \t]+\(?[\"“]([A-Z][\w'’\-]+)[\"”]\)?[ \t]+([A-Z][\w'’\-]+)")
 
 
+def _speakers(doc: TextDoc) -> list[tuple[int, int, str]]:
+    """Who speaks in a chat, by the label that opens their lines ("deji:", "maddie.xo:", "Rob Kitchener:", twice
+    or more)."""
+    found: list[tuple[int, int, str]] = []
+    labels = [(m.start("label"), m.end("label"), m.group("label")) for m in _CHAT_SPEAKER.finditer(doc.text)]
+    counts: dict[str, int] = {}
+    for _, _, label in labels:
+        counts[label.lower()] = counts.get(label.lower(), 0) + 1
+    for start, end, label in labels:
+        words = re.split(r"[._\-]", label.lower())
+        key = gazetteer.key(label)
+        if counts[label.lower()] < 2 or key in STOP or key in TITLES or not words[0].isalpha():
+            continue
+        if label.isupper() and len(label) <= 3 and not gazetteer.is_core_name(label):
+            continue  # "RO:", "IO:": a role's initials
+        if words[0] in STOP or (_english(words[0]) and not _first(words[0])) or key in ORG_NAMES:
+            continue  # "seller:", "agent:", "parent-carer:" are roles; "Marston:" a firm
+        found.append((start, end, "repeated_speaker"))
+    # "[19:41] Sue Next Door:", twice or more: the first name of a described speaker
+    described: dict[str, list[re.Match[str]]] = {}
+    for m in _DESCRIBED_SPEAKER.finditer(doc.text):
+        described.setdefault(m.group("label").lower(), []).append(m)
+    for matches in described.values():
+        m = matches[0]
+        first = Token(m.start("first"), m.end("first"), m.group("first"))
+        if len(matches) < 2 or not _is_first(first) or _is_stop(first) or first.key in ORG_NAMES:
+            continue
+        rest = [Token(0, 0, w) for w in re.findall(r"[\w'’-]+", m.group("label"))[1:]]
+        if all(len(t.text) == 1 or not (_is_common(t) or _is_stop(t)) for t in rest):
+            found.extend((x.start("label"), x.end("label"), "named_speaker") for x in matches)  # "Rob Kitchener:"
+        else:
+            found.extend((x.start("first"), x.end("first"), "repeated_speaker") for x in matches)  # "Sue Next Door:"
+    return found
+
+
+def _writers_and_nicknames(doc: TextDoc) -> list[tuple[int, int, str]]:
+    """People a text names by a handle, an export's author line, a signature, a quoted nickname or a handover."""
+    found: list[tuple[int, int, str]] = []
+    for m in _HANDLE.finditer(doc.text):
+        if _handle_of_a_person(m.group(1)):
+            found.append((m.start(1), m.end(1), "handle"))
+    found.extend(_thread_authors(doc))
+    for m in _EXPORT_AUTHOR.finditer(doc.text):  # a Teams export: "Ahmed, Bilal 09:14" above each message
+        surname, first = Token(m.start("surname"), m.end("surname"), m.group("surname")), \
+            Token(m.start("first"), m.end("first"), m.group("first"))
+        if _is_first(first) and not _is_stop(surname) and not _is_common(surname):
+            found.append((m.start("name"), m.end("name"), "named_speaker"))
+    for m in _AT_NAME.finditer(doc.text):  # "@Lee Bancroft thank you!!": a Facebook reply names its reader
+        if _is_first(Token(m.start(1), m.start(1), m.group(1).split()[0])):
+            found.append((m.start(1), m.end(1), "handle"))
+    platform = any(word in doc.lower for word in _PLATFORM_WORDS)  # a plain search first: the pattern is slow
+    for m in _PLATFORM_HANDLE.finditer(doc.text) if platform else ():  # "on Snapchat (kyle_r0ss)", "TikTok name: x.y"
+        if name_model.HANDLE_SHAPE.search(m.group(1)) and not _FILE_OR_SITE.search(m.group(1)) and \
+                not name_model.organisation_handle(m.group(1)) and re.search(r"[a-z]{2}", m.group(1)):
+            found.append((m.start(1), m.end(1), "platform_handle"))
+    signed_before = -1
+    for m in _DOTTED_NAME.finditer(doc.text):  # "Signature: A.O. Oyelaran", "signed: A.M. Jama / H.A. Warsame"
+        before = doc.text[max(0, m.start() - 40) : m.start()]
+        if not (_SIGN_CUE_BEFORE.search(before) or (signed_before >= 0 and
+                                                      _AND_BEFORE.fullmatch(doc.text, signed_before, m.start()))):
+            continue
+        signed_before = m.end()
+        if not _is_stop(Token(0, 0, m.group("surname"))) and not _org_or_place_follows(doc, m.end()):
+            found.append((m.start(), m.end(), "signature"))  # not "approved by J.B. Priestley Library"
+    for m in _QUOTED_CAPITALS.finditer(doc.text):  # 'a man I know as "Skinny"', 'Mickey Hughes ("Red")'
+        before = doc.text[max(0, m.start() - 40) : m.start()]
+        bracketed = _NAME_THEN_BRACKET.search(before)
+        if not (_KNOWN_AS_BEFORE.search(before) or (bracketed and doc.text.startswith(")", m.end()) and (
+                bracketed.group(1)[:1].isupper() or bracketed.group(1).lower() in _PERSON_NOUNS))):
+            continue  # 'a letter ("Simple Assessment")', 'cat ("Mishmish")': only a name's nickname follows it
+        if not _is_stop(Token(0, 0, m.group("nick").split()[0])):
+            found.append((m.start("nick"), m.end("nick"), "nickname"))
+    for m in _HANDED_TO.finditer(doc.text):  # "Handed over by Rosie to Tendai."
+        if not _is_stop(Token(m.start(1), m.end(1), m.group(1))) and not _is_english(Token(0, 0, m.group(1))):
+            found.append((m.start(1), m.end(1), "handover"))
+    return found
+
+
+def _initials(doc: TextDoc, candidates: list[Candidate],
+              found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """People written as initials in minutes and notes ("SG asked why…", "LB to circulate…"), and every other
+    mention of them; ``found`` holds what the other rules found, so a span is not proposed twice."""
+    found = list(found)
+    initials: set[str] = set()
+    for pattern in (_INITIALS, *_INITIALS_LISTED):
+        for m in pattern.finditer(doc.text):
+            if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP:
+                found.append((m.start(1), m.end(1), "initials"))
+                initials.add(m.group(1))
+    speaking = [m for m in _INITIALS_SPEAKING.finditer(doc.text)
+                 if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP]
+    if len({m.group(1) for m in speaking}) >= 2:
+        for m in speaking:
+            found.append((m.start(1), m.end(1), "initials"))
+            initials.add(m.group(1))
+    for m in _ATTENDANCE.finditer(doc.text):  # "Present: SO (chair), RB, Ayo", "Panel: RA, SH, MD", "IDVA (CT)"
+        for item in re.finditer(r"(?:^|[,;])[ \t]*(" + _INI + r")(?=[ \t]*(?:[,;(]|$))"
+                                r"|(?<![\s,:][A-Z]{2} )(?<!^[A-Z]{2} )\((" + _INI + r")\)",  # not "SG (TL)": a role
+                                m.group("list")):
+            group = 1 if item.group(1) else 2
+            if item.group(group) not in _NOT_INITIALS:
+                start = m.start("list") + item.start(group)
+                found.append((start, start + len(item.group(group)), "initials"))
+                initials.add(item.group(group))
+    for m in _INITIALS_OF_A_NAME.finditer(doc.text):  # "Liam Probert (LP)", "LR – Lowenna Rowe", "AB = Amrit Bains"
+        if m.group("after"):
+            values, name = [m.group("after")], m.group("name2")
+        else:  # "(LP)", "(mum, LJH)", "(YH, Chair)", "(DSL, Princess Primary, CW)"
+            values, name = [v.strip() for v in re.split(r"[,;/]", m.group("inside"))], m.group("name1")
+        for value in values:  # even "MO", "HM": beside the name they are this person's letters
+            if re.fullmatch(_INI_OF_NAME, value) and _letters_of_a_name(value, name):
+                initials.add(value)  # "Shauna (RP)" is her role, "SW – Priya Mistry" too
+    # the initials of someone named in full in this text, where they act or are listed ("Nia Lewis-Jenkins" …
+    # "NLJ – letter to Minister"), even a word's letters ("Mared Evans" … "ME to request"); not in a heading in
+    # capitals, a reference ("Our ref: MG/EST/00731") or before a name ("FZ Abubakar", "HM Revenue")
+    named = set()
+    for c in candidates:
+        if c.score >= 0.75 and len(c.tokens) >= 2 and not c.lower:
+            letters = _initials_of(doc.text[c.start : c.end])
+            if 2 <= len(letters) <= 4 and letters.isupper() and letters not in _NEVER_INITIALS | initials:
+                named.add(letters)
+    if initials or named:  # every other mention of them: "LP's vehicle", "CM engaging"
+        spans = {(start, end) for start, end, _ in found}
+        for m in _CAPITALS_WORD.finditer(doc.text):  # one pattern for every text: no compiling per text
+            value = m.group(1)
+            if m.span(1) in spans or (value not in initials and value not in named):
+                continue
+            if value in named:
+                if _REFERENCE_OR_NAME_AFTER.match(doc.text, m.end(1)):
+                    continue
+                words = re.findall(r"[^\W\d_]{2,}", doc.text[doc.line_start(m.start()) : doc.line_end(m.start())])
+                if len(words) >= 2 and all(w.isupper() for w in words):
+                    continue
+            found.append((m.start(1), m.end(1), "initials"))
+    return found
+
+
 def _nickname_parts(doc: TextDoc, candidates: list[Candidate]) -> None:
     """ "Patrick "Paddy" Ward", "Anthony ("Tony") GALLAGHER": once the first name is a name, the nickname and
     the surname are too, each its own span (how the people who mark documents write them)."""
@@ -1133,7 +1154,6 @@ _WIDE_INITIALS = re.compile(r"(?<![\w/&@.'’-])([A-Z](?:\.?[A-Z]){1,2})(?![\w'�
 _WIDE_HANDLE = re.compile(
     r"(?:(?<=u/)|(?<=(?<![\w.])@)|(?<=<)|(?<=[Pp]osted by )|(?m:^)[ \t>↳•*-]*(?:\[[0-9:. ]+\][ \t]*)?)"
     r"([A-Za-z][\w.]{1,28}[A-Za-z0-9])(?=[ \t]*(?:[:>]|$|[ \t]·))", re.MULTILINE)
-_HANDLE_SHAPED = re.compile(r"[._]|\d|[a-z][A-Z]")
 _FILE_OR_SITE = re.compile(r"\.(?:csv|xlsx?|docx?|pdf|txt|com|org|net|uk|gov|ac|sch|nhs)$", re.IGNORECASE)
 
 
@@ -1143,7 +1163,8 @@ def _wide_candidates(doc: TextDoc, candidates: list[Candidate], covered: list[tu
     for pattern, why in ((_WIDE_INITIALS, "caps_token"), (_WIDE_HANDLE, "handle_shape")):
         for m in pattern.finditer(doc.text):
             start, end = m.span(1)
-            if why == "handle_shape" and (not _HANDLE_SHAPED.search(m.group(1)) or _FILE_OR_SITE.search(m.group(1))
+            if why == "handle_shape" and (not name_model.HANDLE_SHAPE.search(m.group(1))
+                                          or _FILE_OR_SITE.search(m.group(1))
                                           or name_model.organisation_handle(m.group(1))):
                 continue
             if why == "caps_token" and (m.group(1).lower() in STOP or m.group(1).lower() in TITLES
@@ -1169,7 +1190,7 @@ def _thread_authors(doc: TextDoc) -> list[tuple[int, int, str]]:
         if m.group("gap") and m.group("mark") != "@" or not (after or m.group("gap") or m.group("mark")):
             continue  # a handle alone on its line is an author only after "u/" ("Posted by u/spoons_and_sausages")
         marked = bool(m.group("mark") or m.group("reply")) or not after.startswith(":")
-        shaped = re.search(r"[._]|\d", handle) or (marked and _HANDLE_SHAPED.search(handle))
+        shaped = re.search(r"[._]|\d", handle) or (marked and name_model.HANDLE_SHAPE.search(handle))
         if not parts or not (marked or shaped) or _FILE_OR_SITE.search(handle) or handle.replace(".", "").isupper():
             continue  # "PoP:", "Te1ephone:" and "D.O.B:" label a form's fields
         if name_model.organisation_handle(handle) or gazetteer.key(handle) in ORG_NAMES or \

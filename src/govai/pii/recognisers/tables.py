@@ -157,10 +157,12 @@ class TableRecogniser:
         out: list[Entity] = []
         for offset, line in lines:
             sep = "|" if "|" in line else "\t"
-            if sep not in line or line.count(sep) != 1 and not line.lstrip().startswith("|") or \
-                    len(_cells(line, sep)) != 2:
+            if sep not in line or line.count(sep) != 1 and not line.lstrip().startswith("|"):
+                continue
+            cells = _cells(line, sep)
+            if len(cells) != 2:
                 continue  # "field|value" or "| Field | Value |"
-            (fs, fe), (vs, ve) = _cells(line, sep)[:2] if len(_cells(line, sep)) == 2 else ((0, 0), (0, 0))
+            (fs, fe), (vs, ve) = cells
             field = re.sub(r"[_\-]+", " ", line[fs:fe]).strip().lower()
             field = re.sub(r"(?<=[a-z])(\d)$", r" \1", field)  # "address_line1"
             field = re.sub(r"^(?:applicant|claimant|client|tenant|customer|patient|person|pupil)\s+", "", field)
