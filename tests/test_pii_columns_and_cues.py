@@ -834,3 +834,51 @@ def test_initials_before_a_slash_and_reddit_scores_with_a_dot() -> None:
     assert {("PERSON", "KO"), ("PERSON", "JD")} <= _found("Bank request BK-20931 unfilled.\nHanded over by KO / received JD")
     text = "  ▲ 412 · u/Quiet_Barrister_76 · 4h\n  If it wasn't protected…\n  ▲ 57 · u/northern_lad_85 · 4h\n  Shelter"
     assert {("PERSON", "Quiet_Barrister_76"), ("PERSON", "northern_lad_85")} <= _found(text)
+
+
+def test_a_post_stamped_with_a_date_and_a_time_gives_no_birth_date() -> None:
+    text = ("Would you want your MIL at the birth?\nHollyhock_22 · Sun 11-Feb-24 20:41:07\nShe keeps asking.\n"
+            "Pebble_Mum · Sun 11-Feb-24 20:44:52\nNo way.")
+    assert not any(label == "DATE_OF_BIRTH" for label, _ in _found(text))
+    assert ("DATE_OF_BIRTH", "4 March 2024") in _found("Baby Ezra was born 4 March 2024 at 03:12, weighing 7lb.")
+
+
+def test_forum_shorthand_and_greetings_in_community_languages_are_not_names() -> None:
+    text = "DH says I'm overreacting and MIL agrees. AIBU?\nWIBU to say no? YANBU."
+    assert not any(label == "PERSON" for label, _ in _found(text))
+    for text in ("Bună ziua! Caut o femeie de serviciu.", "Nu dați bani în avans!", "Is mise le meas,",
+                 "Waheguru ji ka Khalsa, Waheguru ji ki Fateh"):
+        assert not any(label == "PERSON" for label, _ in _found(text)), text
+
+
+def test_a_reply_to_a_full_name_written_before_a_word_in_another_script() -> None:
+    assert ("PERSON", "Dorina Munteanu") in _found("Mulțumesc! @Dorina Munteanu ți-am trimis mesaj")
+
+
+def test_a_surname_first_name_after_a_word_of_the_log() -> None:
+    assert ("PERSON", "PENHALIGON, Royston") in _found("19:05 Suspect PENHALIGON, Royston, DOB 02/05/1968, arrested.")
+
+
+def test_the_town_of_an_address_before_its_postcode_is_not_a_name() -> None:
+    text = "Orchard Vale Surgery, 14 Brook Street, Stanley DH9 0XX  Tel 01207 000 222"
+    assert not any(label == "PERSON" for label, _ in _found(text))
+
+
+def test_organisations_lines_by_how_they_are_given() -> None:
+    for text in ("Their duty line is 01603 223 114 if it happens again.",
+                 "Duty phone: 0113 496 0871. Keys with night staff.",
+                 "or the main office on 020 7946 0731 and ask for anyone in the team.",
+                 "Always phone our office on 0161 496 0552 before paying.",
+                 "Our number's 0115 496 0713, option 3.",
+                 "Gower Road Surgery, 3 Gower Road, Swansea SA2 9XX\nAppointments: 01792 000 341",
+                 "To: Pennine Property Lettings (01422 496 0123)\nhi the boiler is off again",
+                 "Thanks,\nMirza & Co Chartered Accountants · 0116 496 0713",
+                 "Funeral directors: Al-Noor Funeral Services 24hr 0121 496 0772"):
+        assert not any(label == "PHONE_UK" for label, _ in _found(text)), text
+    assert ("PHONE_UK", "01851 860 274") in _found("Is your number still 01851 860 274?")
+
+
+def test_initials_in_brackets_after_a_first_name_with_their_letter() -> None:
+    text = "Adviser: Rupert (RH)\nClient attended with a friend.\nRH to chase the landlord."
+    found = _found(text)
+    assert ("PERSON", "RH") in found

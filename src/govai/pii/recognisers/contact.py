@@ -117,7 +117,8 @@ _ORGANISATION_LINE_BEFORE = re.compile(
     r"(?:call|ring|phone|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:line|office|team|desk|surgery|school|ward|unit|reception)|"
     r"(?:call|ring|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:hub|centre|helpdesk|service)|enquiries to|out of hours|"
     r"website or (?:call|ring|phone)|"
-    r"give us a (?:ring|call)|the office|report absences|pager|switchboard|"
+    r"give us a (?:ring|call)|the (?:main )?office|\bour office|\bour number|duty (?:line|phone|number|desk)|"
+    r"appointments?(?: line)?:|report absences|pager|switchboard|"
     # "Call 0161 496 0000 or use the NHS App", "any questions ring …", "the school number …",
     # "Contact Cardiff Council housing options on …": a notice's or an office's number
     r"(?:^|[.!?][ \t]+)(?:call|ring|phone)(?:[ \t]+(?:us|now|today))?(?:[ \t]+on)?[ \t]*$|"
@@ -127,11 +128,12 @@ _ORGANISATION_LINE_BEFORE = re.compile(
     r"team|hub|services?|options|centre|unit|department)\b)[^\n]{0,40}$")
 # A landline at the end of a line that names the organisation it belongs to ("Referrer: Daniel, Brighton Advice
 # Centre, 01273 665 900", "Dr Bhatt & Partners, 0191 565 8844"), or a switchboard with an extension after it.
-_FIRM_BEFORE = re.compile(r"(?:,|^)[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){0,4}(?:Advice|Centre|Center|Partners|Homes|Associates|"
+_FIRM_BEFORE = re.compile(r"(?:[,:]|^)[ \t]*(?:[A-Z&][\w'&.-]*[ \t]+){0,4}(?:Advice|Centre|Center|Partners|Homes|Associates|"
                           r"Surgery|Depot|Constabulary|Police|"
                           r"Trust|Council|Practice|Services?|Solicitors|Ltd|Limited|LLP|Clinic|Hospital|School|"
-                          r"Academy|College|Agency|Charity|Foundation|Housing|Alliance|Group|Consultants|Accountants)[ \t]*[,:]?[ \t]*"
-                          r"(?:(?:[Tt]el|[Oo]ffice|[Ss]witchboard)\.?[ \t]*)?$")
+                          r"Academy|College|Agency|Charity|Foundation|Housing|Alliance|Group|Consultants|Accountants|"
+                          r"Lettings|Agents)[ \t]*[,:·/(]?[ \t]*"
+                          r"(?:(?:[Tt]el|[Oo]ffice|[Ss]witchboard|24 ?hrs?|24/7)\.?[ \t]*)?$", re.MULTILINE)
 _ME_BEFORE = re.compile(r"\b(?:me|my)\b")
 _EXTENSION_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:ext|extension|x)\.?[ \t]*\d{2,5}\b", re.I)
 
@@ -224,7 +226,7 @@ class PhoneRecogniser:
             return True  # "T: 0116 496 0321" under "Unit 4, Belgrave Business Centre, 45 Frederick Street, …"
         if re.search(r"\b(?:office|switchboard|reception)[ \t:]*$", doc.lower[max(line_start, start - 12) : start]):
             return True  # "Bengal Care Services Ltd, office 020 7946 0000"
-        at_line_end = not doc.text[end : doc.line_end(start)].strip(" .")
+        at_line_end = not doc.text[end : doc.line_end(start)].strip(" .)")
         return at_line_end and bool(_FIRM_BEFORE.search(doc.text, max(line_start, start - 80), start))
 
 

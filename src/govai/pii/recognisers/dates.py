@@ -243,6 +243,8 @@ class DateOfBirthRecogniser:
         out = []
         previous_end = 0
         for start, end in spans:
+            if _time_stamp(doc, start, end):
+                continue
             date = _parse_span(doc.text, start, end, today)
             entity = self._score(doc, start, end, date, previous_end, today)
             previous_end = end
@@ -304,6 +306,16 @@ class DateOfBirthRecogniser:
                 return None
         return Entity(start, end, "DATE_OF_BIRTH", 0.5 + proximity_boost(birth, 0.48, self.window),
                       self.name, (f"context:{birth.word}",))
+
+
+# A date with a clock time after it that ends its line or field stamps a post or a message
+# ("BoneyM4ver1ck · Sun 14-Apr-24 21:12:08"); "born 4 January 2024 at 03:12" is no stamp.
+_CLOCK_AFTER = re.compile(r"[ \t]+\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[ap]m)?[ \t]*(?:$|[\]|·,]|[ \t][-–—][ \t])",
+                          re.MULTILINE | re.IGNORECASE)
+
+
+def _time_stamp(doc: TextDoc, start: int, end: int) -> bool:
+    return _CLOCK_AFTER.match(doc.text, end) is not None and "born" not in doc.lower[doc.line_start(start) : start]
 
 
 def _parse_span(text: str, start: int, end: int, today: dt.date) -> dt.date | None:

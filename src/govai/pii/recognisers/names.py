@@ -282,6 +282,8 @@ def _is_name(t: Token) -> bool:
 
 def _is_stop(t: Token) -> bool:
     k = t.key
+    if not k.isascii() and k not in _PARTICLES:
+        k = gazetteer.fold(k)  # "Bună" is the listed "buna"; Irish "Ní" and "Ó" are not "ni" and "o"
     return k in STOP or k in TITLES or ("-" in k and any(p in STOP for p in k.split("-")))
 
 
@@ -343,6 +345,13 @@ class NameRecogniser:
                 if gap == " " or initial or (gap == ", " and len(current) == 1 and tok.is_cap
                                              and self._surname_comma_first(current[0], tok, doc)):
                     current.append(tok)
+                    continue
+                if gap == ", " and tok.is_cap and len(current) > 1 and current[-1].is_upper and \
+                        not current[-2].is_upper and not (_is_first(current[-2]) or _is_last(current[-2])) and \
+                        self._surname_comma_first(current[-1], tok, doc):
+                    # "Suspect HARGREAVES, Keith": the capitals start a surname-first name of their own
+                    runs.append(current[:-1])
+                    current = [current[-1], tok]
                     continue
             if current:
                 runs.append(current)
@@ -665,6 +674,8 @@ class NameRecogniser:
         elif not cand.strong_context and LOCATIVE_BEFORE.search(before_raw) and not POSSESSIVE_AFTER.match(text, cand.end):
             cand.score -= 0.25  # "born in Hai Phong": an unlisted place more often than a person
             cand.evidence.append("after_locative")
+        if not cand.strong_context and _POSTCODE_AFTER.match(text, cand.end):
+            cand.score -= 0.4  # "42 Mill Lane, Leigh WN7 1XX": the town of an address, before its postcode
         if len(cand.tokens) == 1 and _is_common(cand.tokens[0]) and _PRONOUN_AFTER.match(after):
             cand.score -= 0.4  # "Will anyone volunteer?", "May we ask": a verb, not a name
             cand.evidence.append("pronoun_after")
@@ -1083,6 +1094,11 @@ def _initials(doc: TextDoc, candidates: list[Candidate],
         for value in values:  # even "MO", "HM": beside the name they are this person's letters
             if re.fullmatch(_INI_OF_NAME, value) and _letters_of_a_name(value, name):
                 initials.add(value)  # "Shauna (RP)" is her role, "SW – Priya Mistry" too
+    for m in _INITIALS_OF_A_FIRST_NAME.finditer(doc.text):  # "From: Rakesh (RK) to Sunita (SM)"
+        value = m.group("ini")
+        if value[0] == m.group("name")[0] and value not in _NOT_INITIALS and any(
+                c.start == m.start("name") and c.end == m.end("name") and c.score >= 0.75 for c in candidates):
+            initials.add(value)
     # the initials of someone named in full in this text, where they act or are listed ("Nia Lewis-Jenkins" …
     # "NLJ – letter to Minister"), even a word's letters ("Mared Evans" … "ME to request"); not in a heading in
     # capitals, a reference ("Our ref: MG/EST/00731") or before a name ("FZ Abubakar", "HM Revenue")
@@ -1239,7 +1255,8 @@ _PLATFORM_HANDLE = re.compile(
     r"[ \t]*(?:\(|:|-|–|[ \t]is|[ \t]as|[ \t]called)?[ \t]*[\"'“‘]?@?([A-Za-z0-9][\w.]{1,28}[A-Za-z0-9])(?![\w@])")
 _EXPORT_AUTHOR = re.compile(r"(?m)^[ \t]*(?P<name>(?P<surname>[A-Z][\w'’-]+),[ \t]+(?P<first>[A-Z][a-z][\w'’-]*))"
                             r"(?:[ \t]+\([^()\n]{1,30}\))?[ \t]+\d{1,2}:\d{2}[ \t]*$")
-_AT_NAME = re.compile(r"(?<![\w@])@([A-Z][a-z]+(?:[ \t][A-Z][\w'’]*(?:-[A-Z][\w'’]*)?){1,2})(?=[ \t]*(?:[^\w \t]|$|[ \t][a-z]))",
+_POSTCODE_AFTER = re.compile(r"[ \t]*,?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]+\d[A-Z]{2}\b")
+_AT_NAME = re.compile(r"(?<![\w@])@([A-Z][a-z]+(?:[ \t][A-Z][\w'’]*(?:-[A-Z][\w'’]*)?){1,2})(?=[ \t]*(?:[^\w \t]|$|[ \t](?![A-Z])[^\W\d_]))",
                       re.M)
 _PLATFORM_WORDS = ("snap", "tiktok", "insta", "facebook", "fb", "twitter", "whatsapp", "discord", "xbox", "psn",
                    "twitch", "telegram", "user", "gamertag", "handle", "messages from")
@@ -1313,6 +1330,9 @@ _INITIALS_OF_A_NAME = re.compile(
     r"|(?<![\w/&-])(?P<after>" + _INI_OF_NAME + r")[ \t]*(?:–|-|=|\()[ \t]*"
     r"(?P<name2>[A-Z][a-z]+(?:[ \t]+[A-Z][\w'’\-]+){1,2})")
 
+# A first name with its owner's initials in brackets, checked against the name's first letter.
+_INITIALS_OF_A_FIRST_NAME = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][a-z]+)[ \t]+\((?P<ini>[A-Z]{2,3})\)")
+
 
 def _initials_of(name: str) -> str:
     """ "LJH" for "Lisa Jones-Hughes", "MOC" for "Michael O'Connor", "IML" for "Iain MacLeod" (titles left out)."""
@@ -1345,7 +1365,8 @@ _NEVER_INITIALS = frozenset("ID OK UK EU TV PS CC NB AM PM DOB NHS HM TA".split(
 _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
     OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP NFA TBC TBA FYI AOB PTO ETA LOL OMG BTW IMO ACK NB PS CC RIP
-    ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE CEO CFO COO DSL SLT SMT CPN CAB HCA NIC RGN PP HO""".split())
+    ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE CEO CFO COO DSL SLT SMT CPN CAB HCA NIC RGN PP HO
+    DH DD MIL FIL SIL BIL OP""".split())  # parenting forums' shorthand: dear husband, mother-in-law, original poster
 
 
 def _spells_a_word_before(doc: TextDoc, m: re.Match[str]) -> bool:
