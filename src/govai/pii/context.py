@@ -208,7 +208,7 @@ _ADDRESSEE = re.compile(r"[ \t]*(?:mr|mrs|ms|miss|mx|dr|prof|the director|the oc
 
 
 _ORGANISATION_ADDRESS_CUE = re.compile(
-    r"(?i)(?:\bwrite to us at|\bin writing to (?:the|us)\b|\bcourt address|address of (?:the )?bank|head office|"
+    r"(?i)(?:\bwrite to us at|\bin writing to (?:the|us)\b|\bcourt address|address of (?:the |your )?bank|head office|(?:held )?at the registered office|"
     r"\bvisit us at|return (?:it|the form) to|send (?:it|the form|them) to (?:us at|the)|"
     r"\b(?:agent|agent's|office|registered office|practice|surgery|school|branch)[ \t]+address)"
     r"(?=[ \t:,])")

@@ -45,9 +45,11 @@ def pairs(doc: TextDoc) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 
 
 # An organisation's own bank details, given so that people can pay it ("Please pay HMRC to sort code 08 32 00",
-# "into our client account", "the contractor's bank details (40-11-62 / 21558804)").
+# "into our client account", "the contractor's bank details (40-11-62 / 21558804)", a solicitors' "Client Account",
+# a "charity account").
 _ORGANISATION_ACCOUNT = re.compile(
     r"\b(?:pay (?:hmrc|the council|us|the trust|the court)|payable to|our (?:client |bank |business )?account|"
+    r"client account|charity account|"
     r"our bank details|into our|(?:council|hmrc|company|contractor|supplier|landlord company|firm)['’]s (?:bank|account)|"
     r"quoting (?:our|your) (?:reference|ref)|using your (?:vat|utr|reference|payment reference))\b")
 
