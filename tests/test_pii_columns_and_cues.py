@@ -902,3 +902,47 @@ def test_words_for_a_parent_a_class_a_prayer_and_a_floor_are_not_names() -> None
                  "Next meeting after Jumu'ah, 8 March.", "Kerr Okafor Solicitors\n2nd Floor, 12 Bute Street, Cardiff"):
         assert not any(label == "PERSON" and span in ("Ammi", "Clas", "Jumu'ah", "Floor") for label, span in _found(text)), text
     assert ("PERSON", "Eilidh MacRae") in _found("Pupil: Eilidh MacRae, P4 (Clas 4A)")
+
+
+def test_pets_named_before_what_they_are_or_by_their_pen() -> None:
+    text = ("Overnight: RVN Priya\nKennel 3 – Rosie, Springer 4y F (owner Mr Dafydd Howells). Bloods due 8am.\n"
+            "Cage 2 – Oscar, guinea pig, eating well.\nMaisie (rabbit) – home today.")
+    found = _found(text)
+    assert not any(label == "PERSON" and span in ("Rosie", "Oscar", "Maisie") for label, span in found), found
+    assert ("PERSON", "Dafydd Howells") in found and ("PERSON", "Priya") in found
+    assert ("PERSON", "Rosie") in _found("Spoke to Rosie, the owner's daughter, about the bill.")
+
+
+def test_the_start_of_a_bodys_name_is_not_a_person() -> None:
+    for text in ("Reported to Avon and Somerset Police on 101 this morning.",
+                 "Kent Community Health NHS Foundation Trust – discharge referral",
+                 "Employer: NHS Greater Glasgow and Clyde, pay number 7718204"):
+        assert not any(label == "PERSON" and span in ("Avon", "Kent", "Clyde") for label, span in _found(text)), text
+    assert ("PERSON", "Kent") in _found("Spoke to Kent and his mum about the repair.")
+
+
+def test_a_registration_and_a_question_are_not_names() -> None:
+    assert not any(label == "PERSON" for label, _ in _found("Reg is KX19 BHT, silver, full service history."))
+    text = "Present: Will Ashdown, Mo Begum\n1. Parking – Will it be resurfaced this year? Council to confirm."
+    found = _found(text)
+    assert ("PERSON", "Will Ashdown") in found and not any(span == "Will" for _, span in found), found
+
+
+def test_an_organisations_premises_before_its_address() -> None:
+    for text in ("Your prescription is ready to collect from Lloyds Pharmacy, 4 Castle Street, Hinckley.",
+                 "St Bede's Catholic High School\nOrmskirk Road, Wigan WN5 9XX\n3 May 2024\nDear Mrs Ali,",
+                 "Kind regards,\nSue Platt\nPlatt Accounts – 8 Mill Lane, Bolton BL1 4XX",
+                 "Your hearing will be at 10:00 at Leeds Employment Tribunal Hearing Centre, City Exchange, Albion "
+                 "Street, Leeds."):
+        assert not any(label in ("ADDRESS", "POSTCODE") for label, _ in _found(text)), text
+    text = "Home address: The Flat, above Khan Pharmacy, 2 Market Street, Darwen BB3 1XX"
+    assert any(label == "ADDRESS" for label, _ in _found(text))
+
+
+def test_shared_and_office_numbers_by_how_they_are_given() -> None:
+    for text in ("Night: JP, Dee    Duty phone: 07700 900 318", "Office line 0113 496 0122 (Mon–Wed only).",
+                 "Bank shift still open – ring Staff Bank on 0161 496 0900.",
+                 "Send forms to office@stmarys-pri.sch.uk or 01632 960 331.",
+                 "Reply Y to confirm or call 0114 496 0201 to rearrange.",
+                 "just get a cab – Hamilton Taxis 01698 496 0770"):
+        assert not any(label == "PHONE_UK" for label, _ in _found(text)), text

@@ -219,16 +219,22 @@ _ORGANISATION_ADDRESS_CUE = re.compile(
 _ORG_PREMISES = re.compile(
     r"\b(?:Practice|Surgery|Centre|Center|Hospital|Council|Services|Service|Ltd|Limited|LLP|PLC|Trust|Housing|"
     r"Association|Partners|Solicitors|Clinic|School|Academy|College|University|Authority|Department|Agency|Charity|"
-    r"Consultants|Accountants|Alliance|County Hall|Town Hall|City Hall|Guildhall|Civic Offices|Depot|(?<!Home )(?<!Post )Office|"
-    r"Business Park|Industrial Estate|Retail Park|Neuadd y Sir)\b[^,\n]{0,40},")
+    r"Consultants|Accountants|Accounts|Alliance|County Hall|Town Hall|City Hall|Guildhall|Civic Offices|Depot|"
+    r"(?<!Home )(?<!Post )Office|Pharmacy|Chemists?|Nursery|Library|Opticians|Dental|"
+    r"Business Park|Industrial Estate|Retail Park|Neuadd y Sir)\b[^,\n]{0,40}(?:,|[ \t][–-][ \t])")
 # A line that names an organisation and nothing else, above its address ("Fife Council - Council Tax Reduction").
 _ORG_NAME_LINE = re.compile(
     r"^[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){1,5}(?:Council|Trust|Ltd|Limited|LLP|PLC|Practice|Surgery|Hospital|Service|"
     r"Services|Agency|Authority|Department|Association|Solicitors|Partners|Centre|Constabulary|Police|Unit|"
-    r"Accountants|Housing|Homes|Lettings|Chambers|Tribunal|Court)\b"
+    r"Accountants|Housing|Homes|Lettings|Chambers|Tribunal|Court|School|Academy|College|Nursery|Pharmacy)\b"
     r"(?:[ \t]*[-–,|:][^\n]{0,60})?$"
     r"|^[ \t]*Citizens[ \t]+Advice(?:[ \t]+[A-Z][\w'&.-]*){0,3}[ \t]*$"
     r"|^[ \t]*(?:London[ \t]+|Royal[ \t]+|Metropolitan[ \t]+)?Borough[ \t]+of(?:[ \t]+[A-Z][\w'&.-]*){1,4}[ \t]*$")
+
+
+# "The Flat, above Oduya Pharmacy, 2 High Street": a home beside the premises, not the premises.
+_HOME_BY_PREMISES = re.compile(r"(?i)\b(?:above|over|behind|next to|opposite|flat)[ \t]+(?:[\w'’&.\-]+[ \t]+){0,4}$")
+_POSTCODE_START = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
 
 
 def _organisation_premises(doc: TextDoc, pos: int) -> bool:
@@ -236,9 +242,14 @@ def _organisation_premises(doc: TextDoc, pos: int) -> bool:
     text = doc.text[line_start:line_end]
     number = re.search(r"(?<![\w£$.,/])\d{1,4}[A-Za-z]?\b(?![/.:]\d)", text)  # what comes before the house number
     head = text[: number.start()] if number and number.start() <= pos - line_start + 60 else text[: pos - line_start]
-    premises = [m for m in _ORG_PREMISES.finditer(head) if len(head) - m.end() <= 60
-                and not re.search(r"[.!?](?:\s|$)", head[m.end() :])]
-    if premises:
+    if any(len(head) - m.end() <= 60 and not re.search(r"[.!?](?:\s|$)", head[m.end() :])
+           and not _HOME_BY_PREMISES.search(head, 0, m.start()) for m in _ORG_PREMISES.finditer(head)):
+        return True
+    # "… at Bradford Tribunal Hearing Centre, Phoenix House, …": the premises named straight before the address
+    just_before = text[: pos - line_start]
+    if not _POSTCODE_START.match(text, pos - line_start) and any(
+            not just_before[m.end() :].strip() and not re.search(r"[.!?]\s", m.group(0))
+            and not _HOME_BY_PREMISES.search(just_before, 0, m.start()) for m in _ORG_PREMISES.finditer(just_before)):
         return True
     if line_start == 0 or len(text.split()) > 12:
         return False

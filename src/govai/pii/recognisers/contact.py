@@ -113,11 +113,12 @@ _SERVICE_CUES = ("helpline", "freephone", "switchboard", "textphone", "relay uk"
 _ORGANISATION_LINE_BEFORE = re.compile(
     r"(?:please[ \t]+(?:ring|call|phone|contact|telephone)(?![ \t]+(?:me|my|him|her|mum|dad|mr|mrs|ms|miss|dr)\b)|(?:ring|call|phone|contact)[ \t]+(?:us|the office|the team|"
     r"reception|the surgery|the school|the practice|the ward)|info:|enquiries:|tried ringing|tried calling|"
-    r"if anything changes[, ]+(?:ring|call)|to (?:accept|rearrange|cancel|book|change)[^.\n]{0,30}(?:ring|call)|"
+    r"if anything changes[, ]+(?:ring|call)|to (?:accept|rearrange|cancel|book|change|confirm)[^.\n]{0,30}(?:ring|call)|"
     r"(?:call|ring|phone|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:line|office|team|desk|surgery|school|ward|unit|reception)|"
     r"(?:call|ring|contact)[ \t]+the[ \t]+[a-z ]{0,20}(?:hub|centre|helpdesk|service)|enquiries to|out of hours|"
     r"website or (?:call|ring|phone)|"
     r"give us a (?:ring|call)|the (?:main )?office|\bour office|\bour number|duty (?:line|phone|number|desk)|"
+    r"\boffice (?:line|number|phone|tel)|\b(?:office|info|admin|enquiries|reception|contact|hello)@[\w.\-]+[ \t]+or|"
     r"appointments?(?: line)?:|report absences|pager|switchboard|"
     # "Call 0161 496 0000 or use the NHS App", "any questions ring …", "the school number …",
     # "Contact Cardiff Council housing options on …": a notice's or an office's number
@@ -125,16 +126,18 @@ _ORGANISATION_LINE_BEFORE = re.compile(
     r"(?:any|with any)[ \t]+(?:questions|queries)[ \t,]*(?:please[ \t]+)?(?:ring|call|phone)(?![ \t]+(?:me|my)\b)|"
     r"(?:the|our)[ \t]+(?:school|office|main|surgery|practice|council|team|ward|reception)[ \t]+(?:phone[ \t]+)?number|"
     r"(?:contact|ring|call|phone)[ \t]+(?:the[ \t]+)?(?:[\w'’]+[ \t]+){0,3}(?:council|surgery|helpline|"
-    r"team|hub|services?|options|centre|unit|department)\b)[^\n]{0,40}$")
+    r"team|hub|services?|options|centre|unit|department|bank|manse|nursery|pharmacy|clinic|library)\b)[^\n]{0,40}$")
 # A landline at the end of a line that names the organisation it belongs to ("Referrer: Daniel, Brighton Advice
 # Centre, 01273 665 900", "Dr Bhatt & Partners, 0191 565 8844"), or a switchboard with an extension after it.
-_FIRM_BEFORE = re.compile(r"(?:[,:]|^)[ \t]*(?:[A-Z&][\w'&.-]*[ \t]+){0,4}(?:Advice|Centre|Center|Partners|Homes|Associates|"
+_FIRM_BEFORE = re.compile(r"(?:[,:–]|^)[ \t]*(?:[A-Z&][\w'&.-]*[ \t]+){0,4}(?:Advice|Centre|Center|Partners|Homes|Associates|"
                           r"Surgery|Depot|Constabulary|Police|"
                           r"Trust|Council|Practice|Services?|Solicitors|Ltd|Limited|LLP|Clinic|Hospital|School|"
                           r"Academy|College|Agency|Charity|Foundation|Housing|Alliance|Group|Consultants|Accountants|"
-                          r"Lettings|Agents)[ \t]*[,:·/(]?[ \t]*"
+                          r"Lettings|Agents|Taxis|Cabs|Nursery|Pharmacy|Garage|Motors)[ \t]*[,:·/(]?[ \t]*"
                           r"(?:(?:[Tt]el|[Oo]ffice|[Ss]witchboard|24 ?hrs?|24/7)\.?[ \t]*)?$", re.MULTILINE)
 _ME_BEFORE = re.compile(r"\b(?:me|my)\b")
+# "Duty phone: 07700 …", "on-call mobile": a handset passed from shift to shift belongs to the service.
+_SHARED_MOBILE_BEFORE = re.compile(r"\b(?:duty|on[ \-]call)[ \t]+(?:phone|mobile|line|number)[ \t:]*(?:is[ \t]+|on[ \t]+)?$")
 _EXTENSION_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:ext|extension|x)\.?[ \t]*\d{2,5}\b", re.I)
 
 
@@ -206,7 +209,8 @@ class PhoneRecogniser:
             score += proximity_boost(cue, 0.1, 40)
             if nearest_cue_before(doc, start, _SERVICE_CUES, 60) is not None:
                 score -= 0.5 if text.startswith(("01", "02")) else 0.3
-            elif not text.lstrip("+(").startswith(("07", "447", "44 7")) and self._office_line(doc, start, end):
+            elif (not text.lstrip("+(").startswith(("07", "447", "44 7")) and self._office_line(doc, start, end)) or \
+                    _SHARED_MOBILE_BEFORE.search(doc.lower, max(doc.line_start(start), start - 30), start):
                 score -= 0.45  # "If you cannot attend please ring 0191 …", a signature's firm: the office's line
             out.append(Entity(start, end, "PHONE_UK", min(score, 1.0), self.name, ("uk_numbering",)))
         return out

@@ -126,6 +126,15 @@ PUBLIC_ROLE_AFTER = re.compile(r"^(?:['’]s)?,?[ \t]+(?:MP|MSP|MS|MLA|MEP)\b|^[
 PET_BEFORE = re.compile(
     r"(?i)\b(?:dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staffy|staffie|cocker|pug|husky|poodle|"
     r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|parrot|budgie|tortoise|pet)[ \t,(]+(?:called[ \t]+|named[ \t]+)?$")
+_SPECIES = (r"dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staffy|staffie|cocker|pug|husky|poodle|"
+            r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|guinea[ \t]+pig|parrot|budgie|tortoise|ferret|"
+            r"retriever|shepherd|alsatian|beagle|dachshund|chihuahua|cockapoo|cavapoo|labradoodle|rottweiler|"
+            r"bulldog|whippet|jack[ \t]+russell|shih[ \t]+tzu|cockatiel|gerbil|snake|gecko|dsh|dlh|moggy")
+# "Bella, Labrador 2y F", "Winston (rabbit)", "Bella the dog": a pet, named before what it is.
+PET_AFTER = re.compile(r"(?i)^[ \t]*(?:[,(–-][ \t]*|the[ \t]+)(?:an?[ \t]+)?(?:\d+[ \t]*(?:y|yo|yrs?|years?|m|mo|months?)\b"
+                       r"(?:[ \t]+old)?[ \t,]*)?(?:[a-z]+[ \t]+){0,2}?(?:" + _SPECIES + r")s?\b")
+# "Kennel 1 – Bella", "Cage 6 – Winston": a vet's or a rescue's handover names its animals by their pens.
+PET_SLOT_BEFORE = re.compile(r"(?i)\b(?:kennel|cage|hutch|stable|pen|cattery|run)[ \t]*\d{1,3}[a-z]?[ \t]*[–:\-][ \t]*$")
 # "a white Corsa", "grey Astra", "black Mercedes": a colour before a capitalised word is a car or a brand.
 COLOUR_BEFORE = re.compile(r"\b(?:black|white|silver|grey|gray|red|blue|green|yellow|orange|purple|gold|maroon|"
                            r"navy|dark|light)[ \t]+$", re.IGNORECASE)
@@ -427,10 +436,17 @@ class NameRecogniser:
             return []
         if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
             return []  # "Victoria Station", "Florence Nightingale Room"
+        if len(run) == 1 and _organisation_ahead(doc, run[0].end):
+            return []  # "Avon and Somerset Police", "Kent Community Health NHS Trust": the start of a body's name
+        if len(run) == 1 and _is_place(run[0]) and (m := _PLACE_AND_BEFORE.search(
+                doc.text, max(0, run[0].start - 40), run[0].start)) and _is_place(Token(0, 0, m.group(1))) \
+                and not _is_first(Token(0, 0, m.group(1))):
+            return []  # "Greater Glasgow and Clyde", "Bath and Wells": a place beside a place
         if _ELECTED_AFTER.match(doc.text, run[-1].end) and re.search(
                 r"[a-z]", doc.text[doc.line_start(run[0].start) : run[0].start]):
             return []  # "letter from Naomi Long MLA": a member in their public role (a signature stays a name)
-        if len(run) == 1 and run[0].key in ("reg", "vrm") and re.match(r"[ \t:.\-]*[A-Za-z]{1,3}[ \t]?\d", doc.text[run[0].end :]):
+        if len(run) == 1 and run[0].key in ("reg", "vrm") and re.match(
+                r"[ \t:.\-]*(?:(?:is|was|no\.?|number|plate)[ \t:.\-]+)?[A-Za-z]{1,3}[ \t]?\d", doc.text[run[0].end :]):
             return []  # "Reg AXZ 4921": the registration, not Reginald
         if any(t.key in _STREET_WORDS for t in run[1:-1]):
             return []  # "Stanley Road Depot", "Albert Street Surgery": a place named after its street
@@ -634,7 +650,8 @@ class NameRecogniser:
             cand.score -= 0.6  # "Chi Onwurah MP": a public figure in their public role
             cand.evidence.append("public_role")
         if PET_BEFORE.search(before_raw) or CAR_MAKE_BEFORE.search(before_raw) or WELSH_ORG_BEFORE.search(before_raw) \
-                or COLOUR_BEFORE.search(before_raw):
+                or COLOUR_BEFORE.search(before_raw) or PET_SLOT_BEFORE.search(before_raw) or (
+                    len(cand.tokens) == 1 and not title and PET_AFTER.match(after)):
             cand.score -= 0.6  # "our spaniel Hunter", "a black Seat Leon", "Ysgol Glan Morfa"
             cand.evidence.append("not_a_person_before")
         mailbox = _MAILBOX_AFTER.match(after)
@@ -959,7 +976,7 @@ class NameRecogniser:
             if cand in accepted or len(cand.tokens) != 1 or cand.tokens[0].key not in known:
                 continue
             if any(s < cand.end and cand.start < e for s, e in taken) or _org_or_place_follows(doc, cand.end) or \
-                    _inside_organisation(cand.tokens, doc):
+                    _inside_organisation(cand.tokens, doc) or _asks(doc, cand):
                 continue
             cand.score = max(cand.score, 0.75)
             cand.evidence.append("mentioned_in_full")
@@ -1451,12 +1468,40 @@ def _org_or_place_follows(doc: TextDoc, end: int) -> bool:
     following = _NEXT_WORDS.match(doc.text, end + (2 if doc.text[end : end + 2] in ("'s", "’s") else 0))
     if following is None:
         return False
+    if _organisation_ahead(doc, end):
+        return True
     words = [gazetteer.key(w).removesuffix("s") if w.endswith(("'s", "’s")) else gazetteer.key(w)
              for w in following.group(0).split()]
     if words and words[0] in ("&", "and") and len(words) > 1 and words[1][:1].isalpha():
         return following.group(0).split()[1][:1].isupper()
     return bool(words) and (words[0] in _PLACE_NEXT or words[0] in ORG_WORDS or (
         len(words) > 1 and words[1] in ORG_WORDS and following.group(0).split()[0][:1].isupper()))
+
+
+_QUESTION_AHEAD = re.compile(r"[^.!?\n]{0,80}\?")
+
+
+def _asks(doc: TextDoc, cand: Candidate) -> bool:
+    """ "Will it have a call-back option?" opens a question: the verb, even where a Will is present."""
+    return "pronoun_after" in cand.evidence and _QUESTION_AHEAD.match(doc.text, cand.end) is not None
+
+
+_WORDS_AHEAD = re.compile(r"(?:[ \t]+(?:and|&|of|[A-Z][\w'’\-]*)){1,4}")
+_PLACE_AND_BEFORE = re.compile(r"([A-Z][a-z][\w'’\-]*)[ \t]+(?:and|&)[ \t]+$")
+
+
+def _organisation_ahead(doc: TextDoc, end: int) -> bool:
+    """ "Avon and Somerset Police", "Kent Community Health NHS Trust": capitalised words or "and" lead from the
+    word to an organisation's word; a first name is followed by a surname, not by "and Somerset" or "Community"."""
+    ahead = _WORDS_AHEAD.match(doc.text, end)
+    if ahead is None:
+        return False
+    words = ahead.group(0).split()
+    lead = Token(0, 0, words[0])
+    if not (words[0] in ("and", "&") or (words[0][0].isupper() and (_is_english(lead) or _is_stop(lead))
+                                          and not _is_name(lead))):
+        return False
+    return any(gazetteer.key(w) in ORG_WORDS for w in words[1:])
 
 
 def _speaks_again(doc: TextDoc, label: str) -> bool:
