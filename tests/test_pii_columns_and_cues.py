@@ -946,3 +946,8 @@ def test_shared_and_office_numbers_by_how_they_are_given() -> None:
                  "Reply Y to confirm or call 0114 496 0201 to rearrange.",
                  "just get a cab – Hamilton Taxis 01698 496 0770"):
         assert not any(label == "PHONE_UK" for label, _ in _found(text)), text
+
+
+def test_a_benefit_or_a_unit_typed_in_lower_case_is_not_a_name() -> None:
+    for text in ("hiya my pip is being reviewed and my esa stopped", "running late, there in 5 min"):
+        assert not any(label == "PERSON" for label, _ in _found(text)), text

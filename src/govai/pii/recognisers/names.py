@@ -168,6 +168,8 @@ _PARTICLES_THEN_CAPITAL = re.compile(
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
+# Benefits and units that are also first names, typed in lower case far more often as the benefit or the unit.
+_LOWER_ABBREVIATIONS = frozenset("pip esa min mins".split())
 # What puts a month before it: a day ("3rd", "the fourth of"), or a time word ("in April", "since June").
 _MONTH_BEFORE = re.compile(
     r"(?:(?:\d(?:st|nd|rd|th)?|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
@@ -782,6 +784,8 @@ class NameRecogniser:
                 continue  # "de la HMRC": particles alone are not a name
             if tok.key in _MONTH_NAMES and _MONTH_BEFORE.search(doc.text, max(0, tok.start - 24), tok.start):
                 continue  # "from april"
+            if tok.key in _LOWER_ABBREVIATIONS:
+                continue  # "my pip is paid", "back in 5 min": a benefit or a unit, not Pip or Min
             if any(s <= tok.start < e for s, e in covered) or doc.text[tok.end : tok.end + 1] in ("@", ".") and \
                     doc.text[tok.end + 1 : tok.end + 2].isalnum():
                 continue
