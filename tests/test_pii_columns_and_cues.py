@@ -951,3 +951,23 @@ def test_shared_and_office_numbers_by_how_they_are_given() -> None:
 def test_a_benefit_or_a_unit_typed_in_lower_case_is_not_a_name() -> None:
     for text in ("hiya my pip is being reviewed and my esa stopped", "running late, there in 5 min"):
         assert not any(label == "PERSON" for label, _ in _found(text)), text
+
+
+def test_vietnamese_given_names_stay_with_the_family_name() -> None:
+    for text, name in (("Patient: Ms Tran Thu Ha, DOB 02/03/1988", "Tran Thu Ha"),
+                       ("| DINH, Thu Ha | 04/05/2014 | 07700 900 123 |", "DINH, Thu Ha")):
+        assert ("PERSON", name) in _found(text), _found(text)
+
+
+def test_a_chat_exports_own_author_in_its_header() -> None:
+    text = "Teams chat: Adeyemi, Funmi / Clarke, Joe (Benefits)\nAdeyemi, Funmi 10:02\nmorning Joe, quick one"
+    assert ("PERSON", "Adeyemi, Funmi") in _found(text)
+
+
+def test_initials_in_signature_boxes_staff_fields_and_after_a_role() -> None:
+    for text, ini in (("Registered by: KP   Practice ID: 100233", "KP"), ("Signed: GT     Date: 03/04/2024", "GT"),
+                      ("Visitor signature checked. Staff: MW", "MW"), ("HN to coordinate the rota.", "HN"),
+                      ("Raised with the safeguarding lead (PB) for advice.", "PB"),
+                      ("Drugs register checked and signed by TL and RV.", "RV"),
+                      ("Present: Mr J Okafor (JO, Chair), Ms R Bell (RB)\nJO opened the meeting.", "JO")):
+        assert ("PERSON", ini) in _found(text), text

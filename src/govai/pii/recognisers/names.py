@@ -168,6 +168,9 @@ _PARTICLES_THEN_CAPITAL = re.compile(
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
+# Vietnamese family names, written first: the given names after them ("Thu", "Ha", "Van", "Long") stay with them.
+_VIETNAMESE_SURNAMES = frozenset("nguyen tran le pham hoang huynh phan vu vo dang bui ngo duong trinh dinh truong "
+                                 "luong".split())
 # Benefits and units that are also first names, typed in lower case far more often as the benefit or the unit.
 _LOWER_ABBREVIATIONS = frozenset("pip esa min mins".split())
 # What puts a month before it: a day ("3rd", "the fourth of"), or a time word ("in April", "since June").
@@ -376,6 +379,8 @@ class NameRecogniser:
         """ "OKAFOR, Chidi" anywhere; "Okafor, Chidi" only as a list line ("Ahmed, Zainab" in a class list)."""
         if surname.is_upper or (surname.text[:2] in ("Mc", "Ma") and any(c.isupper() for c in surname.text[2:])):
             return not _is_stop(surname)
+        if any(m.group("name") == f"{surname.text}, {first.text}" for m in _EXPORT_AUTHOR.finditer(doc.text)):
+            return True  # "chat: Okoro, Ngozi / Taylor, Ben" above "Okoro, Ngozi 09:12": the export's own author
         line_start = doc.line_start(surname.start)
         before = doc.text[line_start : surname.start]
         line = doc.text[line_start : doc.line_end(first.end)]
@@ -492,6 +497,10 @@ class NameRecogniser:
                 continue
             if tok.key in _PARTICLES and piece:
                 piece.append(tok)
+                continue
+            if piece and piece[0].key in _VIETNAMESE_SURNAMES and len(piece) < 4 and _is_name(tok) and not (
+                    tok.key in TITLES):
+                piece.append(tok)  # "Pham Thu Ha", "NGUYEN, Thu Ha": given names that are also "Thu(rsday)"
                 continue
             nxt = run[idx + 1] if idx + 1 < len(run) else None
             # An everyday word that is also a name stays when a name is beside it ("Grace Adjei", "Chantelle
@@ -1262,7 +1271,7 @@ _INITIALS = re.compile(
     r"to (?:circulate|send|chase|action|contact|follow|arrange|review|update|check|speak|write|book|share|draft|"
     r"confirm|provide|liaise|meet|visit|complete|raise|organise|organize|investigate|prepare|ring|call|phone|email|"
     r"attend|obtain|request|refer|ask|inform|discuss|report|sort|collect|present|explore|escalate|invite|look|move|"
-    r"consider|notify|apply|seek|agree)|"
+    r"consider|notify|apply|seek|agree|coordinate|co-ordinate|put|give|bring|print|order|set)|"
     r"drafting|chasing|leading|attending|liaising|organising|arranging|covering|checking|visiting|reviewing|doing)\b)")
 # Initials where minutes and notes list people: "Actions: HG - home visit with MC", "ACTION: JQ increase visits",
 # "Action: HP/MO", "Present: KB (independent chair), MT (police)", "proposed RG, seconded GMcI", "Checked by: LM",
@@ -1318,11 +1327,19 @@ _INITIALS_LISTED = [
     re.compile(r"(?i:handed over|handover|handed)(?:[ \t]+(?i:by|from))?[ \t]*:?[ \t]+(?:" + _INI3 + r"|[A-Z][a-z]+)"
                r"[ \t]*(?:\([^()\n]{1,20}\)[ \t]*)?(?:→|->|to)[ \t]+(" + _INI3 + r")"),
     # "registered by LB,", "approved address check done by DW 26/02", "Handover by MB."
-    re.compile(r"\b(?i:by)[ \t]*:?[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)/]|$|\d{1,2}[/:.]))", re.M),
+    re.compile(r"\b(?i:by)[ \t]*:?[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)/]|$|\d{1,2}[/:.])|[ \t]{2,}\S)", re.M),
+    # … and the second of two: "signed by FL and CW"
+    re.compile(r"\b(?i:by)[ \t]*:?[ \t]+(?:" + _INI3 + r")[ \t]+(?:and|&)[ \t]+(" + _INI3 + r")(?=[ \t]*(?:[,.;)]|$))", re.M),
+    # a form's signature box or a staff field holding initials: "Signed: RO     Date: …", "Staff: CR"
+    re.compile(r"\b(?i:signed|signature|staff|initials)[ \t]*:[ \t]*(" + _INI3 + r")(?=[ \t]*$|[ \t]{2,}\S|[ \t]*[,;])",
+               re.M),
+    # a role with its holder's initials in brackets: "safeguarding lead (DB)", "manager (AK)"
+    re.compile(r"\b(?i:lead|manager|supervisor|chair|worker|officer|coordinator|co-ordinator|keyworker|mentor|"
+               r"teacher|nurse|senco|dsl)[ \t]+\((" + _INI3 + r")\)"),
     # a doctor or an officer by initials: "– Dr AK", "Officer: GMcK", "Adviser: RS", "Received by: KD"
     re.compile(r"\b(?:Dr\.?|Const\.?|Cst|(?i:officer|adviser|advisor|received by|canvassers?|keyworker|key worker|"
                r"caseworker|worker|reviewer|assessor|interviewer|logged by|reported by|report by|manager|received|"
-               r"witnessed|countersigned|checked|minutes|"
+               r"witnessed|countersigned|checked|minutes|coordinator|co-ordinator|nurse in charge|"
                r"(?:carer|midwife|nurse|staff|worker)[ \t]+(?:out|in)))[ \t]*:?[ \t]+"
                r"(" + _INI3 + r")(?![ \t][A-Z][a-z])(?![ \t]+[a-z]{3,})(?![\w'’-])"),  # a wider gap ends a column
     # a note signed with initials and a role: "SL, Clinical Psychologist", "AR, Social Worker", "JW HV"
@@ -1360,8 +1377,8 @@ def _initials_of(name: str) -> str:
     out = []
     for word in re.split(r"[ \t]+", name):
         if not word or not word[0].isupper() or word.rstrip(".").lower() in TITLES or (
-                word.isupper() and len(word) <= 3 and not re.fullmatch(r"[A-Z]\.", word)):
-            continue  # a title or a rank ("DC Lowri Prosser" is LP)
+                word.isupper() and 2 <= len(word) <= 3 and not re.fullmatch(r"[A-Z]\.", word)):
+            continue  # a title or a rank ("DC Lowri Prosser" is LP); an initial stays ("Mrs S Hussain" is SH)
         for part in re.split(r"[-‐]", word):
             if part:
                 out.append(part[0] if part.isupper() else "".join(c for c in part if c.isupper()))
