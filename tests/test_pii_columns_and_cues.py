@@ -971,3 +971,11 @@ def test_initials_in_signature_boxes_staff_fields_and_after_a_role() -> None:
                       ("Drugs register checked and signed by TL and RV.", "RV"),
                       ("Present: Mr J Okafor (JO, Chair), Ms R Bell (RB)\nJO opened the meeting.", "JO")):
         assert ("PERSON", ini) in _found(text), text
+
+
+def test_a_slack_exports_authors_and_a_headers_display_name() -> None:
+    text = "Slack export – #housing-team\nmo.rahman  9:41 AM\nanyone seen the void list?\nkeeley_w  9:43 AM\nyes, sent it"
+    found = _found(text)
+    assert ("PERSON", "mo.rahman") in found and ("PERSON", "keeley_w") in found, found
+    text = "From: Housing Options <housing@example.gov.uk>\nTo: Lau Ka Wing <kawing.lau@example.com>\nSubject: your case"
+    assert ("PERSON", "Lau Ka Wing") in _found(text)

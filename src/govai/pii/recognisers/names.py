@@ -115,6 +115,7 @@ POSSESSIVE_KIN_AFTER = re.compile(
     r"^['’]s[ \t]+(?:mum|mam|mom|dad|mother|father|son|daughter|brother|sister|wife|husband|partner|nan|nana|gran|"
     r"grandma|grandad|aunt|auntie|uncle|cousin|boyfriend|girlfriend|carer|teacher|kids|children|baby|stepdad|"
     r"stepmum|fiance|fiancee)\b", re.IGNORECASE)
+_HEADER_BEFORE = re.compile(r"(?im)^[ \t]*(?:from|to|cc|bcc|reply-to|sender)[ \t]*:[ \t]*$")
 _MAILBOX_AFTER = re.compile(r"^[ \t]*<([^@>\s]+)@([^>\s]+)>")
 _PRONOUN_AFTER = re.compile(r"^[ \t]+(?:anyone|anybody|someone|somebody|you|we|they|he|she|it|i|there|everyone|"
                             r"this|that|these|those)\b", re.IGNORECASE)
@@ -441,6 +442,11 @@ class NameRecogniser:
         possessive = run[-1].text.endswith(("'s", "’s"))  # "Somtochukwu's school" is his school, not a school's name
         if any(t.key in ORG_WORDS for t in run[1:]) or (not possessive and any(w in ORG_WORDS for w in next_words[:1])):
             return []
+        mailbox = _MAILBOX_AFTER.match(doc.text[run[-1].end : run[-1].end + 120])
+        if mailbox and len(run) <= 4 and _HEADER_BEFORE.search(doc.text, doc.line_start(run[0].start), run[0].start) \
+                and not is_role_mailbox(mailbox.group(1), mailbox.group(2)) \
+                and not any(t.key in TITLES or _is_stop(t) for t in run) and sum(_is_name(t) for t in run) >= 2:
+            return [(run, None)]  # "To: Tsang Kwok Wing <kwtsang…@…>": a header's display name, whole
         if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
             return []  # "Victoria Station", "Florence Nightingale Room"
         if len(run) == 1 and _organisation_ahead(doc, run[0].end):
@@ -1182,7 +1188,7 @@ _THREAD_AUTHOR = re.compile(
     r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►▲▼]|[^\w\s•*#@-][\ufe0f\u200d]?)[ \t]*(?:\d{1,5}[ \t]+(?:·[ \t]*)?)?)?|"
     r"(?i:posted by)[ \t]+(?=u/))"
     r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])"
-    r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}(?:[ \t]*(?::|$)|[ \t]{2,}\S)|:[ \t]+\S|$)"
+    r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?(?:[ \t]*(?::|$)|[ \t]{2,}\S)|:[ \t]+\S|$)"
     r"|(?P<gap>[ \t]{2,})\S)")  # "@jj_okoro  proud of you": a comment's author, after "@" only
 _BOTS = frozenset({"automoderator", "moderator", "admin", "bot", "mod", "mods", "anonymous", "deleted", "guest"})
 # Where a thread was copied from, named on its first line: "Nextdoor · Heaton Moor", "Marketplace · Vauxhall…".
