@@ -97,9 +97,15 @@ def _key_value(lines: list[tuple[int, str]], i: int) -> bool:
     first = _cells(lines[i][1], "|")
     if len(first) != 2 or _column_kind(lines[i][1][slice(*first[1])]) is not None:
         return False
-    nxt = lines[i + 1][1] if i + 1 < len(lines) else ""
-    cells = _cells(nxt, "|")
-    return len(cells) == 2 and _column_kind(nxt[slice(*cells[0])]) not in (None, "OTHER_DATE")
+    # a field among the next rows, not only the first: "| Forenames | Jakub |" above "| Previous surname | – |" and
+    # "| Date of birth | … |" is one of a form's fields, and its field names are not a column of names
+    for _, nxt in lines[i + 1 : i + 5]:
+        cells = _cells(nxt, "|")
+        if len(cells) != 2:
+            return False
+        if _column_kind(nxt[slice(*cells[0])]) not in (None, "OTHER_DATE"):
+            return True
+    return False
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
