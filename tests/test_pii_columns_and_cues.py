@@ -990,3 +990,20 @@ def test_a_form_of_field_and_value_rows_is_not_a_column_of_names() -> None:
     found = _found(text)
     assert not any(span in ("Previous surname", "Date of birth", "Address", "Signed") for _, span in found), found
     assert ("PERSON", "Anna Maria") in found and ("DATE_OF_BIRTH", "03-Mar-1990") in found, found
+
+
+def test_chat_authors_in_bold_and_call_signs() -> None:
+    text = "#rehoming · Slack\n**nadia.k** 09:02\nhome check booked\n**tom_v** 09:05\nnice one nadia"
+    found = _found(text)
+    assert ("PERSON", "nadia.k") in found and ("PERSON", "tom_v") in found, found
+    text = "CALLER: Is anyone coming?\nHANDLER: Yes, Delta Kilo 21 is on the way, about four minutes out."
+    assert not any(label == "PERSON" for label, _ in _found(text))
+
+
+def test_public_figures_boards_and_school_words_of_wales_and_ireland() -> None:
+    for text in ("Open letter to Humza Yousaf on the cost of living.",
+                 "Radio 2 phone-in\nJEREMY VINE: Who's next?\nCALLER: Hello, it's about a scam text.",
+                 "Referred to CAMHS Hywel Dda and the Betsi Cadwaladr team.",
+                 "Cofnodion / Minutes – Nos Fawrth 12 Mawrth\n1. Ffair Haf – stall list\n2. Disgo Pasg – 28 Mawrth",
+                 "Cylch Meithrin Aberaeron – registration form", "She attends Naíscoil Ard Mhacha three mornings."):
+        assert not any(label == "PERSON" for label, _ in _found(text)), (text, _found(text))

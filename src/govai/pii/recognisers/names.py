@@ -169,6 +169,10 @@ _PARTICLES_THEN_CAPITAL = re.compile(
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
+# The phonetic alphabet that police and ambulance call signs are spelt in.
+_PHONETIC_ALPHABET = frozenset("alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima "
+                               "mike november oscar papa quebec romeo sierra tango uniform victor whiskey whisky "
+                               "x-ray xray yankee zulu".split())
 # Vietnamese family names, written first: the given names after them ("Thu", "Ha", "Van", "Long") stay with them.
 _VIETNAMESE_SURNAMES = frozenset("nguyen tran le pham hoang huynh phan vu vo dang bui ngo duong trinh dinh truong "
                                  "luong".split())
@@ -449,6 +453,8 @@ class NameRecogniser:
             return [(run, None)]  # "To: Tsang Kwok Wing <kwtsang…@…>": a header's display name, whole
         if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
             return []  # "Victoria Station", "Florence Nightingale Room"
+        if len(run) >= 2 and all(t.key in _PHONETIC_ALPHABET for t in run):
+            return []  # "Charlie Alpha 12", "Romeo Papa 12": a police unit's call sign
         if len(run) == 1 and _organisation_ahead(doc, run[0].end):
             return []  # "Avon and Somerset Police", "Kent Community Health NHS Trust": the start of a body's name
         if len(run) == 1 and _is_place(run[0]) and (m := _PLACE_AND_BEFORE.search(
@@ -759,8 +765,11 @@ class NameRecogniser:
         for cand in candidates:
             following = re.match(r"[ \t]+[A-Z][\w'’\-]+", doc.text[cand.end : cand.end + 30])
             named = gazetteer.key(doc.text[cand.start : cand.end])
+            # a presenter who speaks ("JEREMY VINE: Let's go to Maureen") is in their public role too
+            speaks = "speaker" in cand.evidence and not {"title", "rank", "label", "answer_to_name_question"} & set(
+                cand.evidence)
             if (named in PUBLIC_FIGURES or (following and gazetteer.key(named + following.group(0)) in PUBLIC_FIGURES)) \
-                    and not cand.strong_context:
+                    and (not cand.strong_context or speaks):
                 cand.score = min(cand.score, 0.3)  # "Yvette Cooper in the news": named in their public role
                 cand.evidence.append("public_figure")
         accepted = [c for c in candidates if c.score >= 0.5]
@@ -989,7 +998,8 @@ class NameRecogniser:
         known = {k for k in known if len(k) > 1}
         if not known:
             return
-        taken = [(c.start, c.end) for c in accepted] + covered
+        taken = [(c.start, c.end) for c in accepted] + covered + [
+            (c.start, c.end) for c in candidates if "public_figure" in c.evidence]  # "JEREMY VINE:" is not a Jeremy
         seen = {(c.start, c.end) for c in candidates}
         for cand in candidates:
             if cand in accepted or len(cand.tokens) != 1 or cand.tokens[0].key not in known:
@@ -1187,7 +1197,7 @@ _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>
 _THREAD_AUTHOR = re.compile(
     r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►▲▼]|[^\w\s•*#@-][\ufe0f\u200d]?)[ \t]*(?:\d{1,5}[ \t]+(?:·[ \t]*)?)?)?|"
     r"(?i:posted by)[ \t]+(?=u/))"
-    r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])"
+    r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])(?P<bold>\*\*(?=[ \t]))?"
     r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?(?:[ \t]*(?::|$)|[ \t]{2,}\S)|:[ \t]+\S|$)"
     r"|(?P<gap>[ \t]{2,})\S)")  # "@jj_okoro  proud of you": a comment's author, after "@" only
 _BOTS = frozenset({"automoderator", "moderator", "admin", "bot", "mod", "mods", "anonymous", "deleted", "guest"})
