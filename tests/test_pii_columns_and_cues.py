@@ -1007,3 +1007,16 @@ def test_public_figures_boards_and_school_words_of_wales_and_ireland() -> None:
                  "Cofnodion / Minutes – Nos Fawrth 12 Mawrth\n1. Ffair Haf – stall list\n2. Disgo Pasg – 28 Mawrth",
                  "Cylch Meithrin Aberaeron – registration form", "She attends Naíscoil Ard Mhacha three mornings."):
         assert not any(label == "PERSON" for label, _ in _found(text)), (text, _found(text))
+
+
+def test_firms_sign_off_lines_and_offices() -> None:
+    for text in ("Kind regards,\nPriya\nPatel Accounts | 9 Mill Street, Leek ST13 5XX | 01538 496 000",
+                 "Yours faithfully,\nBrindle & Khan Solicitors LLP\n2nd Floor, 10 Quay Street, Manchester M3 3XX\n"
+                 "DX 14000 Manchester 1 | 0161 496 0000",
+                 "Ewa Nowak | HR Adviser | Tynebank Logistics Ltd\nUnit 6, Team Valley, Gateshead NE11 0XX | 0191 496 0000",
+                 "If easier, bring the forms to the office at 40 Green Lanes, London N4 1XX.",
+                 "Your hearing: Social Security and Child Support Tribunal, Crown House, 2 King Street, Leeds",
+                 "Licence variation – Jade Garden Takeaway, 21 Chester Road, Sunderland"):
+        assert not any(label in ("ADDRESS", "POSTCODE", "PHONE_UK") for label, _ in _found(text)), (text, _found(text))
+    text = "Her address: Rosewood Care Home, 2 Linden Avenue, Harrogate HG1 4XX"
+    assert any(label == "ADDRESS" for label, _ in _found(text))

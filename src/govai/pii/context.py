@@ -210,6 +210,7 @@ _ADDRESSEE = re.compile(r"[ \t]*(?:mr|mrs|ms|miss|mx|dr|prof|the director|the oc
 _ORGANISATION_ADDRESS_CUE = re.compile(
     r"(?i)(?:\bwrite to us at|\bin writing to (?:the|us)\b|\bcourt address|address of (?:the |your )?bank|head office|(?:held )?at the registered office|"
     r"\bvisit us at|return (?:it|the form) to|send (?:it|the form|them) to (?:us at|the)|"
+    r"\b(?:to|at) (?:the|our) offices? (?:at|in|on)|"
     r"\b(?:agent|agent's|office|registered office|practice|surgery|school|branch)[ \t]+address)"
     r"(?=[ \t:,])")
 
@@ -220,14 +221,15 @@ _ORG_PREMISES = re.compile(
     r"\b(?:Practice|Surgery|Centre|Center|Hospital|Council|Services|Service|Ltd|Limited|LLP|PLC|Trust|Housing|"
     r"Association|Partners|Solicitors|Clinic|School|Academy|College|University|Authority|Department|Agency|Charity|"
     r"Consultants|Accountants|Accounts|Alliance|County Hall|Town Hall|City Hall|Guildhall|Civic Offices|Depot|"
-    r"(?<!Home )(?<!Post )Office|Pharmacy|Chemists?|Nursery|Library|Opticians|Dental|"
-    r"Business Park|Industrial Estate|Retail Park|Neuadd y Sir)\b[^,\n]{0,40}(?:,|[ \t][–-][ \t])")
+    r"(?<!Home )(?<!Post )Office|Pharmacy|Chemists?|Nursery|Library|Opticians|Dental|Tribunal|Chambers|"
+    r"Takeaway|Restaurant|"
+    r"Business Park|Industrial Estate|Retail Park|Neuadd y Sir)\b[^,|\n]{0,40}(?:,|[ \t][–|-][ \t])")
 # A line that names an organisation and nothing else, above its address ("Fife Council - Council Tax Reduction").
 _ORG_NAME_LINE = re.compile(
-    r"^[ \t]*(?:[A-Z][\w'&.-]*[ \t]+){1,5}(?:Council|Trust|Ltd|Limited|LLP|PLC|Practice|Surgery|Hospital|Service|"
+    r"^[ \t]*(?:(?:[A-Z][\w'&.-]*|&)[ \t]+){1,5}(?:Council|Trust|Ltd|Limited|LLP|PLC|Practice|Surgery|Hospital|Service|"
     r"Services|Agency|Authority|Department|Association|Solicitors|Partners|Centre|Constabulary|Police|Unit|"
     r"Accountants|Housing|Homes|Lettings|Chambers|Tribunal|Court|School|Academy|College|Nursery|Pharmacy)\b"
-    r"(?:[ \t]*[-–,|:][^\n]{0,60})?$"
+    r"(?:[ \t]+(?:LLP|Ltd|Limited|PLC|CIC|SCIO))?(?:[ \t]*[-–,|:][^\n]{0,60})?$"
     r"|^[ \t]*Citizens[ \t]+Advice(?:[ \t]+[A-Z][\w'&.-]*){0,3}[ \t]*$"
     r"|^[ \t]*(?:London[ \t]+|Royal[ \t]+|Metropolitan[ \t]+)?Borough[ \t]+of(?:[ \t]+[A-Z][\w'&.-]*){1,4}[ \t]*$")
 
@@ -254,7 +256,9 @@ def _organisation_premises(doc: TextDoc, pos: int) -> bool:
     if line_start == 0 or len(text.split()) > 12:
         return False
     previous = doc.text[doc.line_start(line_start - 1) : line_start - 1]
-    return bool(_ORG_NAME_LINE.match(previous)) and not re.search(r"\d|\?", previous) and not re.match(
+    # the line above names the firm, alone or as the last cell of a signature ("Fiona Reid | HR | Clydeview Ltd")
+    firm = previous.rsplit("|", 1)[-1] if previous.count("|") >= 1 else previous
+    return bool(_ORG_NAME_LINE.match(firm)) and not re.search(r"\d|\?", firm) and not re.match(
         r"(?i)[ \t]*(?:to|dear|re|fao|attn|from|cc)\b", previous)
 
 
