@@ -1020,3 +1020,10 @@ def test_firms_sign_off_lines_and_offices() -> None:
         assert not any(label in ("ADDRESS", "POSTCODE", "PHONE_UK") for label, _ in _found(text)), (text, _found(text))
     text = "Her address: Rosewood Care Home, 2 Linden Avenue, Harrogate HG1 4XX"
     assert any(label == "ADDRESS" for label, _ in _found(text))
+
+
+def test_care_homes_book_characters_charities_and_ambulance_services() -> None:
+    for text in ("Bryn Glas Care Home – staff rota w/c 04/03/2024", "He has loved the Horrid Henry books this term.",
+                 "Non-uniform day: £1 for Save the Children.", "Taken to Leeds General by YAS at 14:10.",
+                 "Agency: Premier Nursing Rhyl 01745 496 000"):
+        assert not any(label in ("PERSON", "PHONE_UK") for label, _ in _found(text)), (text, _found(text))

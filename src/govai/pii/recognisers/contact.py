@@ -120,7 +120,7 @@ _ORGANISATION_LINE_BEFORE = re.compile(
     r"website or (?:call|ring|phone)|"
     r"give us a (?:ring|call)|the (?:main )?office|\bour office|\bour number|duty (?:line|phone|number|desk)|"
     r"\boffice (?:line|number|phone|tel)|\b(?:office|info|admin|enquiries|reception|contact|hello)@[\w.\-]+[ \t]+or|"
-    r"appointments?(?: line)?:|report absences|pager|switchboard|"
+    r"appointments?(?: line)?:|report absences|pager|switchboard|agency:|"
     # "Call 0161 496 0000 or use the NHS App", "any questions ring …", "the school number …",
     # "Contact Cardiff Council housing options on …": a notice's or an office's number
     r"(?:^|[.!?][ \t]+)(?:call|ring|phone)(?:[ \t]+(?:us|now|today))?(?:[ \t]+on)?[ \t]*$|"

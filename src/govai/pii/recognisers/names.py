@@ -169,6 +169,7 @@ _PARTICLES_THEN_CAPITAL = re.compile(
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
+_CARE_HOME_AFTER = re.compile(r"[ \t]+(?:Care|Nursing|Residential)[ \t]+(?:Home|Centre|Village)\b")
 # The phonetic alphabet that police and ambulance call signs are spelt in.
 _PHONETIC_ALPHABET = frozenset("alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima "
                                "mike november oscar papa quebec romeo sierra tango uniform victor whiskey whisky "
@@ -453,6 +454,9 @@ class NameRecogniser:
             return [(run, None)]  # "To: Tsang Kwok Wing <kwtsang…@…>": a header's display name, whole
         if len(run) <= 3 and next_words and next_words[0] in _PLACE_NEXT and not run[-1].text.endswith(("'s", "’s")):
             return []  # "Victoria Station", "Florence Nightingale Room"
+        if _CARE_HOME_AFTER.match(doc.text, run[-1].end) or (len(run) >= 3 and run[-2].key in (
+                "care", "nursing", "residential") and run[-1].key in ("home", "centre", "village")):
+            return []  # "Bryn Celyn Care Home", "Rose Court Nursing Home": the home, not a person
         if len(run) >= 2 and all(t.key in _PHONETIC_ALPHABET for t in run):
             return []  # "Charlie Alpha 12", "Romeo Papa 12": a police unit's call sign
         if len(run) == 1 and _organisation_ahead(doc, run[0].end):
@@ -764,7 +768,10 @@ class NameRecogniser:
         _nickname_parts(doc, candidates)
         for cand in candidates:
             following = re.match(r"[ \t]+[A-Z][\w'’\-]+", doc.text[cand.end : cand.end + 30])
+            preceding = re.search(r"[A-Z][\w'’\-]+[ \t]+$", doc.text[max(0, cand.start - 30) : cand.start])
             named = gazetteer.key(doc.text[cand.start : cand.end])
+            if preceding and gazetteer.key(preceding.group(0) + named) in PUBLIC_FIGURES:
+                named = gazetteer.key(preceding.group(0) + named)  # "the Horrid Henry books": the whole name
             # a presenter who speaks ("JEREMY VINE: Let's go to Maureen") is in their public role too
             speaks = "speaker" in cand.evidence and not {"title", "rank", "label", "answer_to_name_question"} & set(
                 cand.evidence)
