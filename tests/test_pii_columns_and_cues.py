@@ -1027,3 +1027,16 @@ def test_care_homes_book_characters_charities_and_ambulance_services() -> None:
                  "Non-uniform day: £1 for Save the Children.", "Taken to Leeds General by YAS at 14:10.",
                  "Agency: Premier Nursing Rhyl 01745 496 000"):
         assert not any(label in ("PERSON", "PHONE_UK") for label, _ in _found(text)), (text, _found(text))
+
+
+def test_a_title_makes_a_word_a_surname_but_not_a_pets_name() -> None:
+    found = _found("Lifts out since Friday; incl. Mr Harries on the 7th floor is stuck.")
+    assert ("PERSON", "Harries") in found, found
+    for text in ("LOST – our cat Mr Whiskers, ginger, last seen on Brynmill Road",
+                 "Kennel 2 – Mr Tibbs, DSH cat 9y MN, eating well"):
+        assert not any(span in ("Whiskers", "Tibbs") for _, span in _found(text)), text
+
+
+def test_a_split_mc_and_an_initial_after_signed() -> None:
+    assert ("PERSON", "Niall Mc Cormick") in _found("Injured party: Niall Mc Cormick\nDOB: 26-11-1972")
+    assert ("PERSON", "A Munteanu") in _found("I have never seen him before.\n\nSigned: A Munteanu   Taken by: PC Lamont")

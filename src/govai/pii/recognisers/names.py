@@ -126,7 +126,8 @@ FAMILY_AFTER = re.compile(r"^[ \t]+(?:family|families|household|twins|brothers|s
 PUBLIC_ROLE_AFTER = re.compile(r"^(?:['’]s)?,?[ \t]+(?:MP|MSP|MS|MLA|MEP)\b|^[ \t]*\((?:MP|MSP|MS|MLA)\)")
 PET_BEFORE = re.compile(
     r"(?i)\b(?:dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staffy|staffie|cocker|pug|husky|poodle|"
-    r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|parrot|budgie|tortoise|pet)[ \t,(]+(?:called[ \t]+|named[ \t]+)?$")
+    r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|parrot|budgie|tortoise|pet)[ \t,(]+(?:called[ \t]+|named[ \t]+)?"
+    r"(?:(?:mr|mrs|miss)\.?[ \t]+)?$")  # "our cat Mr Whiskers"
 _SPECIES = (r"dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staffy|staffie|cocker|pug|husky|poodle|"
             r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|guinea[ \t]+pig|parrot|budgie|tortoise|ferret|"
             r"retriever|shepherd|alsatian|beagle|dachshund|chihuahua|cockapoo|cavapoo|labradoodle|rottweiler|"
@@ -135,7 +136,8 @@ _SPECIES = (r"dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staff
 PET_AFTER = re.compile(r"(?i)^[ \t]*(?:[,(–-][ \t]*|the[ \t]+)(?:an?[ \t]+)?(?:\d+[ \t]*(?:y|yo|yrs?|years?|m|mo|months?)\b"
                        r"(?:[ \t]+old)?[ \t,]*)?(?:[a-z]+[ \t]+){0,2}?(?:" + _SPECIES + r")s?\b")
 # "Kennel 1 – Bella", "Cage 6 – Winston": a vet's or a rescue's handover names its animals by their pens.
-PET_SLOT_BEFORE = re.compile(r"(?i)\b(?:kennel|cage|hutch|stable|pen|cattery|run)[ \t]*\d{1,3}[a-z]?[ \t]*[–:\-][ \t]*$")
+PET_SLOT_BEFORE = re.compile(r"(?i)\b(?:kennel|cage|hutch|stable|pen|cattery|run)[ \t]*\d{1,3}[a-z]?[ \t]*[–:\-][ \t]*"
+                             r"(?:(?:mr|mrs|miss)\.?[ \t]+)?$")
 # "a white Corsa", "grey Astra", "black Mercedes": a colour before a capitalised word is a car or a brand.
 COLOUR_BEFORE = re.compile(r"\b(?:black|white|silver|grey|gray|red|blue|green|yellow|orange|purple|gold|maroon|"
                            r"navy|dark|light)[ \t]+$", re.IGNORECASE)
@@ -169,6 +171,7 @@ _PARTICLES_THEN_CAPITAL = re.compile(
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
 _MONTH_NAMES = frozenset("may june jun april august".split())
+_PERSONAL_TITLES = frozenset("mr mrs ms miss mx dr".split())
 _CARE_HOME_AFTER = re.compile(r"[ \t]+(?:Care|Nursing|Residential)[ \t]+(?:Home|Centre|Village)\b")
 # The phonetic alphabet that police and ambulance call signs are spelt in.
 _PHONETIC_ALPHABET = frozenset("alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima "
@@ -411,8 +414,8 @@ class NameRecogniser:
             return False
         surname = _strip_possessive(run[idx + 1])
         dotted = doc.text[tok.end : tok.end + 2] == ". "
-        if tok.text == "A" and not dotted:
-            return False
+        if tok.text == "A" and not dotted and not _SIGN_CUE_BEFORE.search(doc.text, doc.line_start(tok.start), tok.start):
+            return False  # "A Tesco van"; but "Signed: A Munteanu"
         return (_is_last(surname) or _unknown(surname)) and not _is_stop(surname) and not (
             _is_common(surname) or _is_place(surname))
 
@@ -678,7 +681,7 @@ class NameRecogniser:
             cand.evidence.append("public_role")
         if PET_BEFORE.search(before_raw) or CAR_MAKE_BEFORE.search(before_raw) or WELSH_ORG_BEFORE.search(before_raw) \
                 or COLOUR_BEFORE.search(before_raw) or PET_SLOT_BEFORE.search(before_raw) or (
-                    len(cand.tokens) == 1 and not title and PET_AFTER.match(after)):
+                    len(cand.tokens) == 1 and (not title or "titled_word" in cand.evidence) and PET_AFTER.match(after)):
             cand.score -= 0.6  # "our spaniel Hunter", "a black Seat Leon", "Ysgol Glan Morfa"
             cand.evidence.append("not_a_person_before")
         mailbox = _MAILBOX_AFTER.match(after)
@@ -744,6 +747,9 @@ class NameRecogniser:
                             speaker_label_end(doc, doc.line_start(toks[0].start)) is None:
                         continue  # a heading in capitals, unless a name label opens the line ("LAST NAME: …")
                 base, why = self._gazetteer_score(toks, doc)
+                if base <= 0 and title in _PERSONAL_TITLES and len(toks) == 1 and toks[0].is_cap and \
+                        len(toks[0].text) != 2:
+                    base, why = 0.15, "titled_word"  # "Mr Harries", "Mrs Wood": a title makes a word a surname
                 if base <= 0:
                     continue
                 cand = Candidate(toks, base, [why])
