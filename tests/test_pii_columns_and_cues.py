@@ -1040,3 +1040,7 @@ def test_a_title_makes_a_word_a_surname_but_not_a_pets_name() -> None:
 def test_a_split_mc_and_an_initial_after_signed() -> None:
     assert ("PERSON", "Niall Mc Cormick") in _found("Injured party: Niall Mc Cormick\nDOB: 26-11-1972")
     assert ("PERSON", "A Munteanu") in _found("I have never seen him before.\n\nSigned: A Munteanu   Taken by: PC Lamont")
+
+
+def test_initials_after_a_caret() -> None:
+    assert ("PERSON", "TW") in _found("Sorry to hear that – DM us your booking ref and we'll look into it ^TW")

@@ -1377,6 +1377,8 @@ _INITIALS_LISTED = [
                r"psychologist|psychiatrist|manager|practitioner|adviser|advisor|visitor|co-?ordinator|therapist|"
                r"assistant|lead|teacher|paramedic|midwife|consultant|caseworker|keyworker|navigator|HV|SW|CPN|OT|"
                r"IDVA|ISVA|PO|PSO)[ \t]*$", re.M),
+    # a social media team's reply signed with a caret: "… help with Delay Repay ^RH"
+    re.compile(r"(?<![\w^])\^(" + _INI3 + r")\b"),
     # a log line signed in brackets after its sentence: "Both to isolation. (KMH)", "2 pts. (OA)"
     re.compile(r"(?<=[.!?])[ \t]+\((" + _INI3 + r")\)[ \t]*$", re.M),
     # two people's initials closing a note or signing it: "RH / NM", "Signed AB/HF", "Actions: SK/RW"
