@@ -884,7 +884,7 @@ def test_initials_in_brackets_after_a_first_name_with_their_letter() -> None:
     assert ("PERSON", "RH") in found
 
 
-# -- nineteenth round (begun): errors of hold-out v19 (hold-out v20 written blind, not yet scored) ------------
+# -- nineteenth round: errors of hold-out v19 (hold-out v20 scored once blind at its end) ----------------------
 
 
 def test_organisations_bank_details_and_addresses_by_how_they_are_given() -> None:
@@ -981,7 +981,7 @@ def test_a_slack_exports_authors_and_a_headers_display_name() -> None:
     assert ("PERSON", "Lau Ka Wing") in _found(text)
 
 
-# -- twentieth round (begun): errors of hold-out v20 (hold-out v21 written blind, not yet scored) -------------
+# -- twentieth round: errors of hold-out v20 (hold-out v21 scored once blind at its end) -----------------------
 
 
 def test_a_form_of_field_and_value_rows_is_not_a_column_of_names() -> None:

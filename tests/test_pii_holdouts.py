@@ -20,7 +20,8 @@ SETS = {"pii-handwritten-dev": "pii-hw-dev", "pii-dev2": "pii-dev2", "pii-holdou
         "pii-holdout-v14": "pii-holdout-v14", "pii-holdout-v15": "pii-holdout-v15",
         "pii-holdout-v16": "pii-holdout-v16", "pii-holdout-v17": "pii-holdout-v17",
         "pii-holdout-v18": "pii-holdout-v18", "pii-holdout-v19": "pii-holdout-v19",
-        "pii-holdout-v20": "pii-holdout-v20", "pii-holdout-v21": "pii-holdout-v21"}
+        "pii-holdout-v20": "pii-holdout-v20", "pii-holdout-v21": "pii-holdout-v21",
+        "pii-holdout-v22": "pii-holdout-v22"}
 
 
 def _records(name: str) -> list[dict]:
@@ -102,7 +103,13 @@ EARLIER = {"pii-holdout": ("pii-handwritten-dev", "pii-dev2"), "pii-holdout-v2":
                                "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
                                "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
                                "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15", "pii-holdout-v16",
-                               "pii-holdout-v17", "pii-holdout-v18", "pii-holdout-v19", "pii-holdout-v20")}
+                               "pii-holdout-v17", "pii-holdout-v18", "pii-holdout-v19", "pii-holdout-v20"),
+           "pii-holdout-v22": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
+                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
+                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
+                               "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15", "pii-holdout-v16",
+                               "pii-holdout-v17", "pii-holdout-v18", "pii-holdout-v19", "pii-holdout-v20",
+                               "pii-holdout-v21")}
 
 
 @pytest.mark.parametrize("holdout", sorted(EARLIER))
