@@ -127,7 +127,7 @@ PUBLIC_ROLE_AFTER = re.compile(r"^(?:['’]s)?,?[ \t]+(?:MP|MSP|MS|MLA|MEP)\b|^[
 PET_BEFORE = re.compile(
     r"(?i)\b(?:dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staffy|staffie|cocker|pug|husky|poodle|"
     r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|parrot|budgie|tortoise|pet)[ \t,(]+(?:called[ \t]+|named[ \t]+)?"
-    r"(?:(?:mr|mrs|miss)\.?[ \t]+)?$")  # "our cat Mr Whiskers"
+    r"(?:(?:mr|mrs|miss)\.?[ \t]+)?$|\b(?:owner|owners)[ \t]+of[ \t]+$")  # "our cat Mr Whiskers", "owner of Luna"
 _SPECIES = (r"dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staffy|staffie|cocker|pug|husky|poodle|"
             r"greyhound|lurcher|pony|horse|rabbit|bunny|hamster|guinea[ \t]+pig|parrot|budgie|tortoise|ferret|"
             r"retriever|shepherd|alsatian|beagle|dachshund|chihuahua|cockapoo|cavapoo|labradoodle|rottweiler|"
@@ -136,8 +136,12 @@ _SPECIES = (r"dog|cat|puppy|pup|kitten|spaniel|terrier|labrador|lab|collie|staff
 PET_AFTER = re.compile(r"(?i)^[ \t]*(?:[,(–-][ \t]*|the[ \t]+)(?:an?[ \t]+)?(?:\d+[ \t]*(?:y|yo|yrs?|years?|m|mo|months?)\b"
                        r"(?:[ \t]+old)?[ \t,]*)?(?:[a-z]+[ \t]+){0,2}?(?:" + _SPECIES + r")s?\b")
 # "Kennel 1 – Bella", "Cage 6 – Winston": a vet's or a rescue's handover names its animals by their pens.
-PET_SLOT_BEFORE = re.compile(r"(?i)\b(?:kennel|cage|hutch|stable|pen|cattery|run)[ \t]*\d{1,3}[a-z]?[ \t]*[–:\-][ \t]*"
-                             r"(?:(?:mr|mrs|miss)\.?[ \t]+)?$")
+PET_SLOT_BEFORE = re.compile(r"(?i)(?:\b(?:kennel|cage|hutch|stable|pen|cattery|run)[ \t]*\d{1,3}[a-z]?|"
+                             r"\b(?:cat|dog|exotics?|rabbit)[ \t]+ward)[ \t]*[–:\-][ \t]*(?:(?:mr|mrs|miss)\.?[ \t]+)?$")
+# A service's chatbot or virtual assistant, named before or after what it is.
+_BOT_BEFORE = re.compile(r"(?i)\b(?:online|virtual|digital|web[ \t]?chat|ai)[ \t]+(?:assistant|agent|helper)[ \t,:]*[\"“]?$")
+_BOT_AFTER = re.compile(r"(?i)^[\"”]?[ \t]*[,(]?[ \t]*(?:the[ \t]+|your[ \t]+|our[ \t]+)?(?:new[ \t]+)?(?:web[ \t]?chat[ \t]*bot|"
+                        r"chat[ \t]?bot|bot|virtual[ \t]+assistant|online[ \t]+assistant)\b")
 # "a white Corsa", "grey Astra", "black Mercedes": a colour before a capitalised word is a car or a brand.
 COLOUR_BEFORE = re.compile(r"\b(?:black|white|silver|grey|gray|red|blue|green|yellow|orange|purple|gold|maroon|"
                            r"navy|dark|light)[ \t]+$", re.IGNORECASE)
@@ -177,6 +181,9 @@ _CARE_HOME_AFTER = re.compile(r"[ \t]+(?:Care|Nursing|Residential)[ \t]+(?:Home|
 _PHONETIC_ALPHABET = frozenset("alpha alfa bravo charlie delta echo foxtrot golf hotel india juliet juliett kilo lima "
                                "mike november oscar papa quebec romeo sierra tango uniform victor whiskey whisky "
                                "x-ray xray yankee zulu".split())
+_PHONETIC_NAMES = frozenset("charlie mike oscar romeo victor juliet juliett india november".split())
+_CALL_SIGN_NUMBER = re.compile(r"[ \t]+\d{1,3}(?:-\d{1,2})?\b(?![/:.]\d)")
+_CALL_SIGN_CUE = re.compile(r"(?i)\b(?:call[ \t]?sign|unit|control|patrol)[ \t:]*(?:from[ \t]+)?$")
 # Vietnamese family names, written first: the given names after them ("Thu", "Ha", "Van", "Long") stay with them.
 _VIETNAMESE_SURNAMES = frozenset("nguyen tran le pham hoang huynh phan vu vo dang bui ngo duong trinh dinh truong "
                                  "luong".split())
@@ -208,7 +215,7 @@ _PLACE_NEXT = frozenset(
     theatre theater road street lane avenue way close drive house court building wing ward suite unit block tower
     mosque church gurdwara temple chapel cathedral primary academy school college university hospital surgery
     ground fields field pub inn arms hotel market shopping wharf dock airport terminal walk crescent grove rise mews
-    terrace parade project hub foodbank""".split()
+    terrace parade project hub foodbank moor heath""".split()
 )
 
 def _labelled_field(line_before: str) -> bool:
@@ -462,6 +469,10 @@ class NameRecogniser:
             return []  # "Bryn Celyn Care Home", "Rose Court Nursing Home": the home, not a person
         if len(run) >= 2 and all(t.key in _PHONETIC_ALPHABET for t in run):
             return []  # "Charlie Alpha 12", "Romeo Papa 12": a police unit's call sign
+        if len(run) == 1 and run[0].key in _PHONETIC_ALPHABET and _CALL_SIGN_NUMBER.match(doc.text, run[0].end) and (
+                run[0].key not in _PHONETIC_NAMES or _CALL_SIGN_CUE.search(
+                    doc.text, max(0, run[0].start - 20), run[0].start) or "-" in doc.text[run[0].end : run[0].end + 6]):
+            return []  # "Call sign Lima 14", "stopped by Charlie 2-1"; not "Charlie 12" without a cue
         if len(run) == 1 and _organisation_ahead(doc, run[0].end):
             return []  # "Avon and Somerset Police", "Kent Community Health NHS Trust": the start of a body's name
         if len(run) == 1 and _is_place(run[0]) and (m := _PLACE_AND_BEFORE.search(
@@ -679,11 +690,17 @@ class NameRecogniser:
         if public_role and after[public_role.end():].strip(" ,.;:"):
             cand.score -= 0.6  # "Chi Onwurah MP": a public figure in their public role
             cand.evidence.append("public_role")
-        if PET_BEFORE.search(before_raw) or CAR_MAKE_BEFORE.search(before_raw) or WELSH_ORG_BEFORE.search(before_raw) \
-                or COLOUR_BEFORE.search(before_raw) or PET_SLOT_BEFORE.search(before_raw) or (
-                    len(cand.tokens) == 1 and (not title or "titled_word" in cand.evidence) and PET_AFTER.match(after)):
-            cand.score -= 0.6  # "our spaniel Hunter", "a black Seat Leon", "Ysgol Glan Morfa"
+        if PET_BEFORE.search(before_raw) or PET_SLOT_BEFORE.search(before_raw) or (
+                len(cand.tokens) == 1 and (not title or "titled_word" in cand.evidence) and PET_AFTER.match(after)):
+            cand.score -= 0.6  # "our spaniel Hunter", "Kennel 1 – Bella", "Winston (rabbit)"
             cand.evidence.append("not_a_person_before")
+            doc.extras.setdefault("pets", set()).add((cand.start, cand.end))
+        elif CAR_MAKE_BEFORE.search(before_raw) or WELSH_ORG_BEFORE.search(before_raw) or COLOUR_BEFORE.search(before_raw):
+            cand.score -= 0.6  # "a black Seat Leon", "Ysgol Glan Morfa"
+            cand.evidence.append("not_a_person_before")
+        if _BOT_BEFORE.search(before_raw) or _BOT_AFTER.match(after):
+            cand.score -= 0.6  # "your online assistant Wanda", "Amelia (the new webchat bot)": software, not a person
+            cand.evidence.append("bot")
         mailbox = _MAILBOX_AFTER.match(after)
         if mailbox and is_role_mailbox(mailbox.group(1), mailbox.group(2)):
             cand.score -= 0.6  # "From: Onboarding <onboarding@…>": a team's display name
@@ -976,7 +993,13 @@ class NameRecogniser:
             if not COORDINATION.fullmatch(gap):
                 continue
             for this, other in ((a, b), (b, a)):
-                if other.score >= 0.5 and this.score > 0.05 and "coordinated" not in this.evidence:
+                pets = doc.extras.get("pets", ())
+                if (other.start, other.end) in pets and (this.start, this.end) not in pets and not this.strong_context:
+                    this.score -= 0.5  # "Cat ward – Mr Whiskers, Luna and Shadow": listed with a pet, a pet
+                    this.evidence.append("not_a_person_before")
+                    pets.add((this.start, this.end))
+                elif other.score >= 0.5 and this.score > 0.05 and "coordinated" not in this.evidence and (
+                        this.start, this.end) not in pets:
                     this.score += 0.2
                     this.evidence.append("coordinated")
 
