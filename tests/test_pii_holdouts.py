@@ -11,17 +11,9 @@ import pytest
 from govai.pii.markup import documents
 
 DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
-SETS = {"pii-handwritten-dev": "pii-hw-dev", "pii-dev2": "pii-dev2", "pii-holdout": "pii-holdout",
-        "pii-holdout-v2": "pii-holdout-v2", "pii-holdout-v3": "pii-holdout-v3",
-        "pii-holdout-v4": "pii-holdout-v4", "pii-holdout-v5": "pii-holdout-v5",
-        "pii-holdout-v6": "pii-holdout-v6", "pii-holdout-v7": "pii-holdout-v7", "pii-holdout-v8": "pii-holdout-v8",
-        "pii-holdout-v9": "pii-holdout-v9", "pii-holdout-v10": "pii-holdout-v10", "pii-holdout-v11": "pii-holdout-v11",
-        "pii-holdout-v12": "pii-holdout-v12", "pii-holdout-v13": "pii-holdout-v13",
-        "pii-holdout-v14": "pii-holdout-v14", "pii-holdout-v15": "pii-holdout-v15",
-        "pii-holdout-v16": "pii-holdout-v16", "pii-holdout-v17": "pii-holdout-v17",
-        "pii-holdout-v18": "pii-holdout-v18", "pii-holdout-v19": "pii-holdout-v19",
-        "pii-holdout-v20": "pii-holdout-v20", "pii-holdout-v21": "pii-holdout-v21",
-        "pii-holdout-v22": "pii-holdout-v22"}
+# The hand-written sets in the order they were written, and the id prefix their sources give their documents.
+WRITTEN = ("pii-handwritten-dev", "pii-dev2", "pii-holdout", *(f"pii-holdout-v{i}" for i in range(2, 23)))
+SETS = {name: "pii-hw-dev" if name == "pii-handwritten-dev" else name for name in WRITTEN}
 
 
 def _records(name: str) -> list[dict]:
@@ -42,74 +34,9 @@ def test_spans_are_sorted_and_never_overlap(name: str) -> None:
         assert all(a[1] <= b[0] for a, b in zip(marks, marks[1:])), record["id"]
 
 
-# Each hold-out against the sets developed on before it was written.
-EARLIER = {"pii-holdout": ("pii-handwritten-dev", "pii-dev2"), "pii-holdout-v2": ("pii-handwritten-dev", "pii-dev2"),
-           "pii-holdout-v3": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2"),
-           "pii-holdout-v4": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3"),
-           "pii-holdout-v5": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                              "pii-holdout-v4"),
-           "pii-holdout-v6": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                              "pii-holdout-v4", "pii-holdout-v5"),
-           "pii-holdout-v7": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                              "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6"),
-           "pii-holdout-v8": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                              "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7"),
-           "pii-holdout-v9": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                              "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8"),
-           "pii-holdout-v10": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9"),
-           "pii-holdout-v11": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10"),
-           "pii-holdout-v12": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11"),
-           "pii-holdout-v13": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12"),
-           "pii-holdout-v14": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13"),
-           "pii-holdout-v15": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13", "pii-holdout-v14"),
-           "pii-holdout-v16": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15"),
-           "pii-holdout-v17": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15", "pii-holdout-v16"),
-           "pii-holdout-v18": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15", "pii-holdout-v16",
-                               "pii-holdout-v17"),
-           "pii-holdout-v19": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15", "pii-holdout-v16",
-                               "pii-holdout-v17", "pii-holdout-v18"),
-           "pii-holdout-v20": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15", "pii-holdout-v16",
-                               "pii-holdout-v17", "pii-holdout-v18", "pii-holdout-v19"),
-           "pii-holdout-v21": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15", "pii-holdout-v16",
-                               "pii-holdout-v17", "pii-holdout-v18", "pii-holdout-v19", "pii-holdout-v20"),
-           "pii-holdout-v22": ("pii-handwritten-dev", "pii-dev2", "pii-holdout", "pii-holdout-v2", "pii-holdout-v3",
-                               "pii-holdout-v4", "pii-holdout-v5", "pii-holdout-v6", "pii-holdout-v7", "pii-holdout-v8",
-                               "pii-holdout-v9", "pii-holdout-v10", "pii-holdout-v11", "pii-holdout-v12",
-                               "pii-holdout-v13", "pii-holdout-v14", "pii-holdout-v15", "pii-holdout-v16",
-                               "pii-holdout-v17", "pii-holdout-v18", "pii-holdout-v19", "pii-holdout-v20",
-                               "pii-holdout-v21")}
+# Each hold-out against the sets developed on before it was written: from v3 on, every set written before it.
+EARLIER = {"pii-holdout": WRITTEN[:2], "pii-holdout-v2": WRITTEN[:2],
+           **{name: WRITTEN[:k] for k, name in enumerate(WRITTEN) if k >= 4}}
 
 
 @pytest.mark.parametrize("holdout", sorted(EARLIER))

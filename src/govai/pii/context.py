@@ -236,7 +236,8 @@ _ORG_NAME_LINE = re.compile(
 
 # "The Flat, above Oduya Pharmacy, 2 High Street": a home beside the premises, not the premises.
 _HOME_BY_PREMISES = re.compile(r"(?i)\b(?:above|over|behind|next to|opposite|flat)[ \t]+(?:[\w'’&.\-]+[ \t]+){0,4}$")
-_POSTCODE_START = re.compile(r"[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
+# A UK postcode's shape, to find one on a line (validation is the postcode recogniser's job).
+POSTCODE_SHAPE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
 
 
 def _organisation_premises(doc: TextDoc, pos: int) -> bool:
@@ -249,7 +250,7 @@ def _organisation_premises(doc: TextDoc, pos: int) -> bool:
         return True
     # "… at Bradford Tribunal Hearing Centre, Phoenix House, …": the premises named straight before the address
     just_before = text[: pos - line_start]
-    if not _POSTCODE_START.match(text, pos - line_start) and any(
+    if not POSTCODE_SHAPE.match(text, pos - line_start) and any(
             not just_before[m.end() :].strip() and not re.search(r"[.!?]\s", m.group(0))
             and not _HOME_BY_PREMISES.search(just_before, 0, m.start()) for m in _ORG_PREMISES.finditer(just_before)):
         return True

@@ -9,6 +9,7 @@ from typing import Any
 from govai.pii import gazetteer
 from govai.pii.context import (
     ORGANISATION_LINE,
+    POSTCODE_SHAPE,
     firm_footer,
     in_letterhead,
     nearest_cue_before,
@@ -136,7 +137,6 @@ _FIRM_BEFORE = re.compile(r"(?:[,:–]|^)[ \t]*(?:[A-Z&][\w'&.-]*[ \t]+){0,4}(?:
                           r"Academy|College|Agency|Charity|Foundation|Housing|Alliance|Group|Consultants|Accountants|"
                           r"Lettings|Agents|Taxis|Cabs|Nursery|Pharmacy|Garage|Motors)[ \t]*[,:·/(]?[ \t]*"
                           r"(?:(?:[Tt]el|[Oo]ffice|[Ss]witchboard|24 ?hrs?|24/7)\.?[ \t]*)?$", re.MULTILINE)
-_POSTCODE_ON_LINE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}\b")
 _ME_BEFORE = re.compile(r"\b(?:me|my)\b")
 # "Duty phone: 07700 …", "on-call mobile": a handset passed from shift to shift belongs to the service.
 _SHARED_MOBILE_BEFORE = re.compile(r"\b(?:duty|on[ \-]call)[ \t]+(?:phone|mobile|line|number)[ \t:]*(?:is[ \t]+|on[ \t]+)?$")
@@ -235,7 +235,7 @@ class PhoneRecogniser:
         before = doc.text[line_start:start]
         if re.search(r"\bDX[ \t]+\d", before):
             return True  # "DX 14382 Manchester 1 | 0161 …": a solicitor's document exchange, so the firm's line
-        postcode = _POSTCODE_ON_LINE.search(before)
+        postcode = POSTCODE_SHAPE.search(before)
         if postcode and (organisation_address(doc, line_start + postcode.start()) or
                          firm_footer(doc, line_start + postcode.start())):
             return True  # "Fletcher Accounts | 12 Bridge Street, Leek ST13 5NB | 01538 …": after the firm's address

@@ -395,7 +395,7 @@ class NameRecogniser:
         """ "OKAFOR, Chidi" anywhere; "Okafor, Chidi" only as a list line ("Ahmed, Zainab" in a class list)."""
         if surname.is_upper or (surname.text[:2] in ("Mc", "Ma") and any(c.isupper() for c in surname.text[2:])):
             return not _is_stop(surname)
-        if any(m.group("name") == f"{surname.text}, {first.text}" for m in _EXPORT_AUTHOR.finditer(doc.text)):
+        if f"{surname.text}, {first.text}" in _export_authors(doc):
             return True  # "chat: Okoro, Ngozi / Taylor, Ben" above "Okoro, Ngozi 09:12": the export's own author
         line_start = doc.line_start(surname.start)
         before = doc.text[line_start : surname.start]
@@ -1233,7 +1233,7 @@ _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>
 _THREAD_AUTHOR = re.compile(
     r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►▲▼]|[^\w\s•*#@-][\ufe0f\u200d]?)[ \t]*(?:\d{1,5}[ \t]+(?:·[ \t]*)?)?)?|"
     r"(?i:posted by)[ \t]+(?=u/))"
-    r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])(?P<bold>\*\*(?=[ \t]))?"
+    r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])(?:\*\*(?=[ \t]))?"
     r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?(?:[ \t]*(?::|$)|[ \t]{2,}\S)|:[ \t]+\S|$)"
     r"|(?P<gap>[ \t]{2,})\S)")  # "@jj_okoro  proud of you": a comment's author, after "@" only
 _BOTS = frozenset({"automoderator", "moderator", "admin", "bot", "mod", "mods", "anonymous", "deleted", "guest"})
@@ -1337,6 +1337,16 @@ _PLATFORM_HANDLE = re.compile(
     r"[ \t]*(?:\(|:|-|–|[ \t]is|[ \t]as|[ \t]called)?[ \t]*[\"'“‘]?@?([A-Za-z0-9][\w.]{1,28}[A-Za-z0-9])(?![\w@])")
 _EXPORT_AUTHOR = re.compile(r"(?m)^[ \t]*(?P<name>(?P<surname>[A-Z][\w'’-]+),[ \t]+(?P<first>[A-Z][a-z][\w'’-]*))"
                             r"(?:[ \t]+\([^()\n]{1,30}\))?[ \t]+\d{1,2}:\d{2}[ \t]*$")
+
+
+def _export_authors(doc: TextDoc) -> frozenset[str]:
+    """The "Surname, First" authors a Teams export names above its messages, read once per text."""
+    cached = doc.extras.get("export_authors")
+    if cached is None:
+        cached = doc.extras["export_authors"] = frozenset(m.group("name") for m in _EXPORT_AUTHOR.finditer(doc.text))
+    return cached
+
+
 _POSTCODE_AFTER = re.compile(r"[ \t]*,?[ \t]+[A-Z]{1,2}\d[A-Z\d]?[ \t]+\d[A-Z]{2}\b")
 _AT_NAME = re.compile(r"(?<![\w@])@([A-Z][a-z]+(?:[ \t][A-Z][\w'’]*(?:-[A-Z][\w'’]*)?){1,2})(?=[ \t]*(?:[^\w \t]|$|[ \t](?![A-Z])[^\W\d_]))",
                       re.M)
