@@ -1207,19 +1207,30 @@ def _initials(doc: TextDoc, candidates: list[Candidate],
 
 
 def _nickname_parts(doc: TextDoc, candidates: list[Candidate]) -> None:
-    """ "Patrick "Paddy" Ward", "Anthony ("Tony") GALLAGHER": once the first name is a name, the nickname and
-    the surname are too, each its own span (how the people who mark documents write them)."""
+    """ 'Patrick "Paddy" Ward', 'Anthony ("Tony") GALLAGHER': once the first name is a name, the whole of it,
+    nickname and surname included, is one name (one person, as a middle name is part of theirs). A nickname
+    after a full name ('ZHANG Yuxuan ("Eric")   Room: Robins') is a name of its own."""
     for m in _NICKNAME_INSIDE.finditer(doc.text):
-        if not any(c.start <= m.start(1) and m.end(1) <= c.end and c.score >= 0.5 for c in candidates):
+        first = next((c for c in candidates if c.start <= m.start(1) and m.end(1) <= c.end and c.score >= 0.5), None)
+        if first is None:
             continue
-        for group in (2, 3):
-            start, end = m.span(group)
-            if _is_stop(Token(start, end, m.group(group))) or m.group(group) in _NOT_INITIALS:
-                continue  # 'Katarzyna Mazur ("Kasia")   DOB: …': a field's label, not her surname
-            for c in [c for c in candidates if c.start < end and start < c.end]:
-                candidates.remove(c)
-            candidates.append(Candidate([Token(start, end, m.group(group))], 0.75, ["nickname_and_surname"],
-                                        strong_context=True))
+        nick = Token(*m.span(2), m.group(2))
+        surname = Token(*m.span(3), m.group(3))
+        after_full_name = len([t for t in first.tokens if t.end <= m.end(1)]) > 1  # 'Nhat Minh Pham ("Minh")'
+        if after_full_name or _is_stop(surname) or surname.text in _NOT_INITIALS:
+            if not (_is_stop(nick) or nick.text in _NOT_INITIALS):
+                _replace(candidates, Candidate([nick], 0.75, ["nickname_and_surname"], strong_context=True))
+            continue
+        tokens = [t for t in first.tokens if t.end <= m.end(1)] + [nick, surname]
+        _replace(candidates, Candidate(tokens, max(0.75, first.score), [*first.evidence, "nickname_and_surname"],
+                                       strong_context=True))
+
+
+def _replace(candidates: list[Candidate], cand: Candidate) -> None:
+    """Put ``cand`` in place of every candidate it overlaps."""
+    for c in [c for c in candidates if c.start < cand.end and cand.start < c.end]:
+        candidates.remove(c)
+    candidates.append(cand)
 
 
 # A chat line's time stamp: "[09:18]", "09:18", "[08/03/2024, 08:15]" (a WhatsApp export).
