@@ -1059,3 +1059,22 @@ def test_call_signs_bots_rota_weeks_and_pets_listed_together() -> None:
                  "Nextdoor · Heaton Moor"):
         assert not any(label == "PERSON" for label, _ in _found(text)), (text, _found(text))
     assert ("PERSON", "Charlie") in _found("Charlie 12 has been off school all week, says mum.")
+
+
+def test_a_speaker_labelled_by_the_surname_of_someone_named_in_full() -> None:
+    text = ("LR: Can you confirm your full name?\nPIKE: Graham Leonard Pike.\nLR: Thank you.\nPIKE: No comment.")
+    assert sum(1 for e in detect(text) if (e.label, text[e.start : e.end]) == ("PERSON", "PIKE")) == 2
+    # a role in capitals stays a role where nobody of that surname is named
+    text = "ADVISER: Hello, who am I speaking to?\nCALLER: Jo Bright.\nADVISER: Thanks Jo.\nCALLER: Ta."
+    assert not any(span in ("ADVISER", "CALLER") for _, span in _found(text))
+
+
+def test_a_landline_named_for_the_place_that_answers_it_or_a_number_someone_rang() -> None:
+    for text in ("Practice tel: 0121 554 9021", "Jamie: or the agency 0113 320 0450",
+                 "Visitors: sign in at reception, 01422 288 001.", "Supervisor: see rota.   Control room 0121 368 1166",
+                 "Contact for the school: 028 8772 2441.", "Manager on call 020 7395 0220",
+                 "Kelly\nHarrowvale Lettings | 020 8863 4410", "I have rung 0121 303 1111 more times than I can count.",
+                 "reported to 101, ref 0114 250 3399 (its the crime ref)"):
+        assert ("PHONE_UK" not in {label for label, _ in _found(text)}), (text, _found(text))
+    assert ("PHONE_UK", "07946 803 511") in _found("Jamie: 07946 803 511, or the agency 0113 320 0450")
+    assert ("PHONE_UK", "0161 496 0921") in _found("If you need me, ring me on 0161 496 0921.")

@@ -135,8 +135,19 @@ _FIRM_BEFORE = re.compile(r"(?:[,:–]|^)[ \t]*(?:[A-Z&][\w'&.-]*[ \t]+){0,4}(?:
                           r"Surgery|Depot|Constabulary|Police|"
                           r"Trust|Council|Practice|Services?|Solicitors|Ltd|Limited|LLP|Clinic|Hospital|School|"
                           r"Academy|College|Agency|Charity|Foundation|Housing|Alliance|Group|Consultants|Accountants|"
-                          r"Lettings|Agents|Taxis|Cabs|Nursery|Pharmacy|Garage|Motors)[ \t]*[,:·/(]?[ \t]*"
+                          r"Lettings|Agents|Taxis|Cabs|Nursery|Pharmacy|Garage|Motors|Bookkeeping|Accounts|Moves|Logistics|"
+                          r"Association|Solutions|Staffing|Meddygfa['’\w]*)[ \t]*[,:·/(|]?[ \t]*"
                           r"(?:(?:[Tt]el|[Oo]ffice|[Ss]witchboard|24 ?hrs?|24/7)\.?[ \t]*)?$", re.MULTILINE)
+# A reference or an account that happens to have a phone number's shape.
+_REFERENCE_BEFORE = re.compile(r"\b(?:ref|reference|crime ref|job (?:number|no\.?)|account (?:number|no\.?))"
+                               r"[ \t:.#]*(?:is[ \t]+)?$")
+# A landline named for the place or desk that answers it, right before the number.
+_PLACE_LINE_BEFORE = re.compile(
+    r"\b(?:practice|school|surgery|ward|court|clinic|hospital|reception|bookings|agency|lost property|control room|"
+    r"on[ \t\-]call|crisis line|(?:rent|repairs|main|booking|enquiry|enquiries) line)"
+    r"(?:[ \t]+(?:tel|telephone|phone|number|no\.?))?[ \t:,\-–(]*(?:is[ \t]+|on[ \t]+|via[ \t]+)?$|"
+    # "I rang 01865 …", "been ringing 0191 … all morning": a citizen who rang a number rang an office
+    r"\b(?:rang|rung|phoned|been ringing|been calling)[ \t]+$")
 _ME_BEFORE = re.compile(r"\b(?:me|my)\b")
 # "Duty phone: 07700 …", "on-call mobile": a handset passed from shift to shift belongs to the service.
 _SHARED_MOBILE_BEFORE = re.compile(r"\b(?:duty|on[ \-]call)[ \t]+(?:phone|mobile|line|number)[ \t:]*(?:is[ \t]+|on[ \t]+)?$")
@@ -209,6 +220,8 @@ class PhoneRecogniser:
             if score <= 0:
                 continue
             score += proximity_boost(cue, 0.1, 40)
+            if _REFERENCE_BEFORE.search(doc.lower, max(doc.line_start(start), start - 30), start):
+                score -= 0.5  # "the reference 0151 337 4402 – that's their account number": phone-shaped, not a phone
             if nearest_cue_before(doc, start, _SERVICE_CUES, 60) is not None:
                 score -= 0.5 if text.startswith(("01", "02")) else 0.3
             elif (not text.lstrip("+(").startswith(("07", "447", "44 7")) and self._office_line(doc, start, end)) or \
@@ -232,6 +245,8 @@ class PhoneRecogniser:
             return True  # "T: 0116 496 0321" under "Unit 4, Belgrave Business Centre, 45 Frederick Street, …"
         if re.search(r"\b(?:office|switchboard|reception)[ \t:]*$", doc.lower[max(line_start, start - 12) : start]):
             return True  # "Bengal Care Services Ltd, office 020 7946 0000"
+        if _PLACE_LINE_BEFORE.search(doc.lower, max(line_start, start - 40), start):
+            return True  # "Practice tel: 0121 …", "Ward phone 01752 …", "or the agency 0113 …": a place's number
         before = doc.text[line_start:start]
         if re.search(r"\bDX[ \t]+\d", before):
             return True  # "DX 14382 Manchester 1 | 0161 …": a solicitor's document exchange, so the firm's line

@@ -1079,7 +1079,8 @@ def _speakers(doc: TextDoc) -> list[tuple[int, int, str]]:
             continue
         if label.isupper() and len(label) <= 3 and not gazetteer.is_core_name(label):
             continue  # "RO:", "IO:": a role's initials
-        if words[0] in STOP or (_english(words[0]) and not _first(words[0])) or key in ORG_NAMES:
+        if (words[0] in STOP or (_english(words[0]) and not _first(words[0])) or key in ORG_NAMES) and \
+                not _surname_of_someone_named(doc, label):
             continue  # "seller:", "agent:", "parent-carer:" are roles; "Marston:" a firm
         found.append((start, end, "repeated_speaker"))
     # "[19:41] Sue Next Door:", twice or more: the first name of a described speaker
@@ -1097,6 +1098,14 @@ def _speakers(doc: TextDoc) -> list[tuple[int, int, str]]:
         else:
             found.extend((x.start("first"), x.end("first"), "repeated_speaker") for x in matches)  # "Sue Next Door:"
     return found
+
+
+def _surname_of_someone_named(doc: TextDoc, label: str) -> bool:
+    """ "PIKE:" where the text names "Graham Leonard Pike": a speaker labelled by surname, not a role."""
+    if len(label) < 3 or not label.isalpha():
+        return False
+    full = re.compile(r"\b([A-Z][a-z]+)(?:[ \t]+[A-Z][a-z]+)?[ \t]+" + re.escape(label.title()) + r"\b")
+    return any(_first(m.group(1).lower()) and not _english(m.group(1).lower()) for m in full.finditer(doc.text))
 
 
 def _writers_and_nicknames(doc: TextDoc) -> list[tuple[int, int, str]]:
