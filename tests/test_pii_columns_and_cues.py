@@ -1078,3 +1078,18 @@ def test_a_landline_named_for_the_place_that_answers_it_or_a_number_someone_rang
         assert ("PHONE_UK" not in {label for label, _ in _found(text)}), (text, _found(text))
     assert ("PHONE_UK", "07946 803 511") in _found("Jamie: 07946 803 511, or the agency 0113 320 0450")
     assert ("PHONE_UK", "0161 496 0921") in _found("If you need me, ring me on 0161 496 0921.")
+
+
+def test_places_after_a_preposition_celtic_house_names_and_months() -> None:
+    for text, word in (("Our son's on his way from Ystradgynlais as well.", "Ystradgynlais"),
+                       ("Anyone recommend a childminder near Rhosddu?", "Rhosddu"),
+                       ("Hospital bed ordered from Medequip.", "Medequip"),
+                       ("He fell at his home, Chy an Mor, Trevithick Road, Camborne.", "Mor"),
+                       ("Is his address still Tigh na Mara, Ardconnel Road, Oban?", "Mara"),
+                       ("Stars of the week: Dosbarth Onnen – Amira Khalil", "Onnen"),
+                       ("School: Ysgol Pen y Bryn", "Bryn"), ("Bus reg SA70 CTO – MOT due April.", "April"),
+                       ("@SueTheBrummie · Jun 8", "Jun")):
+        assert not any(span == word for _, span in _found(text)), (text, _found(text))
+    assert ("PERSON", "Amira Khalil") in _found("Stars of the week: Dosbarth Onnen – Amira Khalil")
+    assert ("PERSON", "June") in _found("Diagnosis discussed with daughter June on 14/04/2024.")
+    assert ("PERSON", "Bryn") in _found("Bryn rang to say he will be late.")
