@@ -1093,3 +1093,10 @@ def test_places_after_a_preposition_celtic_house_names_and_months() -> None:
     assert ("PERSON", "Amira Khalil") in _found("Stars of the week: Dosbarth Onnen – Amira Khalil")
     assert ("PERSON", "June") in _found("Diagnosis discussed with daughter June on 14/04/2024.")
     assert ("PERSON", "Bryn") in _found("Bryn rang to say he will be late.")
+
+
+def test_an_organisations_handle_written_with_its_acronym() -> None:
+    text = "my claim is stuck and my JCP can't do anything. @DWPgovuk sort it out!!!\n  ↳ @DWPgovuk: Hi, we can't " \
+           "discuss personal details here."
+    assert not any(label == "PERSON" for label, _ in _found(text)), _found(text)
+    assert ("PERSON", "LeanneGrahamB16") in _found("  ↳ @LeanneGrahamB16: same here, nobody came")

@@ -115,10 +115,13 @@ def features(text: str, start: int, end: int, score: float, evidence: Iterable[s
 
 
 _HANDLE_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# Read again with a run of capitals as a word of its own ("DWPgovuk": dwp, govuk; "HMRCcustomers": hmrc, customers).
+_HANDLE_PART_ACRONYM = re.compile(r"[A-Z]{2,}(?=[a-z]{3,})|[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _ORGANISATION_WORDS = gazetteer.word_list("organisation_words") | {"uk", "advice", "info", "team", "official", "help",
                                                                     "news", "gov", "hq", "support", "service",
                                                                     "railway", "rail", "trains", "buses",
-                                                                    "travel", "cncl"}
+                                                                    "travel", "cncl", "govuk", "mail",
+                                                                    "customers", "westcoast", "coast"}
 
 
 def handle_parts(value: str) -> list[str]:
@@ -128,7 +131,8 @@ def handle_parts(value: str) -> list[str]:
 
 def organisation_handle(value: str) -> bool:
     """ "advicenow_uk", "LpoolCouncil": a handle holding an organisation's words."""
-    return any(p in _ORGANISATION_WORDS for p in handle_parts(value))
+    acronym_first = [p.lower() for p in _HANDLE_PART_ACRONYM.findall(value)]
+    return any(p in _ORGANISATION_WORDS for p in [*handle_parts(value), *acronym_first])
 
 
 def _handle(f: dict[str, float], value: str) -> None:

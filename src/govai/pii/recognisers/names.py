@@ -827,7 +827,9 @@ class NameRecogniser:
                 cand.score = min(cand.score, 0.3)  # "@SueTheBrummie · Jun 8": a post's date
         for cand in candidates:
             value = doc.text[cand.start : cand.end]
-            if " " not in value and name_model.HANDLE_SHAPE.search(value) and \
+            handle = name_model.HANDLE_SHAPE.search(value) or re.search(r"(?:@|u/)$", doc.text[max(0, cand.start - 2) :
+                                                                                               cand.start])
+            if " " not in value and handle and \
                     name_model.organisation_handle(value) and not _handle_of_a_person(value):
                 cand.score = min(cand.score, 0.3)  # "LeedsCityCouncil", "advicenow_uk": an organisation's account
         return [
