@@ -1100,3 +1100,10 @@ def test_an_organisations_handle_written_with_its_acronym() -> None:
            "discuss personal details here."
     assert not any(label == "PERSON" for label, _ in _found(text)), _found(text)
     assert ("PERSON", "LeanneGrahamB16") in _found("  ↳ @LeanneGrahamB16: same here, nobody came")
+
+
+def test_a_verb_opening_an_instruction_is_not_part_of_the_name_and_the_gp_is_a_role() -> None:
+    assert ("PERSON", "Ravi") in _found("Owner collecting at 8.30.\nCall Ravi on his mobile if anything changes.")
+    assert ("PERSON", "Sandra") in _found("Rota below.\nRing Sandra if you can't make it.")
+    text = "From: Gwen Pritchard\n\nHer grandson sleeps in there and the GP at Llwynypia Surgery has written a letter."
+    assert ("PERSON", "GP") not in _found(text)

@@ -533,6 +533,9 @@ class NameRecogniser:
                 piece.append(tok)  # "Pham Thu Ha", "NGUYEN, Thu Ha": given names that are also "Thu(rsday)"
                 continue
             nxt = run[idx + 1] if idx + 1 < len(run) else None
+            if not piece and title is None and nxt is not None and tok.key in _IMPERATIVE_OPENERS and \
+                    _sentence_start(doc, tok.start):
+                continue  # "Call Ravi on his mobile", "Ask Hughes to …": the verb opens the sentence, the name follows
             # An everyday word that is also a name stays when a name is beside it ("Grace Adjei", "Chantelle
             # Fox") or it stands alone (scored low: context must carry it, as for "ask Will or Grace").
             name_like = _is_name(tok) and (
@@ -1222,6 +1225,8 @@ def _initials(doc: TextDoc, candidates: list[Candidate],
             if value in named:
                 if _REFERENCE_OR_NAME_AFTER.match(doc.text, m.end(1)):
                     continue
+                if value in _NOT_INITIALS and _DETERMINER_BEFORE.search(doc.lower, max(0, m.start(1) - 10), m.start(1)):
+                    continue  # "the GP at Llwynypia Surgery" beside Gwen Pritchard: the role, not her letters
                 words = re.findall(r"[^\W\d_]{2,}", doc.text[doc.line_start(m.start()) : doc.line_end(m.start())])
                 if len(words) >= 2 and all(w.isupper() for w in words):
                     continue
@@ -1503,6 +1508,19 @@ _NOT_INITIALS = frozenset(
     OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP NFA TBC TBA FYI AOB PTO ETA LOL OMG BTW IMO ACK NB PS CC RIP
     ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE CEO CFO COO DSL SLT SMT CPN CAB HCA NIC RGN PP HO
     DH DD MIL FIL SIL BIL OP""".split())  # parenting forums' shorthand: dear husband, mother-in-law, original poster
+
+
+# Verbs that open an instruction about someone, and are surnames too ("Call", "Ring", "Ask", "Thank").
+_IMPERATIVE_OPENERS = frozenset("call ring phone text ask tell email thank meet remind chase visit invite contact "
+                                "see let pay send message".split())
+
+
+def _sentence_start(doc: TextDoc, start: int) -> bool:
+    before = doc.text[doc.line_start(start) : start]
+    return not before.strip(" \t-•*>–") or bool(re.search(r"[.!?:;)][ \t]+$", before))
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their|my|your|our|wrong|new|own)[ \t]+$")
 
 
 def _spells_a_word_before(doc: TextDoc, m: re.Match[str]) -> bool:
