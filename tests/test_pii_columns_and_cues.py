@@ -1107,3 +1107,11 @@ def test_a_verb_opening_an_instruction_is_not_part_of_the_name_and_the_gp_is_a_r
     assert ("PERSON", "Sandra") in _found("Rota below.\nRing Sandra if you can't make it.")
     text = "From: Gwen Pritchard\n\nHer grandson sleeps in there and the GP at Llwynypia Surgery has written a letter."
     assert ("PERSON", "GP") not in _found(text)
+
+
+def test_house_names_and_student_villages_before_a_postcode() -> None:
+    text = "Morag will be staying with her at Tigh na Mara, Lochcarron IV54 8YB for the first week."
+    assert ("ADDRESS", "Tigh na Mara, Lochcarron") in _found(text)
+    text = "I'm in Room 7, Flat 3, Elms Village, Malone Road, Belfast BT9 6SA and would like to swap."
+    assert ("ADDRESS", "Room 7, Flat 3, Elms Village, Malone Road, Belfast") in _found(text)
+    assert ("ADDRESS", "Fferm Pen-y-Bont, Llanrhystud") in _found("Owner Ieuan Jenkins, Fferm Pen-y-Bont, Llanrhystud SY23 5DZ.")

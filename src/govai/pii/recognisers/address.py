@@ -31,7 +31,7 @@ BUILDING_WORDS = frozenset(
     """house cottage cottages farm farmhouse lodge forge barn mill hall manor court wharf villa bungalow ty tŷ tý
     bryn plas building buildings block tower towers mansions chambers granary rectory vicarage oast coach stables
     maltings works barracks cottage croft lodge grange place point heights view house hostel hotel caravan refuge
-    site""".split()
+    site village estate fferm bwthyn chy tigh taigh""".split()
 )
 FLAT = re.compile(
     r"(?i)^(?:flat|apartment|apt|unit|room|suite|studio|maisonette|floor|ground floor|first floor|second floor|"
@@ -209,13 +209,18 @@ def walk_back(doc: TextDoc, end: int) -> tuple[int, set[str]] | None:
                 break
             if k == "building":
                 phase = "after_building"
+        elif phase == "after_flat":
+            if k != "flat" or candidate.text[0].isdigit():
+                break
         elif phase == "after_building":
             if k not in ("flat", "building") and not (k == "street" and candidate.text[0].isdigit()):
                 break
         seen.add(k)
         start = candidate.start
-        if k == "flat" and not candidate.text[0].isdigit() or candidate.truncated:
+        if candidate.truncated:
             break
+        if k == "flat" and not candidate.text[0].isdigit():
+            phase = "after_flat"  # only a room of the flat may come before it: "Room 7, Flat 3, Elms Village"
     if start is None:
         return None
     return start, seen
