@@ -1115,3 +1115,14 @@ def test_house_names_and_student_villages_before_a_postcode() -> None:
     text = "I'm in Room 7, Flat 3, Elms Village, Malone Road, Belfast BT9 6SA and would like to swap."
     assert ("ADDRESS", "Room 7, Flat 3, Elms Village, Malone Road, Belfast") in _found(text)
     assert ("ADDRESS", "Fferm Pen-y-Bont, Llanrhystud") in _found("Owner Ieuan Jenkins, Fferm Pen-y-Bont, Llanrhystud SY23 5DZ.")
+
+
+def test_a_street_named_as_where_someone_lives() -> None:
+    for text, street in (("Biscuit got out this morning from ours on Lindley Street near the Co-op.", "Lindley Street"),
+                         ("Got out of our back garden on Beech Avenue last night.", "Beech Avenue"),
+                         ("sofa-surfing at cousin Marian's flat on Alfreton Road.", "Alfreton Road"),
+                         ("My dad lives on his own on Springfield Road", "Springfield Road")):
+        assert ("ADDRESS", street) in _found(text), (text, _found(text))
+    for text in ("Currently at McDonald's on Kingston High Street.", "someone is going door to door on Nicolas Road",
+                 "asking him to take parcels to a flat on Ladypool Road."):
+        assert "ADDRESS" not in {label for label, _ in _found(text)}, (text, _found(text))

@@ -456,7 +456,13 @@ _FLAT_BEFORE = re.compile(r"(?i)(?:^|[^\w])((?:flat|apartment|apt|unit|room)[ \t
 _ADDRESS_CUE = re.compile(
     r"(?:live at|lives at|living at|lived at|live on|lives on|living on|lived on|staying at|stays at|address is|"
     r"address:|address on|address in|addy is|moved to|moving to|moved into|moving into|"
-    r"new address|resides at|residing at|home at|visited|attended|attend|broke into[^,.]{0,20}at|at)[ \t]*$"
+    r"new address|resides at|residing at|home at|visited|attended|attend|broke into[^,.]{0,20}at|at|"
+    # someone's home named by where it is: "from ours on Habershon st", "at hers on Ashley Down Road", "the
+    # back garden on Trewirgie Road", "his mum on Cowbridge Rd East", "Marian's flat on Alfreton Road"
+    r"(?:from|at)[ \t]+(?:ours|mine|hers|theirs)[ \t]+on|(?:(?:my|our|her|his|their|the)[ \t]+(?:back[ \t]+)?"
+    r"(?:house|garden|step|porch)|at[ \t]+home|on[ \t]+(?:his|her|their)[ \t]+own|with[ \t]+(?:his|her)[ \t]+"
+    r"(?:mum|mam|dad|nan|gran)|(?:friend|mum|mam|dad|nan|gran|auntie|aunty|uncle|cousin|sister|brother)['’]s"
+    r"(?:[ \t]+(?:house|flat|place))?|[A-Z]?[a-z]+['’]s[ \t]+(?:house|flat))[ \t]+on)[ \t]*$"
 )
 
 
