@@ -1126,3 +1126,14 @@ def test_a_street_named_as_where_someone_lives() -> None:
     for text in ("Currently at McDonald's on Kingston High Street.", "someone is going door to door on Nicolas Road",
                  "asking him to take parcels to a flat on Ladypool Road."):
         assert "ADDRESS" not in {label for label, _ in _found(text)}, (text, _found(text))
+
+
+def test_dates_of_birth_said_in_words() -> None:
+    for text, value in (("JEN: Date of birth, Jordan?\nMALE: Fourth of the ninth, oh two.", "Fourth of the ninth, oh two"),
+                        ("Is it the second of June nineteen forty-six? Call me.", "second of June nineteen forty-six"),
+                        ("CALLER: Eighty-one, born nineteen forty-two, the fifth of May.",
+                         "nineteen forty-two, the fifth of May"),
+                        ("AGENT: Ten of May, ninety-three, yes I've got her.", "Ten of May, ninety-three")):
+        assert ("DATE_OF_BIRTH", value) in _found(text), (text, _found(text))
+    for text in ("We got married on the fifth of May nineteen ninety.", "The letter is dated the fifth of May twenty twenty-four."):
+        assert "DATE_OF_BIRTH" not in {label for label, _ in _found(text)}, (text, _found(text))

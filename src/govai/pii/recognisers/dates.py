@@ -102,7 +102,8 @@ _TWO_DIGIT_WORD = _alternatives(w for w, n in _NUMBERS.items() if n >= 20)
 _DAY = r"(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD + r")"
 _MONTH_SPOKEN = r"(?:" + _MON + r"|the[ \t]+(?P<mord>" + _ORD_WORD + r"|\d{1,2}(?:st|nd|rd|th)))"  # "3rd of the 9th"
 _YEAR_SPOKEN = (r"(?P<y>(?:19|20)\d{2}|['’]\d{2}|\d{2}(?![\d/])|(?:nineteen|twenty)[ \-](?:" + _NUMBER_WORD + r"|hundred)|"
-                r"two thousand(?:[ \t]+and)?(?:[ \t]+(?:" + _NUMBER_WORD + r"))?|" + _TWO_DIGIT_WORD + r")")
+                r"two thousand(?:[ \t]+and)?(?:[ \t]+(?:" + _NUMBER_WORD + r"))?|" + _TWO_DIGIT_WORD + r"|"
+                r"oh[ \t\-]?(?:" + "|".join(_UNITS) + r"))")  # "oh two", "oh-six": 2002, 2006
 SPOKEN_PATTERNS = [
     re.compile(r"(?<![\w])" + _DAY + r"(?:[ \t]+of)?[ \t]+" + _MONTH_SPOKEN + r",?[ \t]+(?:in[ \t]+)?" + _YEAR_SPOKEN
                + r"(?![\w\-])", re.I),
@@ -112,6 +113,13 @@ SPOKEN_PATTERNS = [
                + _NUMBER_WORD + r"))?)(?![\w\-])", re.I),
     re.compile(r"(?<![\w])" + _MON + r"[ \t]+(?:the[ \t]+)?(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD + r"),?[ \t]+"
                + _YEAR_SPOKEN + r"(?![\w\-])", re.I),
+    # The year first, then the day: "nineteen forty-two, the fifth of May"
+    re.compile(r"(?<![\w\-])(?P<y>(?:nineteen|twenty)[ \-](?:" + _NUMBER_WORD + r")|two thousand(?:[ \t]+and)?"
+               r"(?:[ \t]+(?:" + _NUMBER_WORD + r"))?),[ \t]+(?:the[ \t]+)?" + _DAY + r"(?:[ \t]+of)?[ \t]+"
+               + _MON.removesuffix(r"\.?") + r"(?![\w\-])", re.I),
+    # "Ten of May, ninety-three": a plain number for the day, "of", then a two-word year
+    re.compile(r"(?<![\w\-])(?P<d>" + _alternatives(w for w, n in _NUMBERS.items() if n <= 31) + r")[ \t]+of[ \t]+"
+               + _MON + r",?[ \t]+(?P<y>" + _TWO_DIGIT_WORD + r")(?![\w\-])", re.I),
     # Day, month and year said as plain numbers: "nine, eleven, eighty-four" (commas keep counts out).
     re.compile(r"(?<![\w\-])(?P<d>" + _ORD_WORD + "|" + _NUMBER_WORD + r")[ \t]*,[ \t]*(?P<mnum>"
                + _alternatives(w for w, n in _NUMBERS.items() if n <= 12) + r")[ \t]*,[ \t]*" + _YEAR_SPOKEN
@@ -168,8 +176,11 @@ def _day(text: str) -> int:
 def _year(text: str, today: dt.date) -> int | None:
     """1985, '85, 85, "nineteen eighty-five", "eighty-five", "two thousand and three", "twenty twelve"."""
     t = re.sub(r"[ \t\-]+", " ", text.lower().lstrip("'’")).strip()
+    t = re.sub(r"^oh(?=[a-z])", "oh ", t)
     if t.isdigit():
         year = int(t)
+    elif t.startswith("oh ") and t[3:] in _UNITS:
+        year = _UNITS.index(t[3:]) + 1
     elif t.startswith("two thousand"):
         rest = t.removeprefix("two thousand").removeprefix(" and").strip()
         year = 2000 + (_NUMBERS.get(rest.replace(" ", "-"), 0) if rest else 0)
@@ -191,6 +202,13 @@ _BORN_DAY = re.compile(
     r"(?i)\b(?:born|birthday)(?:[ \t]+(?:is|was|on|falls on))?(?:[ \t]*[-–,:][ \t]*|[ \t]+)(?:on[ \t]+)?(?:the[ \t]+)?"
     r"(?P<date>(?:\d{1,2}(?:st|nd|rd|th)?|" + _ORD_WORD + r")(?:[ \t]+of)?[ \t]+" + _MON.replace("(?P<mon>", "(?:") + r")"
     r"(?![ \t,]*(?:\d|nineteen|twenty|two thousand|'\d))")
+# A year said in words: "nineteen forty-six", "ninety-three", "oh two", "two thousand".
+_SPOKEN_YEAR = re.compile(r"(?:\b(?:nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ \t\-][a-z]+)?|"
+                          r"\bthousand(?:[ \t]+and)?(?:[ \t]+[a-z]+)?|\boh[ \t\-]?[a-z]+)$|"
+                          r"^(?:nineteen|twenty)[ \t\-][a-z]")
+# Other days of a life said in words: "we got married on the fifth of May nineteen ninety", "came over in …".
+_LIFE_EVENT_BEFORE = re.compile(r"\b(?:married|wedding|died|passed|funeral|came|arrived|moved|started|left|since|"
+                                r"anniversary|divorced|separated)\b[^.?!\n]*$")
 _BIRTH_QUESTION = re.compile(r"\b(?:dates? of birth|d\.?o\.?b|birthdays?|born|how old)\b")
 # "son (2008-02-11), daughter (2012-07-30)": a family member, then a date in brackets.
 _KIN_THEN_PAREN = re.compile(r"\b(?:son|daughter|child|baby|boy|girl|mother|mum|father|dad|brother|sister|partner|"
@@ -257,6 +275,13 @@ class DateOfBirthRecogniser:
                 entity = Entity(start, end, "DATE_OF_BIRTH", 0.75, self.name, ("family_member_then_date",))
             elif entity is None and start in listed and date is not None and (today - date).days > 365:
                 entity = Entity(start, end, "DATE_OF_BIRTH", 0.7, self.name, ("list_of_people",))
+            elif entity is None and date is not None and (today - date).days > 12 * 365 and \
+                    _SPOKEN_YEAR.search(doc.lower[start:end]) and \
+                    nearest_cue_before(doc, start, OTHER_DATE_CUES, 60) is None and \
+                    not _LIFE_EVENT_BEFORE.search(doc.lower, max(0, start - 60), start):
+                # "Is it the second of June nineteen forty-six?": a whole date said in words, years ago, is
+                # someone's birthday read out far more often than any other date
+                entity = Entity(start, end, "DATE_OF_BIRTH", 0.7, self.name, ("spoken_full_date",))
             if entity is not None:
                 birth_dates.add(date)
                 out.append(entity)
