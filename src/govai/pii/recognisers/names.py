@@ -802,7 +802,7 @@ class NameRecogniser:
             speaks = "speaker" in cand.evidence and not {"title", "rank", "label", "answer_to_name_question"} & set(
                 cand.evidence)
             if (named in PUBLIC_FIGURES or (following and gazetteer.key(named + following.group(0)) in PUBLIC_FIGURES)) \
-                    and (not cand.strong_context or speaks):
+                    and (not cand.strong_context or speaks) and not _private_namesake(doc, cand):
                 cand.score = min(cand.score, 0.3)  # "Yvette Cooper in the news": named in their public role
                 cand.evidence.append("public_figure")
         accepted = [c for c in candidates if c.score >= 0.5]
@@ -1115,6 +1115,18 @@ def _speakers(doc: TextDoc) -> list[tuple[int, int, str]]:
         else:
             found.extend((x.start("first"), x.end("first"), "repeated_speaker") for x in matches)  # "Sue Next Door:"
     return found
+
+
+def _private_namesake(doc: TextDoc, cand: Candidate) -> bool:
+    """ "Pupil: Dwayne Johnson", "son Neil Armstrong", "my shift manager, Darren Fletcher": someone who shares a
+    famous name, written where a person of the text is."""
+    before = re.sub(r"[ \t]+\d{1,2}[ \t]*:[ \t]*$", ":", doc.lower[doc.line_start(cand.start) : cand.start])
+    if "phrase" in cand.evidence or LABEL_RE.search(before) or before.endswith("@"):
+        return True  # "Pupil: Dwayne Johnson", "Rhiant 1 / Parent 1: Rhodri Morgan", "son Neil Armstrong"
+    if re.search(r"\b(?:manager|boss|colleague|supervisor|neighbour|tenant|landlord|client|patient)[ \t]*,?[ \t]*$",
+                 doc.lower[max(0, cand.start - 25) : cand.start]):
+        return True
+    return False
 
 
 def _surname_of_someone_named(doc: TextDoc, label: str) -> bool:
