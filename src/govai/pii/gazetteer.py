@@ -53,7 +53,8 @@ def phrase_list(name: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
     """Hand-written UK list plus the public lists (Faker locales, US Census)."""
-    return word_list("first_names") | word_list("first_names_public") | word_list("first_names_nam_dict")
+    return (word_list("first_names") | word_list("first_names_public") | word_list("first_names_nam_dict")
+            | word_list("first_names_communities"))
 
 
 @lru_cache(maxsize=1)
