@@ -1137,3 +1137,11 @@ def test_dates_of_birth_said_in_words() -> None:
         assert ("DATE_OF_BIRTH", value) in _found(text), (text, _found(text))
     for text in ("We got married on the fifth of May nineteen ninety.", "The letter is dated the fifth of May twenty twenty-four."):
         assert "DATE_OF_BIRTH" not in {label for label, _ in _found(text)}, (text, _found(text))
+
+
+def test_a_lone_first_name_that_opens_a_clubs_or_a_places_name() -> None:
+    for text, word in (("Ashton Athletic JFC – U12 Girls squad", "Ashton"), ("Leith Community Larder SCIO – Board", "Leith"),
+                       ("Agency: Prestige Nursing Colwyn Bay 01492 530600", "Colwyn"),
+                       ("Persistent absence highest in Year 5 (Malala Class).", "Malala")):
+        assert not any(span == word for _, span in _found(text)), (text, _found(text))
+    assert ("PERSON", "Ashton") in _found("My son Ashton plays for the under 12s.")

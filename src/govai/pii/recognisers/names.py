@@ -174,6 +174,11 @@ _PARTICLES_THEN_CAPITAL = re.compile(
     r"(?:[ \t]+(?:" + "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True)) + r"))*[ \t]+[A-Z]")
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
+# A word after a lone first name that makes the two a club's, a place's or a service's name.
+_PLACE_WORD_AFTER = re.compile(
+    r"[ \t]+(?:Athletic|Community|Customer|Bay|Class|FC|AFC|JFC|United|Rovers|Wanderers|Academy|Primary|Unit|Centre|"
+    r"Center|Hall|Larder|Foodbank|Hospital|Surgery|Practice|Library|Church|Chapel|Mosque|Masjid|Gurdwara|Temple|"
+    r"Circus|Station|Estate|Pavilion|Lodge|Suite|Wing)\b")
 _MONTH_NAMES = frozenset("may june jun april august".split())
 _PERSONAL_TITLES = frozenset("mr mrs ms miss mx dr".split())
 _CARE_HOME_AFTER = re.compile(r"[ \t]+(?:Care|Nursing|Residential)[ \t]+(?:Home|Centre|Village)\b")
@@ -826,6 +831,8 @@ class NameRecogniser:
                 cand.score = min(cand.score, 0.4)  # "Chy an Mor", "Tigh na Mara", "Ysgol Pen y Bryn", "Dosbarth Celyn"
             elif cand.tokens[0].key in _MONTH_NAMES and set(cand.evidence) <= _BARE_NAME_EVIDENCE:
                 cand.score = min(cand.score, 0.45)  # "MOT due April", "wedding is June": a month, unless "wife June"
+            elif set(cand.evidence) <= _BARE_NAME_EVIDENCE and _PLACE_WORD_AFTER.match(doc.text, cand.end):
+                cand.score = min(cand.score, 0.4)  # "Ashton Athletic JFC", "Leith Community Larder", "Colwyn Bay"
             elif cand.tokens[0].key in _MONTH_SHORT and re.match(r"[ \t]+\d{1,2}\b(?![:/.]\d)", doc.text[cand.end :]):
                 cand.score = min(cand.score, 0.3)  # "@SueTheBrummie · Jun 8": a post's date
         for cand in candidates:
