@@ -1049,7 +1049,7 @@ def test_initials_after_a_caret() -> None:
     assert ("PERSON", "TW") in _found("Sorry to hear that – DM us your booking ref and we'll look into it ^TW")
 
 
-# -- twenty-first round (begun): errors of hold-out v21 (hold-out v22 written blind, not yet scored) -----------
+# -- twenty-first round: errors of hold-out v21 (hold-out v22 scored blind at its end; v23 written blind) ---------
 
 
 def test_call_signs_bots_rota_weeks_and_pets_listed_together() -> None:
