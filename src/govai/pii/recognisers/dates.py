@@ -354,7 +354,7 @@ def _parse_span(text: str, start: int, end: int, today: dt.date) -> dt.date | No
 # A list line that gives a person and a date: "09:15 McLAUGHLIN, Siobhan – 08/09/1971", "- Ana Pop, 01/06/1999",
 # or a court list's columns, two spaces apart ("1. OKONJO, Chukwuemeka  12/06/1995  Flat 7, ...").
 _LIST_NAME_BEFORE = re.compile(
-    r"[ \t]*(?:\d{1,2}[:.]\d{2}[ \t]+|[-•*·–][ \t]*|\d{1,3}[.)][ \t]*)?[A-Z][\w'’\-]+,?(?:[ \t]+[A-Z][\w'’\-]+){0,3}"
+    r"[ \t]*(?:\d{1,2}[:.]\d{2}[ \t]+|[-•*·–][ \t]*|\d{1,3}[.)][ \t]*|\d{1,3}[ \t]+)?[A-Z][\w'’\-]+,?(?:[ \t]+[A-Z][\w'’\-]+){0,3}"
     r"(?:[ \t]*(?:[–—\-,:|]|\(d?o?b?:?)|[ \t]{2,}|\t)[ \t]*")
 _LIST_DATE_AFTER = re.compile(r"[ \t]*(?:\)[ \t]*)?(?:$|[–—\-,;|(])|[ \t]{2,}|\t", re.MULTILINE)
 
