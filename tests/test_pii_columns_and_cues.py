@@ -1153,3 +1153,10 @@ def test_a_lone_first_name_that_opens_a_clubs_or_a_places_name() -> None:
 def test_dates_of_birth_in_a_numbered_list_of_names_without_a_stop() -> None:
     text = "Class list\n1  ALI, Hamza           23/02/2017\n2  BROWN, Isla          30/12/2016   (PEG)\n"
     assert {("DATE_OF_BIRTH", "23/02/2017"), ("DATE_OF_BIRTH", "30/12/2016")} <= _found(text), _found(text)
+
+
+def test_junior_as_what_someone_is_called() -> None:
+    text = "Auntie Marcia: Repast at Junior's yard after\nJunior: 81 Rookery Road everyone.\nJunior: yeah I have it."
+    assert ("PERSON", "Junior") in _found(text), _found(text)
+    for text in ("She moves up to Hillside Junior School in September.", "The junior doctor reviewed him at 9."):
+        assert not any(label == "PERSON" for label, _ in _found(text)), (text, _found(text))
