@@ -1160,3 +1160,11 @@ def test_junior_as_what_someone_is_called() -> None:
     assert ("PERSON", "Junior") in _found(text), _found(text)
     for text in ("She moves up to Hillside Junior School in September.", "The junior doctor reviewed him at 9."):
         assert not any(label == "PERSON" for label, _ in _found(text)), (text, _found(text))
+
+
+def test_a_pip_assessments_health_professional_and_a_hostels_rooms() -> None:
+    text = "HP: Hello, is that Priya Nair? My name is Graham.\nPN: Yes that's me.\nHP: Can you confirm your address?\nPN: Yes."
+    found = _found(text)
+    assert ("PERSON", "HP") not in found and ("PERSON", "Priya Nair") in found, found
+    text = "Night handover\nRm 3 Darren Wilkes – came back 20:45\nRm 6 Gintaras – court tomorrow 10am"
+    assert not any(span == "Rm" for _, span in _found(text)), _found(text)

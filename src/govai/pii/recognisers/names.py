@@ -833,6 +833,8 @@ class NameRecogniser:
                 cand.score = min(cand.score, 0.45)  # "MOT due April", "wedding is June": a month, unless "wife June"
             elif set(cand.evidence) <= _BARE_NAME_EVIDENCE and _PLACE_WORD_AFTER.match(doc.text, cand.end):
                 cand.score = min(cand.score, 0.4)  # "Ashton Athletic JFC", "Leith Community Larder", "Colwyn Bay"
+            elif cand.tokens[0].text in ("Rm", "Rm.") and re.match(r"[ \t]*\d", doc.text[cand.end :]):
+                cand.score = min(cand.score, 0.3)  # "Rm 3 Darren": a hostel's or a ward's room ("RM" may be initials)
             elif cand.tokens[0].key in _MONTH_SHORT and re.match(r"[ \t]+\d{1,2}\b(?![:/.]\d)", doc.text[cand.end :]):
                 cand.score = min(cand.score, 0.3)  # "@SueTheBrummie · Jun 8": a post's date
         for cand in candidates:
@@ -1526,7 +1528,7 @@ _NOT_INITIALS = frozenset(
     """GP UC HR IT PC DC DS DI SW TA OT PA CA AA NI UK EU ID OK TV MP QC KC JP DJ PE RE DT HM SG1 OH SU CQ MO ED IO
     OC SO BT EE O2 VO CV PR PM AM MR EP HV DA RP NFA TBC TBA FYI AOB PTO ETA LOL OMG BTW IMO ACK NB PS CC RIP
     ASB AKA DOB NHS DWP CPS GMP PIP ESA JSA SEN ICU A&E GCSE CEO CFO COO DSL SLT SMT CPN CAB HCA NIC RGN PP HO
-    DH DD MIL FIL SIL BIL OP""".split())  # parenting forums' shorthand: dear husband, mother-in-law, original poster
+    DH DD MIL FIL SIL BIL OP HP""".split())  # parenting forums: dear husband, mother-in-law, original poster; a PIP assessment: health professional
 
 
 # Verbs that open an instruction about someone, and are surnames too ("Call", "Ring", "Ask", "Thank").
