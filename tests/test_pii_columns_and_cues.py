@@ -1168,3 +1168,9 @@ def test_a_pip_assessments_health_professional_and_a_hostels_rooms() -> None:
     assert ("PERSON", "HP") not in found and ("PERSON", "Priya Nair") in found, found
     text = "Night handover\nRm 3 Darren Wilkes – came back 20:45\nRm 6 Gintaras – court tomorrow 10am"
     assert not any(span == "Rm" for _, span in _found(text)), _found(text)
+
+
+def test_a_prisoner_before_their_prison_number() -> None:
+    text = "ACCT open:\n B2-14 FORDE A5521CZ – obs 2 per hour\nHealthcare: B1-20 Mensah A8840DL – methadone 07:30"
+    assert {("PERSON", "FORDE"), ("PERSON", "Mensah")} <= _found(text), _found(text)
+    assert ("PERSON", "NOMIS") not in _found("PoP: Connor Hebblethwaite  CRN X419220  NOMIS A4471DK")

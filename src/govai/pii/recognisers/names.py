@@ -174,6 +174,8 @@ _PARTICLES_THEN_CAPITAL = re.compile(
     r"(?:[ \t]+(?:" + "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True)) + r"))*[ \t]+[A-Z]")
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
+# A prison number (a letter, four digits, two letters) right after a name: a wing list or a custody note.
+_PRISON_NUMBER_AFTER = re.compile(r"[ \t]+[A-Z]\d{4}[A-Z]{2}\b")
 # A word after a lone first name that makes the two a club's, a place's or a service's name.
 _PLACE_WORD_AFTER = re.compile(
     r"[ \t]+(?:Athletic|Community|Customer|Bay|Class|FC|AFC|JFC|United|Rovers|Wanderers|Academy|Primary|Unit|Centre|"
@@ -822,6 +824,10 @@ class NameRecogniser:
                     feats = name_model.features(doc.text, cand.start, cand.end, cand.score, cand.evidence, counts, seen)
                     cand.score = self.second_opinion.score(feats)
         for cand in candidates:
+            if _PRISON_NUMBER_AFTER.match(doc.text, cand.end) and not any(_is_stop(t) for t in cand.tokens):
+                cand.score = max(cand.score, 0.8)  # "B2-14 FORDE A5521CZ": a prisoner before their prison number
+                cand.evidence.append("prison_number_after")
+                continue
             if len(cand.tokens) != 1 or cand.strong_context:
                 continue
             if "unknown" in cand.evidence and _BARE_PLACE_PREPOSITION.search(doc.text, max(0, cand.start - 12),
