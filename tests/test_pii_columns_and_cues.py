@@ -1174,3 +1174,9 @@ def test_a_prisoner_before_their_prison_number() -> None:
     text = "ACCT open:\n B2-14 FORDE A5521CZ – obs 2 per hour\nHealthcare: B1-20 Mensah A8840DL – methadone 07:30"
     assert {("PERSON", "FORDE"), ("PERSON", "Mensah")} <= _found(text), _found(text)
     assert ("PERSON", "NOMIS") not in _found("PoP: Connor Hebblethwaite  CRN X419220  NOMIS A4471DK")
+
+
+def test_british_short_forms_and_a_neighbour_who_speaks() -> None:
+    text = "Gav next door: Alright mate theres a parcel for u\nMe: cheers Gav\nGav next door: no bother"
+    assert ("PERSON", "Gav") in _found(text), _found(text)
+    assert ("PERSON", "Mags") in _found("Coordinator on call: Mags (ask for Margaret Brodie if calling)")

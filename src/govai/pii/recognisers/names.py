@@ -1293,7 +1293,7 @@ _STAMP = r"(?:\[?(?:\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+)?\d{1,2}:\d{2}(?::\d{2})?\]?
 # A chat line's speaker, one word or handle: "[09:18] kayleigh:", "maddie.xo:", "Deji:".
 _CHAT_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>[^\W\d_][\w.\-]{1,23}):[ \t]+\S")
 _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>[A-Z][a-z]+)"
-                                r"(?:[ \t]+[A-Z][\w.]*){1,2}):[ \t]+\S")
+                                r"(?:(?:[ \t]+[A-Z][\w.]*){1,2}|[ \t]+next[ \t]+door)):[ \t]+\S")  # "Gav next door:"
 # Where a thread names its writers: a handle opening a line, then the post's time or a forum's dot:
 # "↳ lindsaymcg · 2h", "maya.k 10:03: …", "xXshadowRaj99Xx — Today at 22:14", "@jayyy_k: Steve…".
 _THREAD_AUTHOR = re.compile(
