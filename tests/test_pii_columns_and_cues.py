@@ -1180,3 +1180,9 @@ def test_british_short_forms_and_a_neighbour_who_speaks() -> None:
     text = "Gav next door: Alright mate theres a parcel for u\nMe: cheers Gav\nGav next door: no bother"
     assert ("PERSON", "Gav") in _found(text), _found(text)
     assert ("PERSON", "Mags") in _found("Coordinator on call: Mags (ask for Margaret Brodie if calling)")
+
+
+def test_a_car_makers_name_opens_a_model_or_an_employer() -> None:
+    for text in ("Vehicle 2: WN21 BXO Nissan Qashqai, grey", "He has lost his job at Nissan over this.",
+                 "client's car (Nissan Micra, DL14 FVC) worth under £4,000"):
+        assert not any(label == "PERSON" for label, _ in _found(text)), (text, _found(text))
