@@ -1186,3 +1186,8 @@ def test_a_car_makers_name_opens_a_model_or_an_employer() -> None:
     for text in ("Vehicle 2: WN21 BXO Nissan Qashqai, grey", "He has lost his job at Nissan over this.",
                  "client's car (Nissan Micra, DL14 FVC) worth under £4,000"):
         assert not any(label == "PERSON" for label, _ in _found(text)), (text, _found(text))
+
+
+def test_a_vietnamese_womans_forenames_after_thi() -> None:
+    text = "Surname: NGUYEN   Forenames: Thi Thu Hà   Previous surname: Tran"
+    assert ("PERSON", "Thi Thu Hà") in _found(text), _found(text)

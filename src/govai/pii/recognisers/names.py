@@ -194,6 +194,8 @@ _CALL_SIGN_CUE = re.compile(r"(?i)\b(?:call[ \t]?sign|unit|control|patrol)[ \t:]
 # Vietnamese family names, written first: the given names after them ("Thu", "Ha", "Van", "Long") stay with them.
 _VIETNAMESE_SURNAMES = frozenset("nguyen tran le pham hoang huynh phan vu vo dang bui ngo duong trinh dinh truong "
                                  "luong".split())
+# What a Vietnamese name opens with: the family name, or "Thi", the middle name of most women's names ("Thi Thu Hà").
+_VIETNAMESE_LEADS = _VIETNAMESE_SURNAMES | {"thi"}
 # Benefits and units that are also first names, typed in lower case far more often as the benefit or the unit.
 _LOWER_ABBREVIATIONS = frozenset("pip esa min mins".split())
 # What puts a month before it: a day ("3rd", "the fourth of"), or a time word ("in April", "since June").
@@ -535,7 +537,7 @@ class NameRecogniser:
             if tok.key in _PARTICLES and piece:
                 piece.append(tok)
                 continue
-            if piece and piece[0].key in _VIETNAMESE_SURNAMES and len(piece) < 4 and _is_name(tok) and not (
+            if piece and piece[0].key in _VIETNAMESE_LEADS and len(piece) < 4 and _is_name(tok) and not (
                     tok.key in TITLES):
                 piece.append(tok)  # "Pham Thu Ha", "NGUYEN, Thu Ha": given names that are also "Thu(rsday)"
                 continue
