@@ -1191,3 +1191,9 @@ def test_a_car_makers_name_opens_a_model_or_an_employer() -> None:
 def test_a_vietnamese_womans_forenames_after_thi() -> None:
     text = "Surname: NGUYEN   Forenames: Thi Thu Hà   Previous surname: Tran"
     assert ("PERSON", "Thi Thu Hà") in _found(text), _found(text)
+
+
+def test_a_date_of_birth_said_as_three_numbers_without_commas() -> None:
+    text = "AGENT: Can you confirm your date of birth?\nTENANT: twelve nine sixty-eight\nAGENT: What's the problem?"
+    assert ("DATE_OF_BIRTH", "twelve nine sixty-eight") in _found(text), _found(text)
+    assert "DATE_OF_BIRTH" not in {label for label, _ in _found("I waited twenty five minutes, then two three more.")}

@@ -120,6 +120,10 @@ SPOKEN_PATTERNS = [
     # "Ten of May, ninety-three": a plain number for the day, "of", then a two-word year
     re.compile(r"(?<![\w\-])(?P<d>" + _alternatives(w for w, n in _NUMBERS.items() if n <= 31) + r")[ \t]+of[ \t]+"
                + _MON + r",?[ \t]+(?P<y>" + _TWO_DIGIT_WORD + r")(?![\w\-])", re.I),
+    # The same without commas, the year a tens word: "twelve nine sixty-eight" (a reply to "date of birth?")
+    re.compile(r"(?<![\w\-])(?P<d>" + _ORD_WORD + "|" + _alternatives(w for w, n in _NUMBERS.items() if n <= 31)
+               + r")[ \t]+(?P<mnum>" + _alternatives(w for w, n in _NUMBERS.items() if n <= 12) + r")[ \t]+(?P<y>"
+               + _TWO_DIGIT_WORD + r")(?![\w\-])", re.IGNORECASE),
     # Day, month and year said as plain numbers: "nine, eleven, eighty-four" (commas keep counts out).
     re.compile(r"(?<![\w\-])(?P<d>" + _ORD_WORD + "|" + _NUMBER_WORD + r")[ \t]*,[ \t]*(?P<mnum>"
                + _alternatives(w for w, n in _NUMBERS.items() if n <= 12) + r")[ \t]*,[ \t]*" + _YEAR_SPOKEN
