@@ -1197,3 +1197,10 @@ def test_a_date_of_birth_said_as_three_numbers_without_commas() -> None:
     text = "AGENT: Can you confirm your date of birth?\nTENANT: twelve nine sixty-eight\nAGENT: What's the problem?"
     assert ("DATE_OF_BIRTH", "twelve nine sixty-eight") in _found(text), _found(text)
     assert "DATE_OF_BIRTH" not in {label for label, _ in _found("I waited twenty five minutes, then two three more.")}
+
+
+def test_a_street_shortened_and_an_exhibits_mark() -> None:
+    for text, word in (("Shared x saw a grey one on Arabella St last night", "Arabella St"),
+                       ("pick up from Greggs on Victoria Rd. Bring ur provisional!", "Victoria Rd"),
+                       ("Lock knife (seized, exhibit TR/1).", "TR")):
+        assert ("PERSON", word) not in _found(text), (text, _found(text))

@@ -174,6 +174,9 @@ _PARTICLES_THEN_CAPITAL = re.compile(
     r"(?:[ \t]+(?:" + "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True)) + r"))*[ \t]+[A-Z]")
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
+_STREET_ABBREVIATIONS = frozenset("St St. Rd Rd. Ave Ave. Ln Cres Gdns Tce Sq".split())
+# An exhibit's number after an officer's initials: "TR/1", "OB/1".
+_EXHIBIT_AFTER = re.compile(r"/\d{1,3}\b")
 # A prison number (a letter, four digits, two letters) right after a name: a wing list or a custody note.
 _PRISON_NUMBER_AFTER = re.compile(r"[ \t]+[A-Z]\d{4}[A-Z]{2}\b")
 # A word after a lone first name that makes the two a club's, a place's or a service's name.
@@ -826,6 +829,12 @@ class NameRecogniser:
                     feats = name_model.features(doc.text, cand.start, cand.end, cand.score, cand.evidence, counts, seen)
                     cand.score = self.second_opinion.score(feats)
         for cand in candidates:
+            if cand.tokens[-1].text in _STREET_ABBREVIATIONS and len(cand.tokens) > 1:
+                cand.score = min(cand.score, 0.2)  # "on Arabella St", "off Gladstone St", "Greggs on Victoria Rd"
+                continue
+            if _EXHIBIT_AFTER.match(doc.text, cand.end) and cand.tokens[0].text.isupper():
+                cand.score = min(cand.score, 0.2)  # "exhibit TR/1", "CCTV exhibit OB/1": an officer's exhibit mark
+                continue
             if _PRISON_NUMBER_AFTER.match(doc.text, cand.end) and not any(_is_stop(t) for t in cand.tokens):
                 cand.score = max(cand.score, 0.8)  # "B2-14 FORDE A5521CZ": a prisoner before their prison number
                 cand.evidence.append("prison_number_after")
