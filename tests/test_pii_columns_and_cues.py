@@ -1204,3 +1204,10 @@ def test_a_street_shortened_and_an_exhibits_mark() -> None:
                        ("pick up from Greggs on Victoria Rd. Bring ur provisional!", "Victoria Rd"),
                        ("Lock knife (seized, exhibit TR/1).", "TR")):
         assert ("PERSON", word) not in _found(text), (text, _found(text))
+
+
+def test_an_advice_line_and_a_firms_number_between_bars() -> None:
+    for text in ("Ring me on Tue/Thu or the advice line on 0113 392 4444.",
+                 "Tunde\nBakare & Co Chartered Accountants | 0161 832 7700 | mob 07403 662 185"):
+        assert not any(value.startswith(("0113", "0161")) for label, value in _found(text) if label == "PHONE_UK"), text
+    assert ("PHONE_UK", "07403 662 185") in _found("Bakare & Co Chartered Accountants | 0161 832 7700 | mob 07403 662 185")

@@ -144,7 +144,7 @@ _REFERENCE_BEFORE = re.compile(r"\b(?:ref|reference|crime ref|job (?:number|no\.
 # A landline named for the place or desk that answers it, right before the number.
 _PLACE_LINE_BEFORE = re.compile(
     r"\b(?:practice|school|surgery|ward|court|clinic|hospital|reception|bookings|agency|lost property|control room|"
-    r"on[ \t\-]call|crisis line|(?:rent|repairs|main|booking|enquiry|enquiries) line)"
+    r"on[ \t\-]call|crisis line|(?:rent|repairs|main|booking|enquiry|enquiries|advice|help|support|customer|duty) line)"
     r"(?:[ \t]+(?:tel|telephone|phone|number|no\.?))?[ \t:,\-–(]*(?:is[ \t]+|on[ \t]+|via[ \t]+)?$|"
     # "I rang 01865 …", "been ringing 0191 … all morning": a citizen who rang a number rang an office
     r"\b(?:rang|rung|phoned|been ringing|been calling)[ \t]+$")
@@ -254,7 +254,8 @@ class PhoneRecogniser:
         if postcode and (organisation_address(doc, line_start + postcode.start()) or
                          firm_footer(doc, line_start + postcode.start())):
             return True  # "Fletcher Accounts | 12 Bridge Street, Leek ST13 5NB | 01538 …": after the firm's address
-        at_line_end = not doc.text[end : doc.line_end(start)].strip(" .)")
+        rest = doc.text[end : doc.line_end(start)].strip(" .)")
+        at_line_end = not rest or rest.startswith("|")  # "… Chartered Accountants | 0161 832 7700 | mob 07403 …"
         return at_line_end and bool(_FIRM_BEFORE.search(doc.text, max(line_start, start - 80), start))
 
 
