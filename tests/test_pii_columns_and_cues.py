@@ -1211,3 +1211,11 @@ def test_an_advice_line_and_a_firms_number_between_bars() -> None:
                  "Tunde\nBakare & Co Chartered Accountants | 0161 832 7700 | mob 07403 662 185"):
         assert not any(value.startswith(("0113", "0161")) for label, value in _found(text) if label == "PHONE_UK"), text
     assert ("PHONE_UK", "07403 662 185") in _found("Bakare & Co Chartered Accountants | 0161 832 7700 | mob 07403 662 185")
+
+
+def test_a_letterhead_with_its_telephone_line() -> None:
+    text = ("Rotherham Metropolitan Borough Council\nHousing Income Team\nRiverside House, Main Street, Rotherham S60 1AE\n"
+            "Tel: 01709 336009\n\nMr Dariusz Wiśniewski\n14 Kelly Street\nRotherham\nS65 2QX\n\nDear Mr Wiśniewski,")
+    found = _found(text)
+    assert not any(value.startswith(("Riverside", "S60", "01709")) for _, value in found), found
+    assert ("POSTCODE", "S65 2QX") in found and ("PERSON", "Dariusz Wiśniewski") in found, found

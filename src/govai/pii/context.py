@@ -285,6 +285,10 @@ def firm_footer(doc: TextDoc, pos: int) -> bool:
     return line_start == 0 or doc.text[doc.line_end(pos) :].count("\n") <= 2
 
 
+_LETTERHEAD_CONTACT = re.compile(r"(?i)\s*(?:tel|telephone|phone|fax|e-?mail|web|website|headteacher|head teacher|"
+                                 r"principal|head of school|pennaeth)\b[^:\n]{0,12}:")
+
+
 def in_letterhead(doc: TextDoc, pos: int) -> bool:
     """``pos`` lies in the block of short lines that opens a letter and names the organisation that sent it
     ("HM Revenue & Customs / Self Assessment / BX9 1AS"): the sender's address, not a person's."""
@@ -294,9 +298,11 @@ def in_letterhead(doc: TextDoc, pos: int) -> bool:
     if block_end < 0 or pos > block_end:
         return False  # a letterhead is the first block, and something follows it
     lines = doc.text[:block_end].split("\n")
-    if len(lines) > 7 or any(len(line.split()) > 16 or re.search(r"[:?!]|\.\s|\.$", line) for line in lines):
+    # a letterhead's contact and head lines ("Tel: 01709 336009", "Headteacher: Mr Adrian Kellett") are its own
+    body = [line for line in lines if not _LETTERHEAD_CONTACT.match(line)]
+    if len(lines) > 7 or any(len(line.split()) > 16 or re.search(r"[:?!]|\.\s|\.$", line) for line in body):
         return False
-    if re.search(r"(?im)^\s*(?:mr|mrs|ms|miss|mx|dr)\.?\s", doc.text[:block_end]):
+    if any(re.match(r"(?i)\s*(?:mr|mrs|ms|miss|mx|dr)\.?\s", line) for line in body):
         return False
     if re.match(r"(?i)\s*(?:\d|flat\b|apartment\b|unit\b|room\b|c/o\b)", lines[0]):
         return False  # the letter opens with the addressee's address
