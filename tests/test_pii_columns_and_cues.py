@@ -1219,3 +1219,9 @@ def test_a_letterhead_with_its_telephone_line() -> None:
     found = _found(text)
     assert not any(value.startswith(("Riverside", "S60", "01709")) for _, value in found), found
     assert ("POSTCODE", "S65 2QX") in found and ("PERSON", "Dariusz Wiśniewski") in found, found
+
+
+def test_a_capitalised_role_before_a_name_is_not_part_of_it() -> None:
+    assert ("PERSON", "Andrei Popa") in _found("Vehicle stop on A1. Driver Andrei Popa produced a Romanian licence.")
+    assert ("PERSON", "Ellie Quinn") in _found("Drives a black Audi. Friend Ellie Quinn, Machrie Road.")
+    assert ("PERSON", "Chris Driver") in _found("Please ask Chris Driver to call the office.")

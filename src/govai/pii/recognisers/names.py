@@ -548,6 +548,8 @@ class NameRecogniser:
             if not piece and title is None and nxt is not None and tok.key in _IMPERATIVE_OPENERS and \
                     _sentence_start(doc, tok.start):
                 continue  # "Call Ravi on his mobile", "Ask Hughes to …": the verb opens the sentence, the name follows
+            if not piece and title is None and nxt is not None and tok.key in _ROLE_OPENERS and _is_name(nxt):
+                continue  # "Driver Andrei Popa", "Keeper Mair Hughes": the role says who the name after it is
             # An everyday word that is also a name stays when a name is beside it ("Grace Adjei", "Chantelle
             # Fox") or it stands alone (scored low: context must carry it, as for "ask Will or Grace").
             name_like = _is_name(tok) and (
@@ -1551,6 +1553,11 @@ _NOT_INITIALS = frozenset(
 # Verbs that open an instruction about someone, and are surnames too ("Call", "Ring", "Ask", "Thank").
 _IMPERATIVE_OPENERS = frozenset("call ring phone text ask tell email thank meet remind chase visit invite contact "
                                 "see let pay send message".split())
+
+
+# Roles written capitalised before a name, and surnames too ("Driver", "Keeper", "Friend", "Porter").
+_ROLE_OPENERS = frozenset("driver keeper friend applicant passenger occupier claimant porter tenant lodger "
+                          "witness victim suspect caller".split())
 
 
 def _sentence_start(doc: TextDoc, start: int) -> bool:
