@@ -1225,3 +1225,12 @@ def test_a_capitalised_role_before_a_name_is_not_part_of_it() -> None:
     assert ("PERSON", "Andrei Popa") in _found("Vehicle stop on A1. Driver Andrei Popa produced a Romanian licence.")
     assert ("PERSON", "Ellie Quinn") in _found("Drives a black Audi. Friend Ellie Quinn, Machrie Road.")
     assert ("PERSON", "Chris Driver") in _found("Please ask Chris Driver to call the office.")
+
+
+def test_a_solicitors_firm() -> None:
+    for text, firm in (("Solicitor requested: Ana Munteanu of Hodge Jones & Allen.", "Hodge Jones"),
+                       ("Solicitor: duty – Mr Waqar Ali (Ison Harrison).", "Ison Harrison"),
+                       ("Advised to see solicitor Priya Raman at Duncan Lewis.", "Duncan Lewis")):
+        found = _found(text)
+        assert not any(firm in value for label, value in found if label == "PERSON"), (text, found)
+    assert ("PERSON", "Waqar Ali") in _found("Solicitor: duty – Mr Waqar Ali (Ison Harrison).")

@@ -174,6 +174,8 @@ _PARTICLES_THEN_CAPITAL = re.compile(
     r"(?:[ \t]+(?:" + "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True)) + r"))*[ \t]+[A-Z]")
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
+# A solicitor, then where they are from: "solicitor Gill from …", "solicitor Ms Halima Osei (…)".
+_FIRM_OF_A_SOLICITOR = re.compile(r"\bsolicitors?\b[^.\n;]{0,40}?(?:\bfrom|\bof|\bat|\bwith|\()[ \t]*$")
 _STREET_ABBREVIATIONS = frozenset("St St. Rd Rd. Ave Ave. Ln Cres Gdns Tce Sq".split())
 # An exhibit's number after an officer's initials: "TR/1", "OB/1".
 _EXHIBIT_AFTER = re.compile(r"/\d{1,3}\b")
@@ -831,6 +833,10 @@ class NameRecogniser:
                     feats = name_model.features(doc.text, cand.start, cand.end, cand.score, cand.evidence, counts, seen)
                     cand.score = self.second_opinion.score(feats)
         for cand in candidates:
+            if _FIRM_OF_A_SOLICITOR.search(doc.lower, max(0, cand.start - 60), cand.start) and \
+                    not cand.strong_context:
+                cand.score = min(cand.score, 0.3)  # "solicitor Sam Mirza from Kirby Sheppard": the firm
+                continue
             if cand.tokens[-1].text in _STREET_ABBREVIATIONS and len(cand.tokens) > 1:
                 cand.score = min(cand.score, 0.2)  # "on Arabella St", "off Gladstone St", "Greggs on Victoria Rd"
                 continue
