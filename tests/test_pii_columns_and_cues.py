@@ -1234,3 +1234,14 @@ def test_a_solicitors_firm() -> None:
         found = _found(text)
         assert not any(firm in value for label, value in found if label == "PERSON"), (text, found)
     assert ("PERSON", "Waqar Ali") in _found("Solicitor: duty – Mr Waqar Ali (Ison Harrison).")
+
+
+# -- twenty-third round: errors of hold-out v23 (scored blind at the end of round 22; v24 written blind) ---------
+
+
+def test_passport_and_company_number_columns() -> None:
+    text = ("Student | DOB | Passport no. | Expiry\nAdeyemi, Tobi | 15/02/2009 | 129904471 | 03/2029\n"
+            "Byrne, Niamh | 22/06/2008 | 540017732 | 08/2026\n")
+    assert {("PASSPORT_UK", "129904471"), ("PASSPORT_UK", "540017732")} <= _found(text), _found(text)
+    text = "Supplier | Company no. | Contact\nDeeside Ecology Ltd | SC614402 | Julie\nKO Electrical Ltd | 12774091 | Abena\n"
+    assert {("COMPANY_NUMBER", "SC614402"), ("COMPANY_NUMBER", "12774091")} <= _found(text), _found(text)

@@ -35,11 +35,16 @@ SHAPED_COLUMNS = {"reg": "VEHICLE_REG_UK", "vrm": "VEHICLE_REG_UK", "vehicle": "
                   "vehicle reg": "VEHICLE_REG_UK", "number plate": "VEHICLE_REG_UK", "plate": "VEHICLE_REG_UK",
                   "sort code": "SORT_CODE", "sort": "SORT_CODE", "s/c": "SORT_CODE",
                   "account": "ACCOUNT_NUMBER", "account number": "ACCOUNT_NUMBER", "account no": "ACCOUNT_NUMBER",
-                  "a/c": "ACCOUNT_NUMBER", "acc no": "ACCOUNT_NUMBER"}
+                  "a/c": "ACCOUNT_NUMBER", "acc no": "ACCOUNT_NUMBER",
+                  **{k: "PASSPORT_UK" for k in ("passport", "passport no", "passport no.", "passport number")},
+                  **{k: "COMPANY_NUMBER" for k in ("company no", "company no.", "co. no.", "co no", "co. no", "crn",
+                                                   "company number", "companies house no", "companies house number")}}
 _SHAPES = {"VEHICLE_REG_UK": re.compile(r"[A-Z]{2}\d{2} ?[A-Z]{3}|[A-Z]\d{1,3} ?[A-Z]{3}|[A-Z]{3} ?\d{1,3}[A-Z]|[A-Z]{3} ?\d{1,4}",
                                         re.I),
            "SORT_CODE": re.compile(r"\d{2}([ \-]?)\d{2}\1\d{2}"),
-           "ACCOUNT_NUMBER": re.compile(r"\d{4} ?\d{4}|\d{8}")}
+           "ACCOUNT_NUMBER": re.compile(r"\d{4} ?\d{4}|\d{8}"),
+           "PASSPORT_UK": re.compile(r"\d{9}"),
+           "COMPANY_NUMBER": re.compile(r"\d{8}|(?:SC|NI|OC|SO|NC|R0)\d{6}", re.I)}
 _NOT_VALUES = frozenset(["", "-", "–", "n/a", "na", "none", "unknown", "tbc", "nfa", "not known", "?", "same", "ditto"])
 _TITLE = re.compile(r"(?i)^(?:mr|mrs|ms|miss|mx|dr|prof)\.?[ \t]+")
 _NAME_CELL = re.compile(r"[^\W\d_][\w'’.\- ,]*")
