@@ -1245,3 +1245,10 @@ def test_passport_and_company_number_columns() -> None:
     assert {("PASSPORT_UK", "129904471"), ("PASSPORT_UK", "540017732")} <= _found(text), _found(text)
     text = "Supplier | Company no. | Contact\nDeeside Ecology Ltd | SC614402 | Julie\nKO Electrical Ltd | 12774091 | Abena\n"
     assert {("COMPANY_NUMBER", "SC614402"), ("COMPANY_NUMBER", "12774091")} <= _found(text), _found(text)
+
+
+def test_a_customers_speaker_label_and_a_regulation() -> None:
+    text = "AD: Can I take your full name?\nCUST: Winston Augustus Clarke.\nAD: Thank you.\nCUST: Thank you son."
+    found = _found(text)
+    assert ("PERSON", "CUST") not in found and ("PERSON", "Winston Augustus Clarke") in found, found
+    assert ("PERSON", "Reg") not in _found("Incidents: none other than above. Reg 40 notification not required.")

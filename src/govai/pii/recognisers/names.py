@@ -858,8 +858,8 @@ class NameRecogniser:
                 cand.score = min(cand.score, 0.45)  # "MOT due April", "wedding is June": a month, unless "wife June"
             elif set(cand.evidence) <= _BARE_NAME_EVIDENCE and _PLACE_WORD_AFTER.match(doc.text, cand.end):
                 cand.score = min(cand.score, 0.4)  # "Ashton Athletic JFC", "Leith Community Larder", "Colwyn Bay"
-            elif cand.tokens[0].text in ("Rm", "Rm.") and re.match(r"[ \t]*\d", doc.text[cand.end :]):
-                cand.score = min(cand.score, 0.3)  # "Rm 3 Darren": a hostel's or a ward's room ("RM" may be initials)
+            elif cand.tokens[0].text in ("Rm", "Rm.", "Reg") and re.match(r"[ \t]*\d", doc.text[cand.end :]):
+                cand.score = min(cand.score, 0.3)  # "Rm 3 Darren", "Reg 40 notification": a room, a regulation
             elif cand.tokens[0].key in _MONTH_SHORT and re.match(r"[ \t]+\d{1,2}\b(?![:/.]\d)", doc.text[cand.end :]):
                 cand.score = min(cand.score, 0.3)  # "@SueTheBrummie · Jun 8": a post's date
         for cand in candidates:
