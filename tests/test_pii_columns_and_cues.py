@@ -1252,3 +1252,9 @@ def test_a_customers_speaker_label_and_a_regulation() -> None:
     found = _found(text)
     assert ("PERSON", "CUST") not in found and ("PERSON", "Winston Augustus Clarke") in found, found
     assert ("PERSON", "Reg") not in _found("Incidents: none other than above. Reg 40 notification not required.")
+
+
+def test_a_nickname_between_everyday_first_names_and_a_councils_handle() -> None:
+    assert ("PERSON", 'Rosemary "Rosie" Tull') in _found('Bed 5 - Rosemary "Rosie" Tull, 93, UTI/delirium.')
+    text = "@GlasgowCC repairs keep telling me an engineer will come\n  ↪ @GlasgowCC: Hi Sarah, we're sorry to hear this."
+    assert ("PERSON", "GlasgowCC") not in _found(text), _found(text)

@@ -121,7 +121,7 @@ _ORGANISATION_WORDS = gazetteer.word_list("organisation_words") | {"uk", "advice
                                                                     "news", "gov", "hq", "support", "service",
                                                                     "railway", "rail", "trains", "buses",
                                                                     "travel", "cncl", "govuk", "mail",
-                                                                    "customers", "westcoast", "coast"}
+                                                                    "customers", "westcoast", "coast", "cc", "mbc"}
 
 
 def handle_parts(value: str) -> list[str]:

@@ -1286,6 +1286,9 @@ def _nickname_parts(doc: TextDoc, candidates: list[Candidate]) -> None:
     after a full name ('ZHANG Yuxuan ("Eric")   Room: Robins') is a name of its own."""
     for m in _NICKNAME_INSIDE.finditer(doc.text):
         first = next((c for c in candidates if c.start <= m.start(1) and m.end(1) <= c.end and c.score >= 0.5), None)
+        if first is None and _first(gazetteer.key(m.group(1))) and _first(gazetteer.key(m.group(2))):
+            # 'Rosemary "Rosie" Tull': a first name and a first name in quotes say name, if the words are common
+            first = Candidate([Token(*m.span(1), m.group(1))], 0.75, ["first_name"])
         if first is None:
             continue
         nick = Token(*m.span(2), m.group(2))
