@@ -1258,3 +1258,9 @@ def test_a_nickname_between_everyday_first_names_and_a_councils_handle() -> None
     assert ("PERSON", 'Rosemary "Rosie" Tull') in _found('Bed 5 - Rosemary "Rosie" Tull, 93, UTI/delirium.')
     text = "@GlasgowCC repairs keep telling me an engineer will come\n  ↪ @GlasgowCC: Hi Sarah, we're sorry to hear this."
     assert ("PERSON", "GlasgowCC") not in _found(text), _found(text)
+
+
+def test_an_elected_members_seat() -> None:
+    text = "I'm writing on behalf of the MLA for Foyle regarding our constituent Mr Patrick Joyce."
+    found = _found(text)
+    assert ("PERSON", "Foyle") not in found and ("PERSON", "Patrick Joyce") in found, found

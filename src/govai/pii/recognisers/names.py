@@ -174,6 +174,9 @@ _PARTICLES_THEN_CAPITAL = re.compile(
     r"(?:[ \t]+(?:" + "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True)) + r"))*[ \t]+[A-Z]")
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
+# An elected member's seat: "the MLA for Foyle", "MP for Bolton West", "councillor for Heaton ward".
+_SEAT_BEFORE = re.compile(r"\b(?:mp|mps|mla|mlas|msp|msps|ms|mss|mep|mayor|cllr|councillor|councillors|member)[ \t]+"
+                          r"(?:for|of)[ \t]+(?:the[ \t]+)?$")
 # A solicitor, then where they are from: "solicitor Gill from …", "solicitor Ms Halima Osei (…)".
 _FIRM_OF_A_SOLICITOR = re.compile(r"\bsolicitors?\b[^.\n;]{0,40}?(?:\bfrom|\bof|\bat|\bwith|\()[ \t]*$")
 _STREET_ABBREVIATIONS = frozenset("St St. Rd Rd. Ave Ave. Ln Cres Gdns Tce Sq".split())
@@ -833,6 +836,9 @@ class NameRecogniser:
                     feats = name_model.features(doc.text, cand.start, cand.end, cand.score, cand.evidence, counts, seen)
                     cand.score = self.second_opinion.score(feats)
         for cand in candidates:
+            if _SEAT_BEFORE.search(doc.lower, max(0, cand.start - 30), cand.start):
+                cand.score = min(cand.score, 0.3)  # "the MLA for Foyle", "MP for Bolton West": a constituency
+                continue
             if _FIRM_OF_A_SOLICITOR.search(doc.lower, max(0, cand.start - 60), cand.start) and \
                     not cand.strong_context:
                 cand.score = min(cand.score, 0.3)  # "solicitor Sam Mirza from Kirby Sheppard": the firm
