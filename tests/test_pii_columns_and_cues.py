@@ -1264,3 +1264,11 @@ def test_an_elected_members_seat() -> None:
     text = "I'm writing on behalf of the MLA for Foyle regarding our constituent Mr Patrick Joyce."
     found = _found(text)
     assert ("PERSON", "Foyle") not in found and ("PERSON", "Patrick Joyce") in found, found
+
+
+def test_a_surname_in_capitals_after_its_field() -> None:
+    text = "Section A - Applicant\nSurname: EZE\nForenames: Chiamaka Blessing\nSurname at birth: EZE\n"
+    found = _found(text)
+    assert sum(1 for e in detect(text) if (e.label, text[e.start : e.end]) == ("PERSON", "EZE")) == 2, found
+    assert ("PERSON", "O'DONNELL") in _found("1. Surname ..... O'DONNELL\n2. Forename(s) ..... Siobhan Mary")
+    assert ("PERSON", "UK") not in _found("Name: UK Border Force")

@@ -174,6 +174,9 @@ _PARTICLES_THEN_CAPITAL = re.compile(
     r"(?:[ \t]+(?:" + "|".join(sorted((re.escape(p) for p in _PARTICLES), key=len, reverse=True)) + r"))*[ \t]+[A-Z]")
 _GLUED_PARTICLE = re.compile(r"(?:al|el|ul|bin|ben|abu|bint)-[A-Z][^\W\d_]+")
 _NEXT_WORDS = re.compile(r"(?:[ \t]+[\w'’&\-]+){1,2}")
+# A form's surname or name field right before a value in capitals.
+_NAME_FIELD_BEFORE = re.compile(r"(?m)(?:^|[ \t]{2,}|\|)[ \t]*(?:\d+\.[ \t]*)?(?:surname|family name|last name|surname at birth|"
+                                r"previous surname|forenames?|first names?|full name|name)[ \t]*(?::|\.{2,})[ \t]*$")
 # An elected member's seat: "the MLA for Foyle", "MP for Bolton West", "councillor for Heaton ward".
 _SEAT_BEFORE = re.compile(r"\b(?:mp|mps|mla|mlas|msp|msps|ms|mss|mep|mayor|cllr|councillor|councillors|member)[ \t]+"
                           r"(?:for|of)[ \t]+(?:the[ \t]+)?$")
@@ -836,6 +839,12 @@ class NameRecogniser:
                     feats = name_model.features(doc.text, cand.start, cand.end, cand.score, cand.evidence, counts, seen)
                     cand.score = self.second_opinion.score(feats)
         for cand in candidates:
+            if cand.tokens[0].text.isupper() and len(cand.tokens[0].text) >= 2 and \
+                    _NAME_FIELD_BEFORE.search(doc.lower, doc.line_start(cand.start), cand.start) and \
+                    not any(_is_stop(t) for t in cand.tokens):
+                cand.score = max(cand.score, 0.8)  # "Surname: EZE", "Surname ..... O'DONNELL": the field says name
+                cand.evidence.append("label")
+                continue
             if _SEAT_BEFORE.search(doc.lower, max(0, cand.start - 30), cand.start):
                 cand.score = min(cand.score, 0.3)  # "the MLA for Foyle", "MP for Bolton West": a constituency
                 continue
