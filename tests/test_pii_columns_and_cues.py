@@ -1272,3 +1272,8 @@ def test_a_surname_in_capitals_after_its_field() -> None:
     assert sum(1 for e in detect(text) if (e.label, text[e.start : e.end]) == ("PERSON", "EZE")) == 2, found
     assert ("PERSON", "O'DONNELL") in _found("1. Surname ..... O'DONNELL\n2. Forename(s) ..... Siobhan Mary")
     assert ("PERSON", "UK") not in _found("Name: UK Border Force")
+
+
+def test_a_month_and_an_apostrophe_year_after_born() -> None:
+    assert ("DATE_OF_BIRTH", "May '87") in _found("their four children (Bridget born May '87) have been living there")
+    assert "DATE_OF_BIRTH" not in {label for label, _ in _found("Deadline: March '25 for the form.")}

@@ -135,7 +135,7 @@ DATE_PATTERNS = [
     re.compile(r"(?<![\d/.\-])(?P<y>(?:19|20)\d{2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d/\-]|\.\d)"),
     re.compile(r"(?<![\w])(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"(?<![\w])" + _MON + r"\s+(?P<d>\d{1,2})" + _ORD + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
-    re.compile(r"(?<![\w])" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
+    re.compile(r"(?<![\w])" + _MON + r",?\s+(?P<y>(?:19|20)\d{2}|['’]\d{2})(?![\d'’])", re.I),  # "March '79"
     # "09 09 1975": spaces only with a four-digit year, so sort codes and phone numbers stay out
     re.compile(r"(?<![\d\-/.])(?P<d>\d{1,2}) (?P<m>\d{1,2}) (?P<y>(?:19|20)\d{2})(?![\d\-/]|\.\d| \d)"),
     # "31 10 93": three pairs alone, as said in reply to "date of birth?" (a birth cue is still needed)
