@@ -1277,3 +1277,10 @@ def test_a_surname_in_capitals_after_its_field() -> None:
 def test_a_month_and_an_apostrophe_year_after_born() -> None:
     assert ("DATE_OF_BIRTH", "May '87") in _found("their four children (Bridget born May '87) have been living there")
     assert "DATE_OF_BIRTH" not in {label for label, _ in _found("Deadline: March '25 for the form.")}
+
+
+def test_judges_names_after_their_title() -> None:
+    for text, name in (("EJ Holloway: Mr Dunmore, you may continue.\nEJ Holloway: Yes, I have it.", "Holloway"),
+                       ("The claim will be heard by District Judge Ashworth on 19 December.", "Ashworth"),
+                       ("EMPLOYMENT JUDGE WHITMORE: Mr Hollis, please move on.", "WHITMORE")):
+        assert ("PERSON", name) in _found(text), (text, _found(text))
