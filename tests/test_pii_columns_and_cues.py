@@ -1284,3 +1284,11 @@ def test_judges_names_after_their_title() -> None:
                        ("The claim will be heard by District Judge Ashworth on 19 December.", "Ashworth"),
                        ("EMPLOYMENT JUDGE WHITMORE: Mr Hollis, please move on.", "WHITMORE")):
         assert ("PERSON", name) in _found(text), (text, _found(text))
+
+
+def test_a_trading_name_a_cars_make_and_an_undertakers_firm() -> None:
+    for text, word in (("The unit on Wisbech Road, trading as Sparkle Hand Car Wash.", "Sparkle Hand Car Wash"),
+                       ("Vehicle 2 registration: WN70 PDU   Make/model: Kia Niro EV", "Kia Niro"),
+                       ("Family have been, undertakers (William Purves) collecting 10pm.", "William Purves")):
+        assert ("PERSON", word) not in _found(text), (text, _found(text))
+    assert ("PERSON", "Nia Pritchard") in _found("Make/model: Kia Niro EV   Keeper: Nia Pritchard (wife)")

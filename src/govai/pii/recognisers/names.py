@@ -181,7 +181,10 @@ _NAME_FIELD_BEFORE = re.compile(r"(?m)(?:^|[ \t]{2,}|\|)[ \t]*(?:\d+\.[ \t]*)?(?
 _SEAT_BEFORE = re.compile(r"\b(?:mp|mps|mla|mlas|msp|msps|ms|mss|mep|mayor|cllr|councillor|councillors|member)[ \t]+"
                           r"(?:for|of)[ \t]+(?:the[ \t]+)?$")
 # A solicitor, then where they are from: "solicitor Gill from …", "solicitor Ms Halima Osei (…)".
-_FIRM_OF_A_SOLICITOR = re.compile(r"\bsolicitors?\b[^.\n;]{0,40}?(?:\bfrom|\bof|\bat|\bwith|\()[ \t]*$")
+_FIRM_OF_A_SOLICITOR = re.compile(
+    r"\b(?:solicitors?|undertakers|funeral directors?|estate agents?|letting agents?)\b[^.\n;]{0,40}?"
+    r"(?:\bfrom|\bof|\bat|\bwith|\()[ \t]*$|\b(?:trading|trades)[ \t]+as[ \t]+$|\bt/a[ \t]+$|"
+    r"\b(?:make|model|make/model|make and model)[ \t]*:[ \t]*$")
 _STREET_ABBREVIATIONS = frozenset("St St. Rd Rd. Ave Ave. Ln Cres Gdns Tce Sq".split())
 # An exhibit's number after an officer's initials: "TR/1", "OB/1".
 _EXHIBIT_AFTER = re.compile(r"/\d{1,3}\b")
@@ -850,7 +853,7 @@ class NameRecogniser:
                 continue
             if _FIRM_OF_A_SOLICITOR.search(doc.lower, max(0, cand.start - 60), cand.start) and \
                     not cand.strong_context:
-                cand.score = min(cand.score, 0.3)  # "solicitor Sam Mirza from Kirby Sheppard": the firm
+                cand.score = min(cand.score, 0.3)  # "solicitor … from Kirby Sheppard", "trading as …", "Make/model: Kia Niro"
                 continue
             if cand.tokens[-1].text in _STREET_ABBREVIATIONS and len(cand.tokens) > 1:
                 cand.score = min(cand.score, 0.2)  # "on Arabella St", "off Gladstone St", "Greggs on Victoria Rd"
