@@ -180,8 +180,8 @@ _NAME_FIELD_BEFORE = re.compile(r"(?m)(?:^|[ \t]{2,}|\|)[ \t]*(?:\d+\.[ \t]*)?(?
 # An elected member's seat: "the MLA for Foyle", "MP for Bolton West", "councillor for Heaton ward".
 _SEAT_BEFORE = re.compile(r"\b(?:mp|mps|mla|mlas|msp|msps|ms|mss|mep|mayor|cllr|councillor|councillors|member)[ \t]+"
                           r"(?:for|of)[ \t]+(?:the[ \t]+)?$")
-# A solicitor, then where they are from: "solicitor Gill from …", "solicitor Ms Halima Osei (…)".
-_FIRM_OF_A_SOLICITOR = re.compile(
+# What names a firm or a product after it: "solicitor Gill from …", "undertakers (…)", "trading as …", "Make/model:".
+_FIRM_OR_PRODUCT_BEFORE = re.compile(
     r"\b(?:solicitors?|undertakers|funeral directors?|estate agents?|letting agents?)\b[^.\n;]{0,40}?"
     r"(?:\bfrom|\bof|\bat|\bwith|\()[ \t]*$|\b(?:trading|trades)[ \t]+as[ \t]+$|\bt/a[ \t]+$|"
     r"\b(?:make|model|make/model|make and model)[ \t]*:[ \t]*$")
@@ -851,7 +851,7 @@ class NameRecogniser:
             if _SEAT_BEFORE.search(doc.lower, max(0, cand.start - 30), cand.start):
                 cand.score = min(cand.score, 0.3)  # "the MLA for Foyle", "MP for Bolton West": a constituency
                 continue
-            if _FIRM_OF_A_SOLICITOR.search(doc.lower, max(0, cand.start - 60), cand.start) and \
+            if _FIRM_OR_PRODUCT_BEFORE.search(doc.lower, max(0, cand.start - 60), cand.start) and \
                     not cand.strong_context:
                 cand.score = min(cand.score, 0.3)  # "solicitor … from Kirby Sheppard", "trading as …", "Make/model: Kia Niro"
                 continue
@@ -1654,8 +1654,7 @@ _CELTIC_PLACE_BEFORE = re.compile(
     r"(?:\b(?:Chy|Tigh|Taigh|Tŷ|Ty|Pen|Tan|Glan|Bryn|Cwm|Nant|Coed|Maes|Pant|Bod|Tre|Caer|Cae|Min|Bron|Blaen|Bwlch|"
     r"Heol|Stryd|Ffordd|Lôn|Lon|Cwrt|Plas|Llys|Bro)[ \t]+(?:an|na|nan|y|yr|a['’]|dan|ar|uwch|is)|"
     r"\b(?:Ysgol|Dosbarth|Meddygfa|Heol|Stryd|Ffordd|Cwrt|Plas|Llys|Bro|Ysgol[ \t]+Bro)|Canolfan)[ \t]+$")
-_MONTH_NAMES = frozenset("april may june august".split())
-_MONTH_SHORT = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec april june august".split())
+_MONTH_SHORT = _MONTH_NAMES | frozenset("jan feb mar apr jul aug sep sept oct nov dec".split())
 # A first name with nothing else that says person: a month's name so found is the month.
 _BARE_NAME_EVIDENCE = frozenset({"first_name", "mid_sentence_capital", "verb_after"})
 # Words that put a place after them ("in Bolton", "moved to Jordan"); a bare "to" or "from" does not.
