@@ -60,12 +60,13 @@ _ASKS = re.compile(r"(?:name|surname|d\.?o\.?b|date of birth|birthday|postcode|a
 
 def speaker_label_end(doc: TextDoc, line_start: int) -> int | None:
     """End of the speaker's label that opens this line (just after the colon), or None."""
-    m = _SPEAKER.match(doc.text, line_start)
-    if m is None or "\n" in m.group(0) or _FORM_LABEL.search(m.group("label")):
-        return None
-    if len(m.group("label").split()) > 4:
-        return None
-    return m.end()
+    known = doc.extras.setdefault("speaker_label_ends", {})  # asked for every candidate on the line
+    if line_start not in known:
+        m = _SPEAKER.match(doc.text, line_start)
+        labelled = m is not None and "\n" not in m.group(0) and not _FORM_LABEL.search(m.group("label")) and len(
+            m.group("label").split()) <= 4
+        known[line_start] = m.end() if labelled else None
+    return known[line_start]
 
 
 def _previous_line(doc: TextDoc, line_start: int) -> tuple[int, int] | None:

@@ -8,7 +8,7 @@ that arrives in chunks (a file read piece by piece).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +17,7 @@ from govai.errors import ConfigError
 from govai.pii.entities import Entity
 from govai.pii.merge import resolve
 from govai.pii.recognisers.pattern import custom_recogniser
-from govai.pii.registry import Recogniser, TextDoc, pii_recognisers
+from govai.pii.registry import ModelAnswer, ModelRequest, Recogniser, TextDoc, answer, pii_recognisers
 from govai.text.normalise import Normalised, normalise
 
 DEFAULT_THRESHOLD = 0.5
@@ -97,14 +97,38 @@ class Detector:
             if base + e.start >= emitted_to:
                 yield e.shifted(base)
 
+    def detect_many(self, texts: Iterable[str], batch: int = 64) -> Iterator[list[Entity]]:
+        """``detect`` for each text, in order; the NER model's work for up to ``batch`` texts is done in one
+        call, which is how a file of records or a batch job should be screened."""
+        chunk: list[str] = []
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"detect_many() needs str, not {type(text).__name__}; decode bytes first")
+            chunk.append(text)
+            if len(chunk) >= batch:
+                yield from self._detect_batch(chunk)
+                chunk = []
+        if chunk:
+            yield from self._detect_batch(chunk)
+
     def candidates(self, text: str) -> tuple[Normalised, list[Entity]]:
         """Every recogniser's spans in the normalised text, overlapping and below the threshold too (what
         ``detect`` resolves; the names' second opinion is trained on them)."""
+        steps = self._candidate_steps(text)
+        try:
+            request = next(steps)
+            while True:
+                request = steps.send(answer(request))
+        except StopIteration as done:
+            return done.value
+
+    def _candidate_steps(self, text: str) -> Generator[ModelRequest, ModelAnswer, tuple[Normalised, list[Entity]]]:
         norm = normalise(text)
         doc = TextDoc(norm.text)
         found: list[Entity] = []
         for recogniser in self.recognisers:
-            found.extend(recogniser.find(doc, found))
+            steps = getattr(recogniser, "steps", None)
+            found.extend((yield from steps(doc, found)) if steps is not None else recogniser.find(doc, found))
         if self.labels is not None:
             found = [e for e in found if e.label in self.labels]
         return norm, found
@@ -112,12 +136,44 @@ class Detector:
     def _detect_window(self, text: str) -> list[Entity]:
         if not text.strip():
             return []
-        norm, found = self.candidates(text)
+        return self._resolved(*self.candidates(text))
+
+    def _resolved(self, norm: Normalised, found: list[Entity]) -> list[Entity]:
         out = []
         for e in resolve(found, self.threshold):
             start, end = norm.span_to_original(e.start, e.end)
             out.append(e.with_span(start, end))
         return out
+
+    def _detect_batch(self, texts: list[str]) -> list[list[Entity]]:
+        """Each text's candidates advanced together: every text's model requests are answered in one call."""
+        results: list[list[Entity]] = [[] for _ in texts]
+        running: dict[int, Generator[ModelRequest, ModelAnswer, tuple[Normalised, list[Entity]]]] = {}
+        for i, text in enumerate(texts):
+            if len(text) > WINDOW_CHARS:
+                results[i] = self.detect(text)
+            elif text.strip():
+                running[i] = self._candidate_steps(text)
+        requests: dict[int, ModelRequest] = {}
+
+        def advance(i: int, sent: ModelAnswer | None) -> None:
+            try:
+                requests[i] = running[i].send(sent)  # type: ignore[arg-type]  (None starts a generator)
+            except StopIteration as done:
+                results[i] = self._resolved(*done.value)
+
+        for i in running:
+            advance(i, None)
+        while requests:
+            pending, requests = requests, {}
+            for model in {r.model for r in pending.values()}:
+                asked = [i for i, r in pending.items() if r.model == model]
+                answers = answer(ModelRequest(model, [t for i in asked for t in pending[i].texts]))
+                for i in asked:
+                    n = len(pending[i].texts)
+                    mine, answers = answers[:n], answers[n:]
+                    advance(i, mine)
+        return results
 
 
 def _boundary(text: str, near: int) -> int:

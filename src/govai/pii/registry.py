@@ -9,7 +9,8 @@ by name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
 
@@ -50,6 +51,40 @@ class Recogniser(Protocol):
     order: int  # lower runs first
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]: ...
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """Texts a recogniser needs the statistical NER model's entities for.
+
+    A recogniser that consults the model may also offer ``steps(doc, found)``: a generator that yields its
+    requests, is sent each answer (one list of ``(start, end, label)`` per text) and returns its entities.
+    The detector then answers the requests of many texts with one model call (``Detector.detect_many``),
+    which costs far less than one call per text.
+    """
+
+    model: str
+    texts: list[str]
+
+
+ModelAnswer = list[list[tuple[int, int, str]]]
+Steps = Generator[ModelRequest, ModelAnswer, list[Entity]]
+
+
+def answer(request: ModelRequest) -> ModelAnswer:
+    from govai.pii.ner import entity_spans
+
+    return entity_spans(request.texts, request.model)
+
+
+def run_steps(steps: Steps) -> list[Entity]:
+    """Run a recogniser's steps for one text alone, answering each model request as it comes."""
+    try:
+        request = next(steps)
+        while True:
+            request = steps.send(answer(request))
+    except StopIteration as done:
+        return done.value
 
 
 RecogniserFactory = Callable[[dict[str, Any]], Recogniser]

@@ -130,18 +130,20 @@ SPOKEN_PATTERNS = [
                + r"(?![\w\-])", re.IGNORECASE),
 ]
 
+# A pattern that opens with a lookbehind is tried at every position of the text; one that opens with a digit lets
+# the regular expression engine skip to the digits, so the lookbehind is put after the first digit it guards.
 DATE_PATTERNS = [
-    re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|['’]?\d{2})(?![\d/\-]|\.\d)"),
-    re.compile(r"(?<![\d/.\-])(?P<y>(?:19|20)\d{2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d/\-]|\.\d)"),
+    re.compile(r"(?P<d>\d(?<![\d/.\-]\d)\d?)(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|['’]?\d{2})(?![\d/\-]|\.\d)"),
+    re.compile(r"(?P<y>(?:19|20)(?<![\d/.\-]..)\d{2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d/\-]|\.\d)"),
     re.compile(r"(?<![\w])(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"(?<![\w])" + _MON + r"\s+(?P<d>\d{1,2})" + _ORD + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"(?<![\w])" + _MON + r",?\s+(?P<y>(?:19|20)\d{2}|['’]\d{2})(?![\d'’])", re.I),  # "March '79"
     # "09 09 1975": spaces only with a four-digit year, so sort codes and phone numbers stay out
-    re.compile(r"(?<![\d\-/.])(?P<d>\d{1,2}) (?P<m>\d{1,2}) (?P<y>(?:19|20)\d{2})(?![\d\-/]|\.\d| \d)"),
+    re.compile(r"(?P<d>\d(?<![\d\-/.]\d)\d?) (?P<m>\d{1,2}) (?P<y>(?:19|20)\d{2})(?![\d\-/]|\.\d| \d)"),
     # "31 10 93": three pairs alone, as said in reply to "date of birth?" (a birth cue is still needed)
-    re.compile(r"(?<!\d )(?<![\d\-/.])(?P<d>\d{2}) (?P<m>\d{2}) (?P<y>\d{2})(?![\d\-/]|\.\d| \d)"),
+    re.compile(r"(?P<d>\d(?<!\d \d)(?<![\d\-/.]\d)\d) (?P<m>\d{2}) (?P<y>\d{2})(?![\d\-/]|\.\d| \d)"),
     # "27 / 05 / 1948", "30 | 06 | 1985": separators spaced out (a form's boxes), with a four-digit year
-    re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})[ \t]+(?P<s>[/.\-|])[ \t]+(?P<m>\d{1,2})[ \t]+(?P=s)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)"),
+    re.compile(r"(?P<d>\d(?<![\d/.\-]\d)\d?)[ \t]+(?P<s>[/.\-|])[ \t]+(?P<m>\d{1,2})[ \t]+(?P=s)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)"),
     # "28-Feb-1997", "28/Feb/97": a month's name between numbers
     re.compile(r"(?<![\w])(?P<d>\d{1,2})(?P<s>[\-/ ])" + _MON + r"(?P=s)(?P<y>(?:19|20)\d{2}|\d{2})(?![\d\w])", re.I),
     # "1983, 6th of September": the year first

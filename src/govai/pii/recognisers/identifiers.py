@@ -52,7 +52,7 @@ def nino(options: dict[str, Any]) -> PatternRecogniser:
 def nhs_number(options: dict[str, Any]) -> PatternRecogniser:
     return PatternRecogniser(
         name="nhs_number", label="NHS_NUMBER",
-        pattern=re.compile(r"(?<![\d+])(?<![A-Za-z]-)(?P<v>\d{3}([ \-]?)\d{3}\2\d{4})(?![\d])"),
+        pattern=re.compile(r"(?P<v>\d(?<![\d+]\d)(?<![A-Za-z]-\d)\d{2}([ \-]?)\d{3}\2\d{4})(?![\d])"),
         score=0.55, validator=v.nhs_number,
         cues=("nhs", "nhs number", "nhs no", "health", "patient", "hospital", "gp", "medical", "chi"), cue_boost=0.42,
     )
@@ -68,7 +68,7 @@ def chi_number(options: dict[str, Any]) -> PatternRecogniser:
     # Scotland's NHS number, the CHI: date of birth (DDMMYY) then four digits, named as such ("CHI 190450 1001").
     return PatternRecogniser(
         name="chi_number", label="NHS_NUMBER",
-        pattern=re.compile(r"(?<![\d+])(?P<v>\d{6} ?\d{4})(?!\d)"), score=0.0, validator=_chi_date,
+        pattern=re.compile(r"(?P<v>\d(?<![\d+]\d)\d{5} ?\d{4})(?!\d)"), score=0.0, validator=_chi_date,
         cues=("chi", "chi number", "chi no"), cue_boost=0.9, window=30,
     )
 
@@ -77,7 +77,7 @@ def chi_number(options: dict[str, Any]) -> PatternRecogniser:
 def utr(options: dict[str, Any]) -> PatternRecogniser:
     return PatternRecogniser(
         name="utr", label="UTR",
-        pattern=re.compile(r"(?<![\d+])(?P<v>(?:\d{5} ?\d{5}|\d{3} \d{3} \d{4})(?: ?[Kk])?)(?![\dA-Za-z])"),
+        pattern=re.compile(r"(?P<v>\d(?<![\d+]\d)(?:\d{4} ?\d{5}|\d{2} \d{3} \d{4})(?: ?[Kk])?)(?![\dA-Za-z])"),
         score=0.5, validator=v.utr,
         cues=("utr", "unique taxpayer", "taxpayer reference", "tax reference", "self assessment", "hmrc",
               "tax return", "sa reference", "corporation tax", "ct reference"),
@@ -90,7 +90,7 @@ def utr_named(options: dict[str, Any]) -> PatternRecogniser:
     # Ten digits called a UTR right before them are one, check digit or not: a mistyped UTR still names a taxpayer.
     return PatternRecogniser(
         name="utr_named", label="UTR",
-        pattern=re.compile(r"(?<![\d+])(?P<v>(?:\d{5} ?\d{5}|\d{3} \d{3} \d{4})(?: ?[Kk])?)(?![\dA-Za-z])"),
+        pattern=re.compile(r"(?P<v>\d(?<![\d+]\d)(?:\d{4} ?\d{5}|\d{2} \d{3} \d{4})(?: ?[Kk])?)(?![\dA-Za-z])"),
         score=0.0, cues=("utr", "unique taxpayer reference", "taxpayer reference"), cue_boost=0.7, window=28,
     )
 
@@ -181,7 +181,7 @@ def driving_licence_ni(options: dict[str, Any]) -> PatternRecogniser:
     # Northern Ireland licences are eight digits: only a licence cue makes them one.
     return PatternRecogniser(
         name="driving_licence_ni", label="DRIVING_LICENCE_UK",
-        pattern=re.compile(r"(?<![\d\-/.])(?P<v>\d{8})(?![\d\-/]|\.\d)"),
+        pattern=re.compile(r"(?P<v>\d(?<![\d\-/.]\d)\d{7})(?![\d\-/]|\.\d)"),
         score=0.0, cues=("driving licence", "driving license", "licence number", "license number", "dva", "dvla"),
         cue_boost=0.85, window=40,
     )

@@ -15,7 +15,7 @@ names too.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -23,9 +23,9 @@ from typing import Any
 from govai.pii import gazetteer, name_model
 from govai.pii.context import answer_line_question, reply_to, speaker_label_end
 from govai.pii.entities import Entity
-from govai.pii.ner import DEFAULT_MODEL, entity_spans
+from govai.pii.ner import DEFAULT_MODEL
 from govai.pii.recognisers.contact import is_role_mailbox
-from govai.pii.registry import TextDoc, pii_recognisers
+from govai.pii.registry import ModelAnswer, ModelRequest, Steps, TextDoc, pii_recognisers, run_steps
 
 # Word lists in govai/pii/data/ (each file's header says what it holds).
 TITLES = gazetteer.word_list("titles")
@@ -248,6 +248,13 @@ def _labelled_field(line_before: str) -> bool:
 
 _ELECTED_AFTER = re.compile(r",?[ \t]+(?:MP|MLA|MSP|MEP|MS)\b(?![\w-])")
 _STREET_WORDS = frozenset("road street lane avenue drive crescent terrace grove".split())
+# Text the NER model is given on either side of a name it is asked about, within its line. The model reads about
+# four words either side (its CNN's reach); 48 characters hold them, and at 40, 60, 80 or 120 (the earlier setting)
+# every developed-on set's errors were the same, at a fifth to a half less of the model's time.
+NER_CONTEXT_CHARS = 48
+# What keeps an everyday word in lower case as a name ("ask for will", "thanks, grace" signing off), besides a
+# strong cue.
+_NAMING_EVIDENCE = frozenset({"phrase", "sign_off", "closing_line", "closing_word"})
 
 
 @lru_cache(maxsize=65536)
@@ -308,12 +315,36 @@ class Candidate:
 
 
 def _strip_possessive(tok: Token) -> Token:
+    if "'" not in tok.text and "’" not in tok.text:
+        return tok  # most words: no apostrophe to look for (this runs on every word of every text)
     for suffix in ("'s", "’s", "'S", "’S"):
         if tok.text.endswith(suffix) and len(tok.text) > 3:
             return Token(tok.start, tok.end - 2, tok.text[:-2])
     if tok.text.endswith(("s'", "s’")) and len(tok.text) > 3:
         return Token(tok.start, tok.end - 1, tok.text[:-1])
     return tok
+
+
+def _lower_case_words(text: str) -> list[Token | None]:
+    """Every word of ``text`` in order, possessives stripped: a Token where it could be part of a name in lower
+    case, None where it cannot (it has a capital, is a stop word or is in no list of names), which only ends a
+    name; making no Token for most words saves time."""
+    out: list[Token | None] = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        if "'" in word or "’" in word:
+            tok = _strip_possessive(Token(m.start(), m.end(), word))
+            out.append(tok if tok.text.islower() and _could_be_lower_name(tok.key) else None)
+        elif word.islower() and _could_be_lower_name(gazetteer.key(word)):
+            out.append(Token(m.start(), m.end(), word))
+        else:
+            out.append(None)
+    return out
+
+
+def _could_be_lower_name(k: str) -> bool:
+    """A listed name that is not a stop word: only such a word starts or continues a name in lower case."""
+    return (_first(k) or _last(k)) and not _is_stop_key(k)
 
 
 def _spelt_out(t: Token) -> bool:
@@ -334,7 +365,10 @@ def _is_name(t: Token) -> bool:
 
 
 def _is_stop(t: Token) -> bool:
-    k = t.key
+    return _is_stop_key(t.key)
+
+
+def _is_stop_key(k: str) -> bool:
     if not k.isascii() and k not in _PARTICLES:
         k = gazetteer.fold(k)  # "Bună" is the listed "buna"; Irish "Ní" and "Ó" are not "ni" and "o"
     return k in STOP or k in TITLES or ("-" in k and any(p in STOP for p in k.split("-")))
@@ -382,9 +416,13 @@ class NameRecogniser:
         runs: list[list[Token]] = []
         current: list[Token] = []
         for m in _TOKEN.finditer(text):
-            tok = Token(m.start(), m.end(), m.group(0))
-            glued = _GLUED_PARTICLE.fullmatch(tok.text) is not None  # "al-Otaibi", "el-Masri", "bin-Laden"
-            shaped = (tok.is_cap or tok.is_upper or glued) and self._name_shaped(tok, text) and not any(
+            word = m.group(0)
+            capital = word[0].isupper() or (len(word) >= 2 and word.isupper())  # is_cap or is_upper, cheaply
+            if not capital and not current and "-" not in word:
+                continue  # a word in lower case neither starts nor continues a run (most words: no Token made)
+            tok = Token(m.start(), m.end(), word)
+            glued = "-" in word and _GLUED_PARTICLE.fullmatch(word) is not None  # "al-Otaibi", "el-Masri"
+            shaped = (capital or glued) and self._name_shaped(tok, text) and not any(
                 s <= tok.start < e for s, e in covered
             )
             if not shaped and current and tok.key in _PARTICLES and (text[current[-1].end : tok.start] == " " or (
@@ -522,7 +560,7 @@ class NameRecogniser:
             return []  # "Isle of Lewis", "University of Bolton", "Mayor of London"
         if len(run) == 1 and run[0].key in _PLACE_BEFORE_OF and re.match(r"[ \t]+of[ \t]+[A-Z]", doc.text[run[0].end :]):
             return []  # "Hill of Fearn", "Bridge of Allan": a place
-        if any(gazetteer.key(" ".join(t.text for t in run[:n])) in ORG_NAMES for n in (1, 2, 3)) and not (
+        if any(" ".join(t.key for t in run[:n]) in ORG_NAMES for n in (1, 2, 3)) and not (
             run[0].key in TITLES
         ):
             return []  # "Sainsbury's", "John Lewis", "Capita"
@@ -621,7 +659,11 @@ class NameRecogniser:
             return 0.25, "unknown"
         return 0.3, "mixed"
 
-    def _context(self, cand: Candidate, title: str | None, doc: TextDoc, address_starts: set[int]) -> None:
+    def _context(self, cand: Candidate, title: str | None, doc: TextDoc, address_starts: set[int],
+                 everyday: bool = False) -> None:
+        """Raise or lower ``cand``'s score on what surrounds it. ``everyday``: an everyday word in lower case that
+        is kept only if something names it (a strong cue, a phrase, a sign-off); when nothing has by the point
+        where the rest could only move its score, the rest is skipped (it runs for every such word: "will")."""
         text = doc.text
         line_start = doc.line_start(cand.start)
         before_raw = text[line_start : cand.start]
@@ -705,6 +747,9 @@ class NameRecogniser:
                 and len(cand.tokens) <= 2 and (line_start > 0 or len(before_raw.split()) >= 6):
             cand.score += 0.3  # "... attached. Tola" ends a message
             cand.evidence.append("closing_word")
+        if everyday and not (cand.strong_context or _NAMING_EVIDENCE & set(cand.evidence) or POSSESSIVE_KIN_AFTER.match(
+                after) or (before_raw.endswith("(") and _PAREN_KIN.match(after))):
+            return
         if SPEAKING_AFTER.match(after) and (VOCATIVE_BEFORE.search(before_raw) or not before.strip(" -–•*")
                                             or speaker_end is not None):
             cand.score += 0.4
@@ -778,6 +823,10 @@ class NameRecogniser:
     # -- main -------------------------------------------------------------------------------------
 
     def find(self, doc: TextDoc, found: Sequence[Entity]) -> list[Entity]:
+        return run_steps(self.steps(doc, found))
+
+    def steps(self, doc: TextDoc, found: Sequence[Entity]) -> Steps:
+        """``find``, yielding its one request to the NER model so the detector can batch it with other texts'."""
         covered = [(e.start, e.end) for e in found if e.label != "PERSON" and e.score >= 0.5]
         covered.extend(doc.extras.get("dates", ()))
         covered.extend(doc.extras.get("table_headers", ()))
@@ -806,7 +855,7 @@ class NameRecogniser:
         self._speakers_and_initials(doc, candidates, covered)
         self._lists(doc, candidates)
         self._coordinated(doc, candidates)
-        self._consult_model(doc, candidates)
+        yield from self._consult_model(doc, candidates)
         self._coordinated(doc, candidates)  # again: the model may have settled a neighbour
         for cand in candidates:
             if len(cand.tokens) == 1 and _is_place(cand.tokens[0]) and not (
@@ -898,12 +947,12 @@ class NameRecogniser:
         """Names written in lower case ("thanks, priya", "my son rory", "tunde bakare"): listed names that are
         not everyday words, or everyday-word names ("grace") after a self-introduction, scored on context."""
         out: list[Candidate] = []
-        tokens = [_strip_possessive(Token(m.start(), m.end(), m.group(0))) for m in _TOKEN.finditer(doc.text)]
+        tokens = _lower_case_words(doc.text)
         i = 0
         while i < len(tokens):
             tok = tokens[i]
             i += 1
-            if not tok.text.islower() or len(tok.text) < 2 or _is_stop(tok) or not _is_name(tok) or tok.key in _PARTICLES:
+            if tok is None or len(tok.text) < 2 or _is_stop(tok) or not _is_name(tok) or tok.key in _PARTICLES:
                 continue  # "de la HMRC": particles alone are not a name
             if tok.key in _MONTH_NAMES and _MONTH_BEFORE.search(doc.text, max(0, tok.start - 24), tok.start):
                 continue  # "from april"
@@ -916,9 +965,11 @@ class NameRecogniser:
             after_first = i
             while i < len(tokens) and len(toks) < 3:
                 nxt = tokens[i]
+                if nxt is None:
+                    break
                 word_surname = _is_common(nxt) and len(toks) == 1 and _is_first(toks[0]) and not _is_common(toks[0]) \
                     and _is_last(nxt)  # "callum wright"
-                if doc.text[toks[-1].end : nxt.start] != " " or not nxt.text.islower() or _is_stop(nxt) \
+                if doc.text[toks[-1].end : nxt.start] != " " or _is_stop(nxt) \
                         or not _is_name(nxt) or (_is_common(nxt) and not word_surname):
                     break
                 toks.append(nxt)
@@ -943,17 +994,19 @@ class NameRecogniser:
             if _is_place(toks[0]) and len(toks) == 1:
                 base -= 0.1
             cand = Candidate(toks, base, [why], lower=True)
-            self._context(cand, None, doc, address_starts)
+            greeted = LOWER_GREETING.search(doc.lower, max(0, tok.start - 16), tok.start) and len(toks) == 1 and \
+                _is_first(toks[0]) and (not words or _GREETING_END.match(doc.text, toks[0].end))
+            intro = LOWER_INTRO.search(doc.lower, max(0, tok.start - 20), tok.start)
+            introduced = intro is not None and intro.end() == tok.start
+            self._context(cand, None, doc, address_starts, everyday=bool(words) and not (greeted or introduced))
             if why == "lower_first_name" and len(tok.text) >= 4 and _written_in_lower_case(doc):
                 cand.score += 0.15  # no capitals anywhere: a listed first name is not written small on purpose
                 cand.evidence.append("lower_case_text")
-            greeted = LOWER_GREETING.search(doc.lower, max(0, tok.start - 16), tok.start)
-            if greeted and len(toks) == 1 and _is_first(toks[0]) and (not words or _GREETING_END.match(doc.text, toks[0].end)):
+            if greeted:
                 cand.score += 0.35
                 cand.evidence.append("greeted")
                 cand.strong_context = True
-            intro = LOWER_INTRO.search(doc.lower, max(0, tok.start - 20), tok.start)
-            if intro is not None and intro.end() == tok.start and "phrase" not in cand.evidence:
+            if introduced and "phrase" not in cand.evidence:
                 cand.score += 0.35
                 cand.evidence.append("intro")
             following = _NEXT_WORDS.match(doc.lower, toks[0].end)
@@ -1072,17 +1125,17 @@ class NameRecogniser:
                     this.score += 0.2
                     this.evidence.append("coordinated")
 
-    def _consult_model(self, doc: TextDoc, candidates: list[Candidate]) -> None:
+    def _consult_model(self, doc: TextDoc, candidates: list[Candidate]) -> Generator[ModelRequest, ModelAnswer, None]:
         lo, hi = self.model_band
         unsure = [c for c in candidates if lo <= c.score < hi and not c.lower and (len(c.tokens) > 1 or c.evidence[1:])]
         if not unsure or self.model is None:
             return
         windows = []
         for c in unsure:
-            start = max(doc.line_start(c.start), c.start - 120)
-            end = min(doc.line_end(c.end), c.end + 120)
+            start = max(doc.line_start(c.start), c.start - NER_CONTEXT_CHARS)
+            end = min(doc.line_end(c.end), c.end + NER_CONTEXT_CHARS)
             windows.append((start, doc.text[start:end]))
-        results = entity_spans([w for _, w in windows], self.model)
+        results = yield ModelRequest(self.model, [w for _, w in windows])
         for cand, (offset, _), ents in zip(unsure, windows, results):
             s, e = cand.start - offset, cand.end - offset
             labels = {label for es, ee, label in ents if es < e and s < ee}
@@ -1238,8 +1291,11 @@ def _initials(doc: TextDoc, candidates: list[Candidate],
     mention of them; ``found`` holds what the other rules found, so a span is not proposed twice."""
     found = list(found)
     initials: set[str] = set()
+    last_line = doc.line_start(len(doc.text.rstrip()))
     for pattern in (_INITIALS, *_INITIALS_LISTED):
-        for m in pattern.finditer(doc.text):
+        if pattern in _INITIALS_NEED and not any(word in doc.lower for word in _INITIALS_NEED[pattern]):
+            continue
+        for m in pattern.finditer(doc.text, last_line if pattern is _INITIALS_LAST_LINE else 0):
             if m.group(1) not in _NOT_INITIALS and m.group(1).lower() not in STOP:
                 found.append((m.start(1), m.end(1), "initials"))
                 initials.add(m.group(1))
@@ -1524,6 +1580,14 @@ _INITIALS_LISTED = [
     re.compile(r"(?:^|[.;][ \t]+|(?i:signed|actions?:?)[ \t]+)(" + _INI3 + r")[ \t]*/[ \t]*(?:" + _INI3 + r")\b", re.M),
     re.compile(r"(?<=[A-Z]{2} / )(" + _INI3 + r")\b(?=[ \t]*(?:[.,;\n–-]|$))", re.M),
 ]
+# Where a listed pattern can match, for the slow ones (each is tried over every text): only in a text holding one
+# of these (a plain search of the lower-cased text), or only on its last line with text.
+_INITIALS_NEED = {
+    _INITIALS_LISTED[4]: ("prop", "sec", "chaired by", "minuted by", "checked by", "signed by", "reviewed by",
+                          "completed by", "verified by", "allocated to", "assigned to"),
+    _INITIALS_LISTED[13]: ("(",),
+}
+_INITIALS_LAST_LINE = _INITIALS_LISTED[7]
 # Initials as the speakers of a stand-up or a log ("KB: 3 new placements", "TN: review upheld"), when two or more
 # different ones open lines of the same text.
 _INITIALS_SPEAKING = re.compile(r"^[ \t]*(" + _INI + r")[ \t]*:[ \t]+(?=\S)", re.M)
