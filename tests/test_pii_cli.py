@@ -81,3 +81,23 @@ def test_eval_pii_rejects_malformed_records(tmp_path: Path) -> None:
     data.write_text('{"id": 1}\n')
     result = runner.invoke(eval_app, ["pii", str(data), "--out", str(tmp_path / "p.jsonl")])
     assert result.exit_code == 1 and "needs an 'id' and a string 'text'" in result.output
+
+
+def test_many_files_are_screened_in_order_as_one_at_a_time(tmp_path: Path) -> None:
+    from govai.pii import get_detector
+
+    texts = [f"Note {i}: spoke to Amara Nwosu, NI number AB 12 34 56 C." if i % 3 else f"Nothing here {i}."
+             for i in range(20)]  # more files than one batch
+    files = []
+    for i, text in enumerate(texts):
+        files.append(tmp_path / f"n{i:02}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["detect", "--json", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    assert [r["source"] for r in rows] == [str(f) for f in files]
+    detector = get_detector()
+    for row, text in zip(rows, texts):
+        assert [(e["start"], e["end"], e["label"]) for e in row["entities"]] == [
+            (e.start, e.end, e.label) for e in detector.detect(text)]
+    assert any(r["entities"] for r in rows)

@@ -12,7 +12,7 @@ from govai.pii.markup import documents
 
 DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
 # The hand-written sets in the order they were written, and the id prefix their sources give their documents.
-WRITTEN = ("pii-handwritten-dev", "pii-dev2", "pii-holdout", *(f"pii-holdout-v{i}" for i in range(2, 25)))
+WRITTEN = ("pii-handwritten-dev", "pii-dev2", "pii-holdout", *(f"pii-holdout-v{i}" for i in range(2, 26)))
 SETS = {name: "pii-hw-dev" if name == "pii-handwritten-dev" else name for name in WRITTEN}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections.abc import Iterator
@@ -12,10 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from govai.jsonl import read_jsonl
 from govai.cli.common import console, handle_errors, print_json
 from govai.cli.eval import eval_app
 from govai.errors import ConfigError, IngestError
+from govai.jsonl import read_jsonl
 
 app = typer.Typer(help="Find, redact and pseudonymise UK personal data.", no_args_is_help=True)
 
@@ -46,6 +47,14 @@ def _inputs(files: list[Path] | None) -> Iterator[tuple[str, str]]:
         yield ("-" if path is None else str(path)), _read(path)
 
 
+def _detected(detector: Any, files: list[Path] | None, batch: int = 16) -> Iterator[tuple[str, str, list[Any]]]:
+    """Each input with its entities, a few files at a time so the NER model's work is batched across them."""
+    inputs = _inputs(files)
+    while chunk := list(itertools.islice(inputs, batch)):
+        yield from ((source, text, found) for (source, text), found in
+                    zip(chunk, detector.detect_many([text for _, text in chunk])))
+
+
 def _detector(threshold: float, labels: list[str] | None) -> Any:
     from govai.pii import LABELS as KNOWN
     from govai.pii.detector import Detector
@@ -62,8 +71,7 @@ def detect(files: list[Path] = FILES, json_out: bool = JSON, threshold: float = 
            labels: list[str] = LABELS) -> None:
     """List the personal data in each input: label, position, confidence and text."""
     detector = _detector(threshold, labels)
-    for source, text in _inputs(files):
-        entities = detector.detect(text)
+    for source, text, entities in _detected(detector, files):
         if json_out:
             print_json({"source": source, "entities": [e.to_dict(text) for e in entities]})
             continue
@@ -105,8 +113,8 @@ def redact(
     detector = _detector(threshold, labels)
     mapping = PlaceholderMap()  # one numbering across all inputs of this run
     hash_key = derived_key(load_key(), "hash") if "hash" in config.values() else b""
-    for source, text in _inputs(files):
-        result = anonymise(text, detector.detect(text), config, OperatorContext(mapping=mapping, hash_key=hash_key))
+    for source, text, entities in _detected(detector, files):
+        result = anonymise(text, entities, config, OperatorContext(mapping=mapping, hash_key=hash_key))
         if json_out:
             replaced = [{"start": r.start, "end": r.end, "label": r.label, "operator": r.operator,
                          "replacement": r.replacement} for r in result.replacements]

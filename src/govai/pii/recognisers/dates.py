@@ -135,7 +135,7 @@ SPOKEN_PATTERNS = [
 DATE_PATTERNS = [
     re.compile(r"(?P<d>\d(?<![\d/.\-]\d)\d?)(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|['’]?\d{2})(?![\d/\-]|\.\d)"),
     re.compile(r"(?P<y>(?:19|20)(?<![\d/.\-]..)\d{2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d/\-]|\.\d)"),
-    re.compile(r"(?<![\w])(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
+    re.compile(r"(?P<d>\d(?<![\w]\d)\d?)" + _ORD + r"(?:\s+of)?\s+" + _MON + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"(?<![\w])" + _MON + r"\s+(?P<d>\d{1,2})" + _ORD + r",?\s+(?P<y>(?:19|20)\d{2})(?!\d)", re.I),
     re.compile(r"(?<![\w])" + _MON + r",?\s+(?P<y>(?:19|20)\d{2}|['’]\d{2})(?![\d'’])", re.I),  # "March '79"
     # "09 09 1975": spaces only with a four-digit year, so sort codes and phone numbers stay out
@@ -145,9 +145,9 @@ DATE_PATTERNS = [
     # "27 / 05 / 1948", "30 | 06 | 1985": separators spaced out (a form's boxes), with a four-digit year
     re.compile(r"(?P<d>\d(?<![\d/.\-]\d)\d?)[ \t]+(?P<s>[/.\-|])[ \t]+(?P<m>\d{1,2})[ \t]+(?P=s)[ \t]+(?P<y>(?:19|20)\d{2})(?!\d)"),
     # "28-Feb-1997", "28/Feb/97": a month's name between numbers
-    re.compile(r"(?<![\w])(?P<d>\d{1,2})(?P<s>[\-/ ])" + _MON + r"(?P=s)(?P<y>(?:19|20)\d{2}|\d{2})(?![\d\w])", re.I),
+    re.compile(r"(?P<d>\d(?<![\w]\d)\d?)(?P<s>[\-/ ])" + _MON + r"(?P=s)(?P<y>(?:19|20)\d{2}|\d{2})(?![\d\w])", re.I),
     # "1983, 6th of September": the year first
-    re.compile(r"(?<![\w])(?P<y>(?:19|20)\d{2}),?[ \t]+(?:the[ \t]+)?(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD
+    re.compile(r"(?P<y>(?:19|20)(?<![\w]..)\d{2}),?[ \t]+(?:the[ \t]+)?(?P<d>\d{1,2}" + _ORD + r"|" + _ORD_WORD
                + r")(?:[ \t]+of)?[ \t]+" + _MON + r"(?![\w\-])", re.I),
     *SPOKEN_PATTERNS,
 ]
@@ -171,8 +171,13 @@ def _word_key(text: str) -> str:
     return re.sub(r"[ \t\-]+", "-", text.lower())
 
 
+_DIGITS = re.compile(r"\d+")
+_WORD_GAPS = re.compile(r"[ \t\-]+")
+_OH_GLUED = re.compile(r"^oh(?=[a-z])")  # an "oh" run into the word after it
+
+
 def _day(text: str) -> int:
-    digits = re.match(r"\d+", text)
+    digits = _DIGITS.match(text)
     if digits:
         return int(digits.group(0))
     word = _word_key(text)
@@ -181,8 +186,8 @@ def _day(text: str) -> int:
 
 def _year(text: str, today: dt.date) -> int | None:
     """1985, '85, 85, "nineteen eighty-five", "eighty-five", "two thousand and three", "twenty twelve"."""
-    t = re.sub(r"[ \t\-]+", " ", text.lower().lstrip("'’")).strip()
-    t = re.sub(r"^oh(?=[a-z])", "oh ", t)
+    t = _WORD_GAPS.sub(" ", text.lower().lstrip("'’")).strip()
+    t = _OH_GLUED.sub("oh ", t)
     if t.isdigit():
         year = int(t)
     elif t.startswith("oh ") and t[3:] in _UNITS:

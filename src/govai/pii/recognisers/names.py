@@ -241,8 +241,16 @@ _PLACE_NEXT = frozenset(
     terrace parade project hub foodbank moor heath""".split()
 )
 
+# Compiled once here: these run for every candidate or every line.
+_NEXT_CAPITALISED = re.compile(r"[ \t]+[A-Z][\w'’\-]+")
+_PREVIOUS_CAPITALISED = re.compile(r"[A-Z][\w'’\-]+[ \t]+$")
+_FIELD_GAP = re.compile(r"[ \t]{2,}|\t|\|")
+_BLANKS = re.compile(r"[ \t]+")
+_HANDLE_SEPARATORS = re.compile(r"[._\-]")
+
+
 def _labelled_field(line_before: str) -> bool:
-    field = re.split(r"[ \t]{2,}|\t|\|", line_before)[-1].lstrip()
+    field = _FIELD_GAP.split(line_before)[-1].lstrip()
     return field != line_before.lstrip() and bool(LABEL_RE.search(field) and LABEL_LINE_RE.match(field))
 
 
@@ -415,6 +423,11 @@ class NameRecogniser:
         text = doc.text
         runs: list[list[Token]] = []
         current: list[Token] = []
+        inside = bytearray(len(text) + 1)  # 1 where another label's span covers the character
+        for start, end in covered:
+            start, end = max(start, 0), min(end, len(text))
+            if end > start:
+                inside[start:end] = b"\x01" * (end - start)
         for m in _TOKEN.finditer(text):
             word = m.group(0)
             capital = word[0].isupper() or (len(word) >= 2 and word.isupper())  # is_cap or is_upper, cheaply
@@ -422,9 +435,7 @@ class NameRecogniser:
                 continue  # a word in lower case neither starts nor continues a run (most words: no Token made)
             tok = Token(m.start(), m.end(), word)
             glued = "-" in word and _GLUED_PARTICLE.fullmatch(word) is not None  # "al-Otaibi", "el-Masri"
-            shaped = (capital or glued) and self._name_shaped(tok, text) and not any(
-                s <= tok.start < e for s, e in covered
-            )
+            shaped = (capital or glued) and self._name_shaped(tok, text) and not inside[tok.start]
             if not shaped and current and tok.key in _PARTICLES and (text[current[-1].end : tok.start] == " " or (
                     len(current[-1].text) == 1 and text[current[-1].end : tok.start] == ". ")) \
                     and _PARTICLES_THEN_CAPITAL.match(text, tok.end):
@@ -867,8 +878,8 @@ class NameRecogniser:
                 cand.score = min(cand.score, 0.45)
         _nickname_parts(doc, candidates)
         for cand in candidates:
-            following = re.match(r"[ \t]+[A-Z][\w'’\-]+", doc.text[cand.end : cand.end + 30])
-            preceding = re.search(r"[A-Z][\w'’\-]+[ \t]+$", doc.text[max(0, cand.start - 30) : cand.start])
+            following = _NEXT_CAPITALISED.match(doc.text[cand.end : cand.end + 30])
+            preceding = _PREVIOUS_CAPITALISED.search(doc.text[max(0, cand.start - 30) : cand.start])
             named = gazetteer.key(doc.text[cand.start : cand.end])
             if preceding and gazetteer.key(preceding.group(0) + named) in PUBLIC_FIGURES:
                 named = gazetteer.key(preceding.group(0) + named)  # "the Horrid Henry books": the whole name
@@ -1195,7 +1206,7 @@ def _speakers(doc: TextDoc) -> list[tuple[int, int, str]]:
     for _, _, label in labels:
         counts[label.lower()] = counts.get(label.lower(), 0) + 1
     for start, end, label in labels:
-        words = re.split(r"[._\-]", label.lower())
+        words = _HANDLE_SEPARATORS.split(label.lower())
         key = gazetteer.key(label)
         if counts[label.lower()] < 2 or key in STOP or key in TITLES or not words[0].isalpha():
             continue
@@ -1609,7 +1620,7 @@ _INITIALS_OF_A_FIRST_NAME = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][a-z]+)[ \t
 def _initials_of(name: str) -> str:
     """ "LJH" for "Lisa Jones-Hughes", "MOC" for "Michael O'Connor", "IML" for "Iain MacLeod" (titles left out)."""
     out = []
-    for word in re.split(r"[ \t]+", name):
+    for word in _BLANKS.split(name):
         if not word or not word[0].isupper() or word.rstrip(".").lower() in TITLES or (
                 word.isupper() and 2 <= len(word) <= 3 and not re.fullmatch(r"[A-Z]\.", word)):
             continue  # a title or a rank ("DC Lowri Prosser" is LP); an initial stays ("Mrs S Hussain" is SH)
