@@ -1292,3 +1292,37 @@ def test_a_trading_name_a_cars_make_and_an_undertakers_firm() -> None:
                        ("Family have been, undertakers (William Purves) collecting 10pm.", "William Purves")):
         assert ("PERSON", word) not in _found(text), (text, _found(text))
     assert ("PERSON", "Nia Pritchard") in _found("Make/model: Kia Niro EV   Keeper: Nia Pritchard (wife)")
+
+
+def test_a_chat_speaker_after_a_weekday_and_time() -> None:
+    text = ("wed 14:03 Temi: hey is Marcus still coming sat\nwed 14:05 Kez: yh he is\n"
+            "wed 14:07 Temi: ok safe\nthu 09:12 Kez: what time")
+    found = _found(text)
+    assert ("PERSON", "Temi") in found and ("PERSON", "Kez") in found, found
+
+
+def test_a_birth_column_named_for_whose_birth() -> None:
+    text = ("Prisoner | No. | Visitor(s) | Visitor DOB | ID seen\n"
+            "ROWE, Craig | A7729CK | Lianne Rowe (wife) | 14/03/1991 | passport\n"
+            "OKAFOR, Daniel | A1093DN | Grace Okafor (mother) | 19/06/1966 | driving licence")
+    found = _found(text)
+    assert ("DATE_OF_BIRTH", "14/03/1991") in found and ("DATE_OF_BIRTH", "19/06/1966") in found, found
+    assert "DATE_OF_BIRTH" not in _labels("Visit | Visit date\nA | 14/03/2024", "14/03/2024")
+
+
+def test_a_forum_posts_author_after_posted_by() -> None:
+    text = ("Posted by TeaAndToast_74\n\nHi all, first post. My ex has stopped paying.\n\n"
+            "Reply from Sourdough_Sam:\nRing the CMS. @TeaAndToast_74 keep every letter.")
+    found = _found(text)
+    assert ("PERSON", "TeaAndToast_74") in found, found
+    assert sum(1 for e in detect(text) if text[e.start : e.end] == "TeaAndToast_74") == 2
+    assert ("PERSON", "hand") not in _found("Posted by hand\nThe form was posted by hand on Monday.")
+    firm = "Review of QuickShift Removals Ltd\n\nThey lost our boxes.\n\nReply from QuickShift:\nWe have tried to call you."
+    assert ("PERSON", "QuickShift") not in _found(firm), _found(firm)
+
+
+def test_a_short_speaker_label_in_capitals_named_in_the_text() -> None:
+    text = ('DANNY: With us is the woman behind the chippy, Mrs Dorothy "Dot" Verrill.\n'
+            "DOT: Sixty-one years, love.\nDANNY: Sixty-one!\nDOT: Ring the shop for the back room.")
+    assert sum(1 for e in detect(text) if (e.label, text[e.start : e.end]) == ("PERSON", "DOT")) == 2, _found(text)
+    assert ("PERSON", "ACT") not in _found("ACT: agreed to review the plan.\nNotes: the act was passed.")

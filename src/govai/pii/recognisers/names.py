@@ -242,6 +242,8 @@ _PLACE_NEXT = frozenset(
 )
 
 # Compiled once here: these run for every candidate or every line.
+_COMPANY_AFTER = re.compile(r"(?:[ \t]+[A-Z][\w&'’-]*){0,2}[ \t]+(?:Ltd|Limited|plc|PLC|LLP|CIC|Inc)\b")
+_SPEAKER_COLON = re.compile(r"[ \t]*:[ \t]")
 _NEXT_CAPITALISED = re.compile(r"[ \t]+[A-Z][\w'’\-]+")
 _PREVIOUS_CAPITALISED = re.compile(r"[A-Z][\w'’\-]+[ \t]+$")
 _FIELD_GAP = re.compile(r"[ \t]{2,}|\t|\|")
@@ -353,6 +355,15 @@ def _lower_case_words(text: str) -> list[Token | None]:
 def _could_be_lower_name(k: str) -> bool:
     """A listed name that is not a stop word: only such a word starts or continues a name in lower case."""
     return (_first(k) or _last(k)) and not _is_stop_key(k)
+
+
+def _speaker_named_elsewhere(tok: Token, text: str) -> bool:
+    """ "DOT:" opening a line where the text calls her "Dot" ('Mrs Dorothy "Dot" Verrill'), "SAL:" after "co-host
+    Sal": a short speaker label in capitals is that person, not a code."""
+    if len(tok.text) < 3 or not _SPEAKER_COLON.match(text, tok.end) or text[text.rfind("\n", 0, tok.start) + 1 :
+                                                                             tok.start].strip():
+        return False
+    return re.search(r"(?<![\w'’-])" + re.escape(tok.text.title()) + r"(?![\w'’-])", text) is not None
 
 
 def _spelt_out(t: Token) -> bool:
@@ -507,7 +518,8 @@ class NameRecogniser:
             return False
         if after == "-" and text[tok.end + 1 : tok.end + 2].isdigit():
             return False  # "Datix W-118402": a reference
-        if tok.is_upper and len(tok.text) <= 3 and not gazetteer.is_core_name(tok.text) and tok.key not in TITLES:
+        if tok.is_upper and len(tok.text) <= 3 and not gazetteer.is_core_name(tok.text) and tok.key not in TITLES \
+                and not _speaker_named_elsewhere(tok, text):
             return False  # "RO", "PA", "DC": roles and codes; "ALI", "JO" are in the hand-written lists
         hyphenated = "-" in tok.text and all(p[:1].isupper() and p[1:].islower() for p in tok.text.split("-") if p)
         if len(tok.text) <= 5 and any(c.isupper() for c in tok.text[1:]) and not tok.is_upper and not hyphenated:
@@ -1396,7 +1408,8 @@ def _replace(candidates: list[Candidate], cand: Candidate) -> None:
 
 
 # A chat line's time stamp: "[09:18]", "09:18", "[08/03/2024, 08:15]" (a WhatsApp export).
-_STAMP = r"(?:\[?(?:\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+)?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?"
+_STAMP = (r"(?:\[?(?:(?i:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|today|yesterday)\.?,?[ \t]+)?"  # "wed 14:03 Dami:"
+          r"(?:\d{1,2}/\d{1,2}/\d{2,4},?[ \t]+)?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)?")
 # A chat line's speaker, one word or handle: "[09:18] kayleigh:", "maddie.xo:", "Deji:".
 _CHAT_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>[^\W\d_][\w.\-]{1,23}):[ \t]+\S")
 _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>[A-Z][a-z]+)"
@@ -1405,7 +1418,7 @@ _DESCRIBED_SPEAKER = re.compile(r"(?m)^[ \t]*" + _STAMP + r"(?P<label>(?P<first>
 # "↳ lindsaymcg · 2h", "maya.k 10:03: …", "xXshadowRaj99Xx — Today at 22:14", "@jayyy_k: Steve…".
 _THREAD_AUTHOR = re.compile(
     r"(?m)(?:^[ \t•*-]*(?P<reply>(?:[>↳▸►▲▼]|[^\w\s•*#@-][\ufe0f\u200d]?)[ \t]*(?:\d{1,5}[ \t]+(?:·[ \t]*)?)?)?|"
-    r"(?i:posted by)[ \t]+(?=u/))"
+    r"(?i:posted by)[ \t]+(?=u/)|(?P<posted>(?i:posted by|reply from|replied by))[ \t]+)"  # a forum's post header
     r"(?P<mark>u/|@)?(?P<handle>[A-Za-z][\w.\-]{1,28}[A-Za-z0-9])(?:\*\*(?=[ \t]))?"
     r"(?=[ \t]*(?P<after>·|—[ \t]*(?:Today|Yesterday|\d)|\d{1,2}:\d{2}(?:[ \t]*[AaPp]\.?[Mm]\.?)?(?:[ \t]*(?::|$)|[ \t]{2,}\S)|:[ \t]+\S|$)"
     r"|(?P<gap>[ \t]{2,})\S)")  # "@jj_okoro  proud of you": a comment's author, after "@" only
@@ -1458,9 +1471,10 @@ def _thread_authors(doc: TextDoc) -> list[tuple[int, int, str]]:
         handle = m.group("handle")
         parts = name_model.handle_parts(handle)
         after = m.group("after") or ""
-        if m.group("gap") and m.group("mark") != "@" or not (after or m.group("gap") or m.group("mark")):
-            continue  # a handle alone on its line is an author only after "u/" ("Posted by u/spoons_and_sausages")
-        marked = bool(m.group("mark") or m.group("reply")) or not after.startswith(":")
+        if m.group("gap") and m.group("mark") != "@" or not (after or m.group("gap") or m.group("mark")
+                                                            or m.group("posted")):
+            continue  # a handle alone on its line is an author only after "u/" or "Posted by" ("Posted by Bex_85")
+        marked = bool(m.group("mark") or m.group("reply") or m.group("posted")) or not after.startswith(":")
         shaped = re.search(r"[._]|\d", handle) or (marked and name_model.HANDLE_SHAPE.search(handle))
         if not parts or not (marked or shaped) or _FILE_OR_SITE.search(handle) or handle.replace(".", "").isupper():
             continue  # "PoP:", "Te1ephone:" and "D.O.B:" label a form's fields
@@ -1470,6 +1484,9 @@ def _thread_authors(doc: TextDoc) -> list[tuple[int, int, str]]:
             continue
         if not shaped and _english(gazetteer.key(handle)) and not _first(gazetteer.key(handle)):
             continue
+        if m.group("posted") and any(_organisation_ahead(doc, o.end()) or _COMPANY_AFTER.match(doc.text, o.end())
+                                     for o in re.finditer(re.escape(handle), doc.text)):
+            continue  # "Reply from SwiftMove" where the text names "SwiftMove Removals Ltd": the firm answers
         authors.append(handle)
         sure = sure or marked
     if not sure and len(authors) < 2:  # one label before a colon is a field ("Ref_no: …"); a thread has posts

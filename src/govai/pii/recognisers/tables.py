@@ -88,6 +88,9 @@ def _column_kind(header: str) -> str | None:
         return "PERSON"
     if key in BIRTH_COLUMNS:
         return "DATE_OF_BIRTH"
+    words = key.split()
+    if any(" ".join(words[-n:]) in BIRTH_COLUMNS for n in (1, 2, 3) if 0 < len(words) - n <= 2):
+        return "DATE_OF_BIRTH"  # whose birth: "Visitor DOB", "Child's date of birth"
     if key in ADDRESS_COLUMNS:
         return "ADDRESS"
     if key in SHAPED_COLUMNS:
