@@ -17,7 +17,15 @@ from govai.errors import ConfigError
 from govai.pii.entities import Entity
 from govai.pii.merge import resolve
 from govai.pii.recognisers.pattern import custom_recogniser
-from govai.pii.registry import ModelAnswer, ModelRequest, Recogniser, TextDoc, answer, pii_recognisers
+from govai.pii.registry import (
+    ModelAnswer,
+    ModelRequest,
+    Recogniser,
+    TextDoc,
+    answer,
+    pii_recognisers,
+    run_steps,
+)
 from govai.text.normalise import Normalised, normalise
 
 DEFAULT_THRESHOLD = 0.5
@@ -114,13 +122,7 @@ class Detector:
     def candidates(self, text: str) -> tuple[Normalised, list[Entity]]:
         """Every recogniser's spans in the normalised text, overlapping and below the threshold too (what
         ``detect`` resolves; the names' second opinion is trained on them)."""
-        steps = self._candidate_steps(text)
-        try:
-            request = next(steps)
-            while True:
-                request = steps.send(answer(request))
-        except StopIteration as done:
-            return done.value
+        return run_steps(self._candidate_steps(text), answer)
 
     def _candidate_steps(self, text: str) -> Generator[ModelRequest, ModelAnswer, tuple[Normalised, list[Entity]]]:
         norm = normalise(text)

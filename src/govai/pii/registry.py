@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from govai.pii.entities import Entity
 from govai.registry import Registry
@@ -69,6 +69,7 @@ class ModelRequest:
 
 ModelAnswer = list[list[tuple[int, int, str]]]
 Steps = Generator[ModelRequest, ModelAnswer, list[Entity]]
+Done = TypeVar("Done")
 
 
 def answer(request: ModelRequest) -> ModelAnswer:
@@ -77,12 +78,14 @@ def answer(request: ModelRequest) -> ModelAnswer:
     return entity_spans(request.texts, request.model)
 
 
-def run_steps(steps: Steps) -> list[Entity]:
-    """Run a recogniser's steps for one text alone, answering each model request as it comes."""
+def run_steps(steps: Generator[ModelRequest, ModelAnswer, Done],
+              respond: Callable[[ModelRequest], ModelAnswer] = answer) -> Done:
+    """Run steps for one text alone (a recogniser's, or the detector's over all of them), answering each model
+    request as it comes."""
     try:
         request = next(steps)
         while True:
-            request = steps.send(answer(request))
+            request = steps.send(respond(request))
     except StopIteration as done:
         return done.value
 

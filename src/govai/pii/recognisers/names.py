@@ -975,7 +975,7 @@ class NameRecogniser:
         while i < len(tokens):
             tok = tokens[i]
             i += 1
-            if tok is None or len(tok.text) < 2 or _is_stop(tok) or not _is_name(tok) or tok.key in _PARTICLES:
+            if tok is None or len(tok.text) < 2 or tok.key in _PARTICLES:  # a Token is a listed name, not a stop word
                 continue  # "de la HMRC": particles alone are not a name
             if tok.key in _MONTH_NAMES and _MONTH_BEFORE.search(doc.text, max(0, tok.start - 24), tok.start):
                 continue  # "from april"
@@ -992,8 +992,7 @@ class NameRecogniser:
                     break
                 word_surname = _is_common(nxt) and len(toks) == 1 and _is_first(toks[0]) and not _is_common(toks[0]) \
                     and _is_last(nxt)  # "callum wright"
-                if doc.text[toks[-1].end : nxt.start] != " " or _is_stop(nxt) \
-                        or not _is_name(nxt) or (_is_common(nxt) and not word_surname):
+                if doc.text[toks[-1].end : nxt.start] != " " or (_is_common(nxt) and not word_surname):
                     break
                 toks.append(nxt)
                 i += 1
